@@ -1,0 +1,28 @@
+"""Loss surfaces: ``names()`` lists them, ``get(name)`` returns a :class:`Surface`."""
+
+from __future__ import annotations
+
+from landscapes import classic, data, teaching
+from landscapes.surface import Surface, pack
+
+_REGISTRY: dict[str, Surface] = {
+    s.name: s for module in (teaching, classic, data) for s in module.SURFACES
+}
+
+
+def names() -> list[str]:
+    """Every surface name, teaching surfaces first, then the classics, then the data surfaces."""
+    return list(_REGISTRY)
+
+
+def get(name: str) -> Surface:
+    """The surface called ``name``; an unknown name raises ``ValueError`` listing the valid ones."""
+    try:
+        return _REGISTRY[name]
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown surface {name!r}; choose one of: {', '.join(_REGISTRY)}"
+        ) from None
+
+
+__all__ = ["Surface", "get", "names", "pack"]

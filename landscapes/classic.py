@@ -1,0 +1,136 @@
+"""The standard test functions of optimization, with their textbook definitions and minima."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from landscapes.refine import refine
+from landscapes.surface import Surface, pack
+
+ROSEN_A, ROSEN_B = 1.0, 100.0
+
+
+def rosenbrock_loss(p):
+    x, y = p[..., 0], p[..., 1]
+    return (ROSEN_A - x) ** 2 + ROSEN_B * (y - x * x) ** 2
+
+
+def rosenbrock_grad(p):
+    x, y = p[..., 0], p[..., 1]
+    r = y - x * x
+    return pack(p, -2 * (ROSEN_A - x) - 4 * ROSEN_B * x * r, 2 * ROSEN_B * r)
+
+
+_BEALE_C = (1.5, 2.25, 2.625)
+
+
+def beale_loss(p):
+    x, y = p[..., 0], p[..., 1]
+    return sum((c - x + x * y ** (i + 1)) ** 2 for i, c in enumerate(_BEALE_C))
+
+
+def beale_grad(p):
+    x, y = p[..., 0], p[..., 1]
+    dx = dy = 0
+    for i, c in enumerate(_BEALE_C):
+        r = c - x + x * y ** (i + 1)
+        dx = dx + 2 * r * (y ** (i + 1) - 1)
+        dy = dy + 2 * r * (i + 1) * x * y**i
+    return pack(p, dx, dy)
+
+
+def himmelblau_loss(p):
+    x, y = p[..., 0], p[..., 1]
+    return (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2
+
+
+def himmelblau_grad(p):
+    x, y = p[..., 0], p[..., 1]
+    a, b = x * x + y - 11, x + y * y - 7
+    return pack(p, 4 * x * a + 2 * b, 2 * a + 4 * y * b)
+
+
+def booth_loss(p):
+    x, y = p[..., 0], p[..., 1]
+    return (x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2
+
+
+def booth_grad(p):
+    x, y = p[..., 0], p[..., 1]
+    a, b = x + 2 * y - 7, 2 * x + y - 5
+    return pack(p, 2 * a + 4 * b, 4 * a + 2 * b)
+
+
+def rastrigin_loss(p):
+    x, y = p[..., 0], p[..., 1]
+    return 20 + x**2 - 10 * np.cos(2 * np.pi * x) + y**2 - 10 * np.cos(2 * np.pi * y)
+
+
+def rastrigin_grad(p):
+    x, y = p[..., 0], p[..., 1]
+    return pack(p, 2 * x + 20 * np.pi * np.sin(2 * np.pi * x), 2 * y + 20 * np.pi * np.sin(2 * np.pi * y))
+
+
+def ackley_loss(p):
+    x, y = p[..., 0], p[..., 1]
+    r = np.sqrt(0.5 * (x**2 + y**2))
+    return -20 * np.exp(-0.2 * r) - np.exp(0.5 * (np.cos(2 * np.pi * x) + np.cos(2 * np.pi * y))) + np.e + 20
+
+
+def ackley_grad(p):
+    x, y = p[..., 0], p[..., 1]
+    r = np.sqrt(0.5 * (x**2 + y**2))
+    # d/dx of −20 e^{−0.2 r} is 2 e^{−0.2 r} x / r: finite as r → 0 only along a ray, so the
+    # origin (the minimum, a kink) gets gradient 0 instead of 0/0.
+    radial = np.where(r > 0, 2 * np.exp(-0.2 * r) / np.where(r > 0, r, 1), 0.0)
+    wave = np.pi * np.exp(0.5 * (np.cos(2 * np.pi * x) + np.cos(2 * np.pi * y)))
+    return pack(p, radial * x + wave * np.sin(2 * np.pi * x), radial * y + wave * np.sin(2 * np.pi * y))
+
+
+_HIMMELBLAU_GUESSES = [[3.0, 2.0], [-2.805, 3.131], [-3.779, -3.283], [3.584, -1.848]]
+_HIMMELBLAU_MINIMA = refine(himmelblau_loss, himmelblau_grad, _HIMMELBLAU_GUESSES, sort=False)
+
+SURFACES = [
+    Surface(
+        name="rosenbrock", title="Rosenbrock's valley", kind="classic",
+        formula=r"f(x, y) = (1 - x)^2 + 100\,(y - x^2)^2",
+        description="A curved, flat-bottomed valley: finding it is easy, following it to (1, 1) is hard.",
+        bounds=((-2.0, 2.0), (-1.0, 3.0)), minima=np.array([[1.0, 1.0]]), start=(-1.5, 2.0),
+        loss=rosenbrock_loss, grad=rosenbrock_grad, log_color=True,
+    ),
+    Surface(
+        name="beale", title="Beale's function", kind="classic",
+        formula=r"f = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2",
+        description="Flat plains and steep walls: step sizes that suit one part of it fail in another.",
+        bounds=((-4.5, 4.5), (-4.5, 4.5)), minima=np.array([[3.0, 0.5]]), start=(1.0, 1.5),
+        loss=beale_loss, grad=beale_grad, log_color=True,
+    ),
+    Surface(
+        name="himmelblau", title="Himmelblau's function", kind="classic",
+        formula=r"f(x, y) = (x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+        description="Four equally deep minima: which one you reach depends on where you start.",
+        bounds=((-5.0, 5.0), (-5.0, 5.0)), minima=_HIMMELBLAU_MINIMA, start=(0.0, 0.0),
+        loss=himmelblau_loss, grad=himmelblau_grad, log_color=True,
+    ),
+    Surface(
+        name="booth", title="Booth's function", kind="classic",
+        formula=r"f(x, y) = (x + 2y - 7)^2 + (2x + y - 5)^2",
+        description="A tilted quadratic bowl: a gentle, well-conditioned first test.",
+        bounds=((-10.0, 10.0), (-10.0, 10.0)), minima=np.array([[1.0, 3.0]]), start=(-8.0, -6.0),
+        loss=booth_loss, grad=booth_grad, log_color=True, lipschitz=18.0,
+    ),
+    Surface(
+        name="rastrigin", title="Rastrigin's function", kind="classic",
+        formula=r"f(x, y) = 20 + \sum_{z \in \{x, y\}} \left(z^2 - 10 \cos 2\pi z\right)",
+        description="An egg-crate of local minima on a bowl: descent stops in the nearest dimple.",
+        bounds=((-5.12, 5.12), (-5.12, 5.12)), minima=np.array([[0.0, 0.0]]), start=(3.3, 2.6),
+        loss=rastrigin_loss, grad=rastrigin_grad,
+    ),
+    Surface(
+        name="ackley", title="Ackley's function", kind="classic",
+        formula=r"f = -20\,e^{-0.2\sqrt{(x^2 + y^2)/2}} - e^{(\cos 2\pi x + \cos 2\pi y)/2} + e + 20",
+        description="A nearly flat, rippled plain around one deep hole at the origin.",
+        bounds=((-5.0, 5.0), (-5.0, 5.0)), minima=np.array([[0.0, 0.0]]), start=(3.2, 2.3),
+        loss=ackley_loss, grad=ackley_grad,
+    ),
+]

@@ -1,0 +1,48 @@
+"""The declaration every loss surface is: a loss, its analytic gradient, and what a page needs to show it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Surface:
+    """A 2D loss surface.
+
+    ``loss`` maps points of shape ``(..., 2)`` to ``(...)``; ``grad`` maps them to ``(..., 2)``.
+    Data surfaces (``n_samples > 0``) also accept ``idx``, an integer array of sample indices:
+    ``loss(p, idx)`` and ``grad(p, idx)`` are then the mean over those samples only.
+    """
+
+    name: str  # URL key, e.g. "rosenbrock"
+    title: str  # "Rosenbrock's valley"
+    formula: str  # LaTeX, shown on the page
+    description: str  # the one idea it teaches
+    bounds: tuple  # ((xmin, xmax), (ymin, ymax)) of the default view
+    minima: np.ndarray  # (k, 2), global first; shape (0, 2) where there is none
+    start: tuple  # a start that shows something
+    loss: Callable
+    grad: Callable
+    log_color: bool = False  # colour the contour on a log scale (range spans decades)
+    n_samples: int = 0  # > 0 on data surfaces: loss/grad accept idx
+    lipschitz: float | None = None  # largest Hessian eigenvalue L, for quadratics (lr > 2/L diverges)
+    kind: str = "analytic"  # "teaching", "classic", "data" or "custom": how the page groups it
+
+    @property
+    def is_data(self) -> bool:
+        return self.n_samples > 0
+
+
+def pack(p: np.ndarray, dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
+    """Stack the two partial derivatives into an array laid out like ``p``.
+
+    ``np.empty_like`` keeps ``p``'s memory order, so when the engine passes a transposed view of a
+    ``(2, N)`` buffer, the gradient comes back with x and y contiguous too (about 2x faster later).
+    """
+    out = np.empty_like(p, dtype=np.result_type(p, dx, dy))
+    out[..., 0] = dx
+    out[..., 1] = dy
+    return out

@@ -1,0 +1,130 @@
+"""Teaching surfaces: each shows one idea about gradient descent."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from landscapes.refine import refine
+from landscapes.surface import Surface, pack
+
+
+def bowl_loss(p):
+    x, y = p[..., 0], p[..., 1]
+    return x**2 + y**2
+
+
+def bowl_grad(p):
+    return pack(p, 2 * p[..., 0], 2 * p[..., 1])
+
+
+# The ravine: f = ½(u² + 20 v²) in coordinates (u, v) turned 30° from (x, y).
+_C, _S = np.cos(np.pi / 6), np.sin(np.pi / 6)
+RAVINE_CURVATURES = (1.0, 20.0)
+
+
+def _uv(p):
+    x, y = p[..., 0], p[..., 1]
+    return _C * x + _S * y, -_S * x + _C * y
+
+
+def ravine_loss(p):
+    u, v = _uv(p)
+    return 0.5 * (RAVINE_CURVATURES[0] * u**2 + RAVINE_CURVATURES[1] * v**2)
+
+
+def ravine_grad(p):
+    u, v = _uv(p)
+    du, dv = RAVINE_CURVATURES[0] * u, RAVINE_CURVATURES[1] * v
+    return pack(p, _C * du - _S * dv, _S * du + _C * dv)
+
+
+def saddle_loss(p):
+    x, y = p[..., 0], p[..., 1]
+    return x**2 - y**2 + y**4 / 8
+
+
+def saddle_grad(p):
+    x, y = p[..., 0], p[..., 1]
+    return pack(p, 2 * x, -2 * y + y**3 / 2)
+
+
+# Terrain: a gentle bowl with three Gaussian wells of different depths.
+_WELLS = np.array([  # centre x, centre y, depth, width
+    [1.2, 1.0, 2.0, 0.8],
+    [-1.4, 0.8, 1.5, 0.7],
+    [0.2, -1.5, 1.2, 0.6],
+])
+
+
+def terrain_loss(p):
+    x, y = p[..., 0, None], p[..., 1, None]
+    cx, cy, depth, width = _WELLS.T
+    wells = depth * np.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * width**2))
+    return 0.1 * (p[..., 0] ** 2 + p[..., 1] ** 2) - wells.sum(axis=-1) + 2.0
+
+
+def terrain_grad(p):
+    x, y = p[..., 0, None], p[..., 1, None]
+    cx, cy, depth, width = _WELLS.T
+    wells = depth * np.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * width**2)) / width**2
+    dx = 0.2 * p[..., 0] + (wells * (x - cx)).sum(axis=-1)
+    dy = 0.2 * p[..., 1] + (wells * (y - cy)).sum(axis=-1)
+    return pack(p, dx, dy)
+
+
+def plateau_loss(p):
+    x, y = p[..., 0], p[..., 1]
+    return 1 - np.exp(-(x**2 + y**2) / 2)
+
+
+def plateau_grad(p):
+    x, y = p[..., 0], p[..., 1]
+    e = np.exp(-(x**2 + y**2) / 2)
+    return pack(p, x * e, y * e)
+
+
+_TERRAIN_MINIMA = refine(terrain_loss, terrain_grad, _WELLS[:, :2])
+
+SURFACES = [
+    Surface(
+        name="bowl", title="Bowl", kind="teaching",
+        formula=r"f(x, y) = x^2 + y^2",
+        description="The easiest surface: every step points at the minimum. Above lr = 2/L = 1, "
+        "descent diverges.",
+        bounds=((-2.0, 2.0), (-2.0, 2.0)), minima=np.array([[0.0, 0.0]]), start=(1.5, 1.0),
+        loss=bowl_loss, grad=bowl_grad, lipschitz=2.0,
+    ),
+    Surface(
+        name="ravine", title="Ravine", kind="teaching",
+        formula=r"f = \tfrac12\left(u^2 + 20\,v^2\right),\quad "
+        r"u = x\cos 30^\circ + y \sin 30^\circ,\; v = -x \sin 30^\circ + y \cos 30^\circ",
+        description="A long narrow valley (condition number 20): plain descent zig-zags across it, "
+        "momentum rolls along it.",
+        bounds=((-3.0, 3.0), (-2.0, 2.0)), minima=np.array([[0.0, 0.0]]), start=(-2.5, 0.2),
+        loss=ravine_loss, grad=ravine_grad, lipschitz=RAVINE_CURVATURES[1],
+    ),
+    Surface(
+        name="saddle", title="Saddle", kind="teaching",
+        formula=r"f(x, y) = x^2 - y^2 + \tfrac18 y^4",
+        description="A saddle at the origin (the y⁴/8 term keeps it bounded below far out): a start on "
+        "the ridge y = 0 stalls there unless noise, momentum or Adam pushes it off.",
+        bounds=((-3.0, 3.0), (-3.0, 3.0)), minima=np.array([[0.0, 2.0], [0.0, -2.0]]), start=(2.5, 0.0),
+        loss=saddle_loss, grad=saddle_grad,
+    ),
+    Surface(
+        name="terrain", title="Terrain of local minima", kind="teaching",
+        formula=r"f = 2 + 0.1\,(x^2 + y^2) - \sum_i d_i \exp\!\left(-\frac{(x - a_i)^2 + (y - b_i)^2}"
+        r"{2 s_i^2}\right)",
+        description="Three wells of different depths: where you start decides which minimum you reach.",
+        bounds=((-3.0, 3.0), (-3.0, 3.0)), minima=_TERRAIN_MINIMA, start=(-0.4, 0.3),
+        loss=terrain_loss, grad=terrain_grad,
+    ),
+    Surface(
+        name="plateau", title="Plateau", kind="teaching",
+        formula=r"f(x, y) = 1 - \exp\!\left(-\tfrac{x^2 + y^2}{2}\right)",
+        description="Almost flat far from the well, so plain descent crawls; Adam rescales the tiny "
+        "gradient and crosses.",
+        bounds=((-6.0, 6.0), (-6.0, 6.0)), minima=np.array([[0.0, 0.0]]), start=(4.5, 3.5),
+        loss=plateau_loss, grad=plateau_grad,
+    ),
+]

@@ -1,0 +1,214 @@
+"""The descent loop: one array computation per step for every start at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+MAX_STEPS = 100_000  # a URL or a slider can ask for more; a page should clamp well below this
+MAX_VALUES = 50_000_000  # (steps + 1) × starts: keeps one run's buffers under a few GB
+ESCAPE_SPANS = 10.0  # a point this many view-widths beyond the surface's bounds has left it
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """The record of one run. ``B`` is the shape of the batch of starts (``()`` for one start).
+
+    Index ``k`` is the point after ``k`` updates: update ``k + 1`` starts from ``points[k]`` with
+    gradient ``grads[k]``, buffers ``state[...][k]`` and learning rate ``lrs[k]``.
+    """
+
+    points: np.ndarray  # (steps+1, *B, 2)
+    losses: np.ndarray  # (steps+1, *B): the full loss, also on mini-batch runs
+    lrs: np.ndarray  # (steps,), or (steps, N) when the learning rate differs across starts
+    diverged_at: np.ndarray  # (*B,) int: first step that left the surface, −1 if none
+    grads: np.ndarray | None = None  # (steps+1, *B, 2): the gradient an update used (noise included)
+    state: dict = field(default_factory=dict)  # buffer → (steps+1, *B, 2), after each update
+
+    @property
+    def steps(self) -> int:
+        return len(self.points) - 1
+
+
+def descend(surface, optimizer, start, steps, *, schedule=None, batch_size=None, noise=0.0,
+            seed=0, record="all") -> Trajectory:
+    """Run ``optimizer`` on ``surface`` from ``start`` (shape ``(..., 2)``) for ``steps`` updates.
+
+    - ``schedule``: a function ``t ↦ lr_t`` (see ``optim.schedules``); it replaces the optimizer's lr.
+    - ``batch_size`` (data surfaces only): each update uses the mean gradient over a mini-batch drawn
+      from seeded, shuffled epochs (the last batch of an epoch may be smaller, like a DataLoader with
+      ``drop_last=False``); 1 is SGD, ``None`` the full batch. Every start sees the same batches.
+    - ``noise``: σ of seeded Gaussian noise added to every gradient coordinate.
+    - ``record``: ``"all"`` keeps gradients and buffers, ``"path"`` only points and losses.
+
+    Divergence: a start diverges at the first step ``k`` whose point or loss is not finite, or whose
+    point lies more than ``ESCAPE_SPANS`` times the view's width (or height) outside the surface's
+    bounds. ``diverged_at`` records ``k``; ``points[k]`` is kept (it shows where the path left) and every
+    later point, loss, gradient and buffer of that start is NaN. No NumPy warning escapes.
+    """
+    start, steps, noise = _check_inputs(surface, start, steps, batch_size, noise, record)
+    batch_shape = start.shape[:-1]
+    n = int(np.prod(batch_shape))
+    lrs = _learning_rates(optimizer, schedule, steps)
+    with np.errstate(all="ignore"):
+        run = _Run(surface, optimizer, start.reshape(n, 2), steps, record)
+        run.loop(lrs, _batches(surface, batch_size, steps, seed), noise, np.random.default_rng([seed, 1]))
+    return run.trajectory(batch_shape, lrs)
+
+
+class _Run:
+    """The preallocated buffers of one run, x and y of all starts contiguous: ``(steps+1, 2, N)``."""
+
+    def __init__(self, surface, optimizer, starts, steps, record):
+        n = len(starts)
+        self.surface, self.optimizer, self.record = surface, optimizer, record
+        self.points = np.empty((steps + 1, 2, n))
+        self.losses = np.empty((steps + 1, n))
+        self.diverged_at = np.full(n, -1)
+        self.points[0] = starts.T
+        (x0, x1), (y0, y1) = surface.bounds
+        self.box = np.array([[x0 - ESCAPE_SPANS * (x1 - x0), x1 + ESCAPE_SPANS * (x1 - x0)],
+                             [y0 - ESCAPE_SPANS * (y1 - y0), y1 + ESCAPE_SPANS * (y1 - y0)]])
+        self.state = optimizer.init(self.points[0].T)  # (N, 2) views of (2, N) arrays
+        self.tmp = np.empty((2, n)).T
+        self.grads, self.history = None, {}
+        if record == "all":
+            self.grads = np.empty((steps + 1, 2, n))
+            self.history = {k: np.empty((steps + 1, 2, n)) for k in self.state}
+            for key, buf in self.state.items():
+                self.history[key][0] = buf.T
+
+    def loop(self, lrs, batches, noise, rng):
+        steps = len(self.points) - 1
+        for k in range(steps + 1):
+            params = self.points[k].T
+            idx = next(batches)
+            self.losses[k] = self.surface.loss(params)
+            left = self._check_divergence(k)
+            if k == steps and self.record == "path":
+                break
+            grad = self._gradient(params, idx, noise, rng)
+            if self.record == "all":
+                self.grads[k] = grad.T
+            if k == steps:
+                break
+            nxt = self.points[k + 1]
+            np.copyto(nxt, self.points[k])
+            self.optimizer.step_(nxt.T, grad, self.state, lrs[k], k + 1, self.tmp)
+            if left is not None:
+                # No more updates for a start that left: NaN propagates through every rule.
+                nxt[:, left] = np.nan
+                for buf in self.state.values():
+                    buf[left] = np.nan
+            if self.record == "all":
+                for key, buf in self.state.items():
+                    self.history[key][k + 1] = buf.T
+        self._blank_after_divergence()
+
+    def _gradient(self, params, idx, noise, rng):
+        grad = self.surface.grad(params) if idx is None else self.surface.grad(params, idx)
+        if noise:
+            grad = grad + noise * rng.standard_normal((2, len(params))).T
+        return grad
+
+    def _check_divergence(self, k):
+        """The starts that leave the surface at step ``k`` (a boolean mask), or None."""
+        pts, box = self.points[k], self.box
+        # Fast path: four reductions; a NaN anywhere fails the comparisons and takes the slow path.
+        if (box[0, 0] <= pts[0].min() and pts[0].max() <= box[0, 1] and box[1, 0] <= pts[1].min()
+                and pts[1].max() <= box[1, 1] and np.isfinite(self.losses[k]).all()):
+            return None
+        inside = ((box[:, :1] <= pts) & (pts <= box[:, 1:])).all(axis=0)
+        new = ~(inside & np.isfinite(self.losses[k])) & (self.diverged_at < 0)
+        if not new.any():
+            return None
+        self.diverged_at[new] = k
+        return new
+
+    def _blank_after_divergence(self):
+        """Whatever a start computed after it left is NaN, whatever the surface does with NaN."""
+        if (self.diverged_at < 0).all():
+            return
+        stopped = np.where(self.diverged_at < 0, len(self.points), self.diverged_at)
+        later = np.arange(len(self.points))[:, None] > stopped  # (steps+1, N)
+        np.copyto(self.losses, np.nan, where=later)
+        for buf in (self.points, *self.history.values()):
+            np.copyto(buf, np.nan, where=later[:, None, :])
+        if self.grads is not None:
+            np.copyto(self.grads, np.nan, where=later[:, None, :])
+
+    def trajectory(self, batch_shape, lrs):
+        def shaped(buf):
+            return np.moveaxis(buf, 1, -1).reshape((len(buf), *batch_shape, 2))
+
+        full = self.record == "all"
+        return Trajectory(
+            points=shaped(self.points),
+            losses=self.losses.reshape((len(self.losses), *batch_shape)),
+            lrs=lrs if lrs.ndim == 1 else lrs.reshape(len(lrs), -1),
+            diverged_at=self.diverged_at.reshape(batch_shape),
+            grads=shaped(self.grads) if full else None,
+            state={key: shaped(buf) for key, buf in self.history.items()} if full else {},
+        )
+
+
+def _learning_rates(optimizer, schedule, steps):
+    """lr of each update: ``(steps,)``, or ``(steps, N, 1)`` when lr is an array over starts."""
+    base = np.asarray(optimizer.lr if schedule is None else schedule(0), dtype=float)
+    t = np.arange(steps).reshape((steps,) + (1,) * base.ndim)
+    if schedule is None:
+        return np.broadcast_to(base, t.shape[:1] + base.shape).astype(float)
+    lrs = np.asarray(schedule(t), dtype=float)
+    if not np.all(np.isfinite(lrs)) or np.any(lrs < 0):
+        raise ValueError("the schedule gave a learning rate that is negative or not finite")
+    return lrs
+
+
+def _batches(surface, batch_size, steps, seed):
+    """Sample indices for each update (``None`` for the full batch), from seeded shuffled epochs."""
+    if batch_size is None:
+        while True:
+            yield None
+    rng = np.random.default_rng([seed, 0])
+    while True:
+        order = rng.permutation(surface.n_samples)
+        for lo in range(0, surface.n_samples, batch_size):
+            yield order[lo:lo + batch_size]
+
+
+def _check_inputs(surface, start, steps, batch_size, noise, record):
+    try:
+        start = np.array(start, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"start must be numbers of shape (..., 2), got {start!r}") from None
+    if start.ndim == 0 or start.shape[-1] != 2 or start.size == 0:
+        raise ValueError(f"start must have shape (..., 2), got shape {start.shape}")
+    if not np.all(np.isfinite(start)):
+        raise ValueError("start must be finite numbers (no NaN or inf)")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 0 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps must be a whole number from 0 to {MAX_STEPS}, got {steps!r}")
+    if (steps + 1) * (start.size // 2) > MAX_VALUES:
+        raise ValueError(f"(steps + 1) × starts must be at most {MAX_VALUES:,}; "
+                         f"got {steps + 1} × {start.size // 2}")
+    _check_batch(surface, batch_size)
+    try:
+        noise = float(noise)
+    except (TypeError, ValueError):
+        raise ValueError(f"noise must be a number ≥ 0, got {noise!r}") from None
+    if not (np.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a finite number ≥ 0, got {noise!r}")
+    if record not in ("all", "path"):
+        raise ValueError(f"record must be 'all' or 'path', got {record!r}")
+    return start, int(steps), noise
+
+
+def _check_batch(surface, batch_size):
+    if batch_size is None:
+        return
+    if not surface.n_samples:
+        raise ValueError(f"batch_size needs a data surface; {surface.name} is analytic (use noise)")
+    valid = isinstance(batch_size, (int, np.integer)) and not isinstance(batch_size, bool)
+    if not valid or not 1 <= batch_size <= surface.n_samples:
+        raise ValueError(f"batch_size must be a whole number from 1 to {surface.n_samples} "
+                         f"(the surface's samples), got {batch_size!r}")

@@ -1,0 +1,47 @@
+"""RMSProp."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from optim.rule import Rule, check_range
+
+
+@dataclass(frozen=True)
+class RMSprop(Rule):
+    r"""RMSProp, as ``torch.optim.RMSprop`` (momentum 0, centered False):
+
+        g_t ← ∇f(θ_{t-1}) + λ θ_{t-1}
+        v_t = α v_{t-1} + (1 − α) g_t²,   v_0 = 0
+        θ_t = θ_{t-1} − η_t g_t / (√v_t + ε)
+
+    Like AdaGrad, but ``v`` forgets old gradients, so steps do not shrink for ever.
+    """
+
+    name = "rmsprop"
+    buffers = ("v",)
+    lr: float = 1e-2
+    alpha: float = 0.99
+    eps: float = 1e-8
+    weight_decay: float = 0.0
+
+    def __post_init__(self):
+        check_range("lr", self.lr, 0, float("inf"))
+        check_range("alpha", self.alpha, 0, 1, high_open=True)
+        check_range("eps", self.eps, 0, 1, low_open=True)
+        check_range("weight_decay", self.weight_decay, 0, float("inf"))
+
+    def step_(self, params, grad, state, lr, t, tmp):
+        self._decay_grad(params, grad, tmp)
+        v = state["v"]
+        v *= self.alpha
+        np.multiply(grad, grad, out=tmp)
+        tmp *= 1 - self.alpha
+        v += tmp
+        np.sqrt(v, out=tmp)
+        tmp += self.eps
+        np.divide(grad, tmp, out=tmp)
+        tmp *= -lr
+        params += tmp
