@@ -21,6 +21,12 @@ def rosenbrock_grad(p):
     return pack(p, -2 * (ROSEN_A - x) - 4 * ROSEN_B * x * r, 2 * ROSEN_B * r)
 
 
+def rosenbrock_loss_and_grad(p):
+    x, y = p[..., 0], p[..., 1]
+    a, r = ROSEN_A - x, y - x * x
+    return a * a + ROSEN_B * r * r, pack(p, -2 * a - 4 * ROSEN_B * x * r, 2 * ROSEN_B * r)
+
+
 _BEALE_C = (1.5, 2.25, 2.625)
 
 
@@ -97,6 +103,7 @@ SURFACES = [
         description="A curved, flat-bottomed valley: finding it is easy, following it to (1, 1) is hard.",
         bounds=((-2.0, 2.0), (-1.0, 3.0)), minima=np.array([[1.0, 1.0]]), start=(-1.5, 2.0),
         loss=rosenbrock_loss, grad=rosenbrock_grad, log_color=True,
+        loss_and_grad=rosenbrock_loss_and_grad,
     ),
     Surface(
         name="beale", title="Beale's function", kind="classic",

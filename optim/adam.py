@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optim.rule import Rule, check_range
+from optim.rule import Rule, check_range, has_decay
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Adam(Rule):
         v += tmp
         np.sqrt(v, out=tmp)
         if self.bias_correction:
-            tmp /= (1 - beta2**t) ** 0.5
+            tmp *= 1 / (1 - beta2**t) ** 0.5
             step_size = lr / (1 - beta1**t)
         else:
             step_size = lr
@@ -80,5 +80,5 @@ class AdamW(Adam):
     weight_decay: float = 1e-2
 
     def _decay(self, params, grad, lr, tmp):
-        if np.any(self.weight_decay):
+        if has_decay(self.weight_decay):
             params *= 1 - lr * self.weight_decay

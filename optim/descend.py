@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -70,6 +71,7 @@ class _Run:
         (x0, x1), (y0, y1) = surface.bounds
         self.box = np.array([[x0 - ESCAPE_SPANS * (x1 - x0), x1 + ESCAPE_SPANS * (x1 - x0)],
                              [y0 - ESCAPE_SPANS * (y1 - y0), y1 + ESCAPE_SPANS * (y1 - y0)]])
+        self.box_bounds = self.box.tolist()
         self.state = optimizer.init(self.points[0].T)  # (N, 2) views of (2, N) arrays
         self.tmp = np.empty((2, n)).T
         self.grads, self.history = None, {}
@@ -84,11 +86,12 @@ class _Run:
         for k in range(steps + 1):
             params = self.points[k].T
             idx = next(batches)
-            self.losses[k] = self.surface.loss(params)
-            left = self._check_divergence(k)
             if k == steps and self.record == "path":
+                self.losses[k] = self.surface.loss(params)
+                self._check_divergence(k)
                 break
-            grad = self._gradient(params, idx, noise, rng)
+            self.losses[k], grad = self._loss_and_gradient(params, idx, noise, rng)
+            left = self._check_divergence(k)
             if self.record == "all":
                 self.grads[k] = grad.T
             if k == steps:
@@ -106,18 +109,25 @@ class _Run:
                     self.history[key][k + 1] = buf.T
         self._blank_after_divergence()
 
-    def _gradient(self, params, idx, noise, rng):
-        grad = self.surface.grad(params) if idx is None else self.surface.grad(params, idx)
+    def _loss_and_gradient(self, params, idx, noise, rng):
+        surface = self.surface
+        if idx is None and surface.loss_and_grad is not None:
+            loss, grad = surface.loss_and_grad(params)
+        else:
+            loss = surface.loss(params)
+            grad = surface.grad(params) if idx is None else surface.grad(params, idx)
         if noise:
             grad = grad + noise * rng.standard_normal((2, len(params))).T
-        return grad
+        return loss, grad
 
     def _check_divergence(self, k):
         """The starts that leave the surface at step ``k`` (a boolean mask), or None."""
         pts, box = self.points[k], self.box
-        # Fast path: four reductions; a NaN anywhere fails the comparisons and takes the slow path.
-        if (box[0, 0] <= pts[0].min() and pts[0].max() <= box[0, 1] and box[1, 0] <= pts[1].min()
-                and pts[1].max() <= box[1, 1] and np.isfinite(self.losses[k]).all()):
+        # Fast path, three reductions: a NaN or inf anywhere fails a comparison or the sum.
+        (x_low, y_low), (x_high, y_high) = pts.min(axis=1).tolist(), pts.max(axis=1).tolist()
+        (bx0, bx1), (by0, by1) = self.box_bounds
+        if (bx0 <= x_low and x_high <= bx1 and by0 <= y_low and y_high <= by1
+                and math.isfinite(self.losses[k].sum())):
             return None
         inside = ((box[:, :1] <= pts) & (pts <= box[:, 1:])).all(axis=0)
         new = ~(inside & np.isfinite(self.losses[k])) & (self.diverged_at < 0)

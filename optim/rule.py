@@ -20,6 +20,11 @@ def check_range(name, value, low, high, *, low_open=False, high_open=False):
         raise ValueError(f"{name} must be in {left}{low:g}, {high:g}{right}, got {_show(value)}")
 
 
+def has_decay(weight_decay) -> bool:
+    # the plain-float test first: np.any costs a few µs, a tenth of a step on 10 000 starts
+    return weight_decay != 0.0 if isinstance(weight_decay, float) else bool(np.any(weight_decay))
+
+
 def _is_number(value) -> bool:
     try:
         arr = np.asarray(value)
@@ -64,6 +69,6 @@ class Rule:
 
     def _decay_grad(self, params, grad, tmp) -> None:
         """Classic (coupled) L2 weight decay as torch applies it: ``g += λθ``."""
-        if np.any(self.weight_decay):
+        if has_decay(self.weight_decay):
             np.multiply(params, self.weight_decay, out=tmp)
             grad += tmp
