@@ -85,8 +85,9 @@ def test_minima_are_stationary_and_the_global_one_is_lowest(name):
 @pytest.mark.parametrize("name", ["terrain", "himmelblau", "saddle", "tiny_net"])
 def test_every_listed_minimum_is_a_minimum(name):
     s = landscapes.get(name)
+    angles = np.linspace(0, 2 * np.pi, 16)
     for m in s.minima:  # a small ring around it is higher
-        ring = m + 1e-3 * np.column_stack([np.cos(np.linspace(0, 6.28, 16)), np.sin(np.linspace(0, 6.28, 16))])
+        ring = m + 1e-3 * np.column_stack([np.cos(angles), np.sin(angles)])
         assert (s.loss(ring) > s.loss(m)).all()
 
 
