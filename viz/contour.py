@@ -1,0 +1,180 @@
+"""The animated 2D view: the surface as a picture, iso-lines, minima, and the path rolling down.
+
+The base figure holds everything that stays; frames carry only what moves (the path so far, the
+current point and the two arrows), at most ``MAX_FRAMES`` of them, so the payload stays small and
+the picture stays on screen while it plays.
+"""
+
+from __future__ import annotations
+
+import contourpy
+import numpy as np
+
+from viz.encode import f4
+from viz.picture import Grid
+
+MAX_FRAMES = 150
+FRAME_MS = 16  # frames land on the display's 16.7 ms ticks: 16 plays at ~38 frames/s, 33 at ~21
+PATH_BUDGET = 24_000  # points over all frames' paths: keeps the figure well under 0.6 MB
+COLORS = {"path": "#ff5a36", "grad": "#ffffff", "step": "#ffd23f", "start": "#ffffff", "minimum": "#ffffff"}
+ARROW_MAX = 1.0  # an arrow is drawn at most this fraction of the view long (divergent steps are huge)
+STATIC = 5  # iso-lines, hover grid, minima, the whole path (faint), start
+MOVING = 4  # the last four traces move: path so far, current point, −η∇f arrow, update arrow
+
+
+def iso_lines(g: Grid, count: int = 14) -> tuple[np.ndarray, np.ndarray]:
+    """Contour lines of the grid as one polyline with NaN breaks (drawn as a plain line trace)."""
+    levels = g.levels
+    finite = levels[np.isfinite(levels)]
+    heights = np.quantile(finite, np.linspace(0.03, 0.97, count)) if g.log else np.linspace(
+        finite.min(), finite.max(), count + 2)[1:-1]
+    gen = contourpy.contour_generator(g.x, g.y, np.where(np.isfinite(levels), levels, finite.max()),
+                                      line_type=contourpy.LineType.Separate)
+    xs, ys = [], []
+    for h in heights:
+        for line in gen.lines(h):
+            xs += [*line[:, 0], np.nan]
+            ys += [*line[:, 1], np.nan]
+    return np.array(xs), np.array(ys)
+
+
+def static_traces(surface, g: Grid, lines: tuple) -> list[dict]:
+    """Iso-lines, an invisible grid that answers hovers and clicks, and the known minima."""
+    step = max(len(g.x) // 40, 1)
+    hx, hy = np.meshgrid(g.x[::step], g.y[::step])
+    hz = g.z[::step, ::step]
+    return [
+        {"type": "scatter", "mode": "lines", "x": f4(lines[0]), "y": f4(lines[1]), "hoverinfo": "skip",
+         "line": {"color": "rgba(255,255,255,0.35)", "width": 1}, "showlegend": False, "name": "iso-lines"},
+        {"type": "scatter", "mode": "markers", "x": f4(hx.ravel()), "y": f4(hy.ravel()),
+         "customdata": f4(hz.ravel()), "marker": {"size": 14, "color": "rgba(0,0,0,0)"},
+         "hovertemplate": "x = %{x:.3f}<br>y = %{y:.3f}<br>loss = %{customdata:.4g}<extra>click: start here</extra>",
+         "showlegend": False, "name": "surface"},
+        {"type": "scatter", "mode": "markers", "x": f4(surface.minima[:, 0]), "y": f4(surface.minima[:, 1]),
+         "marker": {"symbol": "star", "size": 16, "color": COLORS["minimum"], "line": {"color": "#222", "width": 1}},
+         "name": "known minimum", "hovertemplate": "minimum (%{x:.3f}, %{y:.3f})<extra></extra>"},
+    ]
+
+
+def frame_steps(steps: int) -> np.ndarray:
+    """The steps that get a frame: all of them up to MAX_FRAMES, evenly spread beyond."""
+    return np.unique(np.linspace(0, steps, min(steps + 1, MAX_FRAMES)).round().astype(int))
+
+
+def arrows(points: np.ndarray, descent: np.ndarray, k: int, span: float) -> tuple[np.ndarray, np.ndarray]:
+    """Segments from point k: the plain gradient step −η∇f and the update actually taken."""
+    here = points[k]
+    nxt = points[min(k + 1, len(points) - 1)]
+    return _segment(here, descent[k], span), _segment(here, nxt - here, span)
+
+
+def _segment(origin, delta, span):
+    delta = np.nan_to_num(np.asarray(delta, dtype=float), nan=0.0, posinf=0.0, neginf=0.0)
+    length = float(np.hypot(*delta))
+    if length > ARROW_MAX * span:
+        delta = delta * (ARROW_MAX * span / length)
+    return np.array([origin, origin + delta])
+
+
+def moving_traces(points, descent, k, span, stride) -> list[dict]:
+    so_far = np.vstack([points[: k + 1 : stride], points[k : k + 1]])
+    grad_seg, step_seg = arrows(points, descent, k, span)
+    arrow_marker = {"symbol": ["circle", "arrow"], "size": [0, 13], "angleref": "previous"}
+    return [
+        {"type": "scatter", "mode": "lines", "x": f4(so_far[:, 0]), "y": f4(so_far[:, 1]),
+         "line": {"color": COLORS["path"], "width": 3}, "name": "path", "hoverinfo": "skip"},
+        {"type": "scatter", "mode": "markers", "x": f4(points[k : k + 1, 0]), "y": f4(points[k : k + 1, 1]),
+         "marker": {"size": 13, "color": COLORS["path"], "line": {"color": "white", "width": 2}},
+         "name": f"step {k}", "hovertemplate": "θ = (%{x:.4g}, %{y:.4g})<extra></extra>"},
+        {"type": "scatter", "mode": "lines+markers", "x": f4(grad_seg[:, 0]), "y": f4(grad_seg[:, 1]),
+         "line": {"color": COLORS["grad"], "width": 3, "dash": "dot"},
+         "marker": {**arrow_marker, "color": COLORS["grad"]}, "name": "−η∇f (plain gradient step)",
+         "hoverinfo": "skip"},
+        {"type": "scatter", "mode": "lines+markers", "x": f4(step_seg[:, 0]), "y": f4(step_seg[:, 1]),
+         "line": {"color": COLORS["step"], "width": 3}, "marker": {**arrow_marker, "color": COLORS["step"]},
+         "name": "update actually taken", "hoverinfo": "skip"},
+    ]
+
+
+def descent_figure(surface, g: Grid, picture: str, lines: tuple, points: np.ndarray, descent: np.ndarray,
+                   k: int, *, height: int | None = None, font_size: int = 14, show_update: bool = True) -> dict:
+    """The animated contour figure for one path. ``descent[k]`` is −η_k ∇f(θ_k)."""
+    (x0, x1), (y0, y1) = surface.bounds
+    span = max(x1 - x0, y1 - y0)
+    steps = len(points) - 1
+    shown = frame_steps(steps)
+    stride = max(1, int(np.ceil(len(shown) * (steps + 1) / 2 / PATH_BUDGET)))
+    whole = {"type": "scatter", "mode": "lines", "x": f4(points[:, 0]), "y": f4(points[:, 1]),
+             "line": {"color": "rgba(255,90,54,0.45)", "width": 2}, "name": "whole path", "hoverinfo": "skip",
+             "showlegend": False}
+    start = {"type": "scatter", "mode": "markers", "x": f4(points[:1, 0]), "y": f4(points[:1, 1]),
+             "marker": {"symbol": "circle-open", "size": 14, "color": COLORS["start"], "line": {"width": 3}},
+             "name": "start", "hovertemplate": "start (%{x:.4g}, %{y:.4g})<extra></extra>"}
+    moving = moving_traces(points, descent, k, span, stride)
+    if not show_update:
+        moving[3]["visible"] = False
+    frames = [{"name": str(s), "traces": list(range(STATIC, STATIC + MOVING)),
+               "data": moving_traces(points, descent, s, span, stride)} for s in shown]
+    layout = _layout(surface, picture, height or fitted_height(surface), font_size)
+    layout["sliders"] = [_slider(shown, k, font_size)]
+    layout["updatemenus"] = [_buttons(font_size)]
+    return {"data": [*static_traces(surface, g, lines), whole, start, *moving], "layout": layout, "frames": frames}
+
+
+def fitted_height(surface, width: int = 600) -> int:
+    """A height that fits the plot at equal axis scales in a column about ``width`` pixels wide."""
+    (x0, x1), (y0, y1) = surface.bounds
+    return int(np.clip(width * (y1 - y0) / (x1 - x0), 320, 700)) + 200
+
+
+def axis_names(surface) -> tuple[str, str]:
+    if not surface.is_data:
+        return "x", "y"
+    return ("w₁", "w₂") if surface.name == "tiny_net" else ("w", "b")
+
+
+def _layout(surface, picture, height, font_size) -> dict:
+    (x0, x1), (y0, y1) = surface.bounds
+    axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": "#444"}
+    return {
+        "height": height,
+        "margin": {"l": 60, "r": 20, "t": 80, "b": 120},
+        "font": {"size": font_size},
+        "xaxis": {**axis, "range": [x0, x1], "title": {"text": axis_names(surface)[0], "standoff": 4},
+                  "constrain": "domain"},
+        "yaxis": {**axis, "range": [y0, y1], "title": {"text": axis_names(surface)[1]},
+                  "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"},
+        "images": [{"source": picture, "xref": "x", "yref": "y", "x": x0, "y": y1, "sizex": x1 - x0,
+                    "sizey": y1 - y0, "sizing": "stretch", "layer": "below", "xanchor": "left",
+                    "yanchor": "top"}],
+        "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "bgcolor": "#2b2b2b",
+                   "font": {"color": "#f4f4f4"}},
+        "hovermode": "closest",
+        "dragmode": "pan",
+        "plot_bgcolor": "#222",
+    }
+
+
+def _slider(shown, k, font_size) -> dict:
+    active = int(np.searchsorted(shown, k).clip(0, len(shown) - 1))
+    return {
+        "active": active,
+        "y": 0, "yanchor": "top", "x": 0.24, "len": 0.76, "pad": {"t": 40},
+        "currentvalue": {"prefix": "step ", "font": {"size": font_size}},
+        "steps": [{"label": str(s), "method": "animate",
+                   "args": [[str(s)], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
+                                       "transition": {"duration": 0}}]} for s in shown],
+    }
+
+
+def _buttons(font_size) -> dict:
+    play = {"frame": {"duration": FRAME_MS, "redraw": False}, "transition": {"duration": 0},
+            "fromcurrent": True, "mode": "immediate"}
+    pause = {"frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}, "mode": "immediate"}
+    return {
+        "type": "buttons", "direction": "left", "showactive": False,
+        "x": 0, "y": 0, "xanchor": "left", "yanchor": "top", "pad": {"t": 48, "r": 10},
+        "font": {"size": font_size},
+        "buttons": [{"label": "▶ Play", "method": "animate", "args": [None, play]},
+                    {"label": "❚❚ Pause", "method": "animate", "args": [[None], pause]}],
+    }

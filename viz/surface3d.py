@@ -1,0 +1,47 @@
+"""The 3D view: the surface, the whole path on it, and a marker at the inspected step.
+
+Not animated: headless and software-rendered browsers take over a second per 3D redraw.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from viz.contour import COLORS, axis_names
+from viz.encode import f4
+from viz.picture import COLORSCALE, Grid
+
+SIDE = 60  # grid points per side: smooth enough, light to redraw
+
+
+def surface_figure(surface, g: Grid, points: np.ndarray, k: int, *, height: int = 620,
+                   font_size: int = 14) -> dict:
+    step = max(len(g.x) // SIDE, 1)
+    z = g.levels[::step, ::step]
+    path_z = g.level(surface.loss(np.nan_to_num(points)))
+    path_z = np.where(np.isfinite(points).all(axis=1), path_z, np.nan)
+    lift = 0.01 * float(np.nanmax(z) - np.nanmin(z))  # keeps the path visible above the surface
+    xname, yname = axis_names(surface)
+    ztitle = "log₁₀ loss (above its minimum)" if g.log else "loss"
+    return {
+        "data": [
+            {"type": "surface", "x": f4(g.x[::step]), "y": f4(g.y[::step]), "z": f4(z), "colorscale": COLORSCALE,
+             "showscale": False, "opacity": 0.92, "hoverinfo": "skip", "contours": {"z": {"show": False}}},
+            {"type": "scatter3d", "mode": "lines", "x": f4(points[:, 0]), "y": f4(points[:, 1]),
+             "z": f4(path_z + lift), "line": {"color": COLORS["path"], "width": 6}, "name": "path",
+             "hoverinfo": "skip"},
+            {"type": "scatter3d", "mode": "markers", "x": f4(points[k : k + 1, 0]), "y": f4(points[k : k + 1, 1]),
+             "z": f4(path_z[k : k + 1] + lift), "marker": {"size": 6, "color": COLORS["path"],
+                                                          "line": {"color": "white", "width": 2}},
+             "name": f"step {k}"},
+        ],
+        "layout": {
+            "height": height, "margin": {"l": 0, "r": 0, "t": 10, "b": 0}, "showlegend": False,
+            "font": {"size": font_size},
+            "scene": {"xaxis": {"title": {"text": xname}}, "yaxis": {"title": {"text": yname}},
+                      "zaxis": {"title": {"text": ztitle}}, "aspectmode": "manual",
+                      "aspectratio": {"x": 1, "y": 1, "z": 0.6},
+                      "camera": {"eye": {"x": 1.4, "y": -1.5, "z": 1.0}}},
+            "uirevision": surface.name,  # keep the user's camera across reruns
+        },
+    }
