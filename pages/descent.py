@@ -10,9 +10,10 @@ import streamlit as st
 import landscapes
 import optim
 import settings
-from optim.summary import divergence_reason, gradient_steps, summarize
+from optim.summary import divergence_reason, summarize
 from settings import Settings
-from viz import contour, curves, equations, picture, surface3d
+from viz import descent as descent_figures
+from viz import equations
 from viz.lean import PreparedFigure
 
 LR_OPTIONS = [round(m * 10.0**e, 8) for e in range(-5, 1) for m in (1, 1.25, 1.6, 2, 2.5, 3.2, 4, 5, 6.3, 8)] + [10.0]
@@ -27,28 +28,18 @@ RESET_ON_SURFACE = ("lr", "steps", "x0", "y0", "k", "batch", "noise")
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def surface_layer(name: str):
-    g = picture.grid(landscapes.get(name))
-    return g, picture.png_data_uri(g), contour.iso_lines(g)
+    return descent_figures.surface_layer(landscapes.get(name))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def run(s: Settings) -> optim.Trajectory:
-    surface = landscapes.get(s.surface)
-    return optim.descend(surface, optim.get(s.opt, **s.hyperparameters()), (s.x0, s.y0), s.steps,
-                         schedule=s.schedule(), batch_size=s.batch_size if surface.is_data else None,
-                         noise=0.0 if surface.is_data else s.noise, seed=s.seed)
+    return settings.run(s)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def figures(s: Settings) -> dict:
-    surface, traj = landscapes.get(s.surface), run(s)
-    g, png, lines = surface_layer(s.surface)
-    out = {"contour": contour.descent_figure(surface, g, png, lines, traj.points, gradient_steps(traj), s.k),
-           "surface": surface3d.surface_figure(surface, g, traj.points, s.k),
-           "loss": curves.loss_figure(traj.losses, s.k)}
-    if s.sched != "constant":
-        out["lr"] = curves.lr_figure(np.ravel(traj.lrs), s.k)
-    return out
+    surface = landscapes.get(s.surface)
+    return descent_figures.figures(surface, surface_layer(s.surface), run(s), s.k, s.sched != "constant")
 
 
 # ---- state: URL → widgets → Settings → URL -----------------------------------------------------
@@ -209,7 +200,7 @@ def pictures(s: Settings, figs: dict) -> None:
         st.plotly_chart(PreparedFigure(figs["contour"]), key="contour", on_select=on_click,
                         selection_mode="points", theme=None, config={"displaylogo": False})
     with right:
-        st.plotly_chart(PreparedFigure(figs["surface"]), key="surface3d", theme=None,
+        st.plotly_chart(PreparedFigure(figs["surface3d"]), key="surface3d", theme=None,
                         config={"displaylogo": False})
     st.slider("Step to inspect (arrows, 3D marker, equations)", 0, s.steps, key="k")
 
@@ -227,8 +218,8 @@ def curves_and_equations(s: Settings, traj, figs: dict) -> None:
     left, right = st.columns([1, 1])
     with left:
         st.plotly_chart(PreparedFigure(figs["loss"]), key="loss", theme=None, config={"displaylogo": False})
-        if "lr" in figs:
-            st.plotly_chart(PreparedFigure(figs["lr"]), key="lrs", theme=None, config={"displaylogo": False})
+        if "lrs" in figs:
+            st.plotly_chart(PreparedFigure(figs["lrs"]), key="lrs", theme=None, config={"displaylogo": False})
     with right:
         values = equations.step_values(traj, s.k)
         if values is None:

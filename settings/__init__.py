@@ -146,6 +146,14 @@ def parse(query: Mapping) -> tuple[Settings, list[str]]:
     return settings, notes + fixes
 
 
+def run(s: Settings):
+    """The engine run these settings describe (one start)."""
+    surface = landscapes.get(s.surface)
+    return optim.descend(surface, optim.get(s.opt, **s.hyperparameters()), (s.x0, s.y0), s.steps,
+                         schedule=s.schedule(), batch_size=s.batch_size if surface.is_data else None,
+                         noise=0.0 if surface.is_data else s.noise, seed=s.seed)
+
+
 def to_query(s: Settings) -> dict[str, str]:
     """The URL keys of ``s`` that matter for its surface, optimizer and schedule."""
     out = {}

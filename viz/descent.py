@@ -1,0 +1,27 @@
+"""The descent page's figures, from a surface, its cached picture layer and one trajectory."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from optim.summary import gradient_steps
+from viz import contour, curves, picture, surface3d
+
+
+def surface_layer(surface):
+    """What stays the same for a surface whatever the run: grid, picture, iso-lines (cache it)."""
+    g = picture.grid(surface)
+    return g, picture.png_data_uri(g), contour.iso_lines(g)
+
+
+def figures(surface, layer, traj, k: int, with_schedule: bool, font_size: int = 14) -> dict:
+    g, png, lines = layer
+    out = {
+        "contour": contour.descent_figure(surface, g, png, lines, traj.points, gradient_steps(traj), k,
+                                          font_size=font_size),
+        "surface3d": surface3d.surface_figure(surface, g, traj.points, k, font_size=font_size),
+        "loss": curves.loss_figure(traj.losses, k, font_size=font_size),
+    }
+    if with_schedule:
+        out["lrs"] = curves.lr_figure(np.ravel(traj.lrs), k, font_size=font_size)
+    return out
