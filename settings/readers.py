@@ -52,11 +52,13 @@ class Choice:
     """One of a fixed list of names."""
 
     options: tuple
+    describe: str = ""  # what the options are, when listing them all would be too long
 
     def read(self, key: str, raw: str, default):
         if raw in self.options:
             return raw, None
-        return default, f"{key}={show(raw)} is not one of {', '.join(self.options)}; using {default}"
+        allowed = self.describe or "one of " + ", ".join(self.options)
+        return default, f"{key}={show(raw)} is not {allowed}; using {default}"
 
 
 @dataclass(frozen=True)
