@@ -1,0 +1,31 @@
+import pytest
+
+from tests.e2e.server import CHROMIUM_ARGS, chromium_path, running_app
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    path = chromium_path()
+    if path is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium, or set CHROMIUM_PATH)")
+    return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1400, "height": 1000}}
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    with running_app() as url:
+        yield url
+
+
+@pytest.fixture
+def errors(page):
+    """Console errors and uncaught exceptions of the page."""
+    found = []
+    page.on("console", lambda m: found.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: found.append(str(e)))
+    return found
