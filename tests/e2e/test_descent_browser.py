@@ -12,7 +12,8 @@ pytestmark = pytest.mark.e2e
 
 CONTOUR = "[...document.querySelectorAll('.js-plotly-plot')].find(g => g.data && g.data.some(t => t.name === 'whole path'))"
 PATH_LENGTH = f"() => {{ const gd = {CONTOUR}; const t = gd._fullData.find(t => t.name === 'path'); return t.x.length; }}"
-WHOLE_PATH = f"() => {{ const gd = {CONTOUR}; const t = gd._fullData.find(t => t.name === 'whole path'); return Array.from(t.x).concat(Array.from(t.y)); }}"
+WHOLE_PATH = (f"() => {{ const gd = {CONTOUR}; const t = gd._fullData.find(t => t.name === 'whole path'); "
+              "return Array.from(t.x).concat(Array.from(t.y)); }")
 
 
 def open_page(page, url):
