@@ -142,6 +142,7 @@ def controls(s: Settings) -> None:
     else:
         sb.slider("Gradient noise σ", 0.0, 10.0, key="noise", step=0.05)
     sb.number_input("Random seed", 0, 2**31 - 1, key="seed", step=1)
+    sb.toggle("3D view", key="view3d", help="Off makes every change redraw faster on slow (software) graphics.")
 
 
 def knobs(sb, s: Settings) -> None:
@@ -194,42 +195,48 @@ def banner(s: Settings, surface, traj) -> None:
         st.error(divergence_reason(surface, s.opt, s.lr, int(traj.diverged_at)), icon="💥")
 
 
-def pictures(s: Settings, figs: dict) -> None:
+def chart(fig: dict, key: str, **kw) -> None:
+    st.plotly_chart(PreparedFigure(fig), key=key, theme=None, config={"displaylogo": False}, **kw)
+
+
+def path_and_loss(s: Settings, figs: dict, surface, traj) -> None:
+    """The contour with the path beside the loss curve and the numbers: the picture a class sees."""
     left, right = st.columns([3, 2])
     with left:
-        st.plotly_chart(PreparedFigure(figs["contour"]), key="contour", on_select=on_click,
-                        selection_mode="points", theme=None, config={"displaylogo": False})
+        chart(figs["contour"], "contour", on_select=on_click, selection_mode="points")
     with right:
-        st.plotly_chart(PreparedFigure(figs["surface3d"]), key="surface3d", theme=None,
-                        config={"displaylogo": False})
+        chart(figs["loss"], "loss")
+        if "lrs" in figs:
+            chart(figs["lrs"], "lrs")
+        numbers(surface, traj)
     st.slider("Step to inspect (arrows, 3D marker, equations)", 0, s.steps, key="k")
 
 
-def numbers(s: Settings, surface, traj) -> None:
+def numbers(surface, traj) -> None:
     summary = summarize(surface, traj.points, traj.losses, int(traj.diverged_at))
-    a, b, c = st.columns(3)
+    a, b = st.columns(2)
     a.metric("Final loss", "diverged" if summary.diverged_at >= 0 else f"{summary.final_loss:.4g}")
     b.metric("Distance to nearest minimum", "—" if not np.isfinite(summary.distance) else f"{summary.distance:.3g}")
     reached = summary.steps_to_tolerance
-    c.metric(f"First step within {summary.tolerance:.2g} of a minimum", "never" if reached < 0 else str(reached))
+    st.metric(f"First step within {summary.tolerance:.2g} of a minimum", "never" if reached < 0 else str(reached))
 
 
-def curves_and_equations(s: Settings, traj, figs: dict) -> None:
-    left, right = st.columns([1, 1])
-    with left:
-        st.plotly_chart(PreparedFigure(figs["loss"]), key="loss", theme=None, config={"displaylogo": False})
-        if "lrs" in figs:
-            st.plotly_chart(PreparedFigure(figs["lrs"]), key="lrs", theme=None, config={"displaylogo": False})
+def surface_and_equations(s: Settings, figs: dict, traj) -> None:
+    """Below: the 3D view (drawn last: software WebGL is slow) and the step worked out by hand."""
+    left, right = st.columns([2, 3])
     with right:
         values = equations.step_values(traj, s.k)
         if values is None:
             st.info("Pick a step before the last one (and before any divergence) to see its update worked out.")
-            return
-        st.markdown(f"**Update {values['t']}, with its numbers** (η = {values['lr']:.4g})")
-        *rules, (_, result) = equations.update_lines(s.opt, s.hyperparameters(), values)
-        for symbols, filled in rules:
-            st.latex(symbols + r"\qquad\Rightarrow\qquad " + filled)
-        st.latex(result)
+        else:
+            st.markdown(f"**Update {values['t']}, with its numbers** (η = {values['lr']:.4g})")
+            *rules, (_, result) = equations.update_lines(s.opt, s.hyperparameters(), values)
+            for symbols, filled in rules:
+                st.latex(symbols + r"\qquad\Rightarrow\qquad " + filled)
+            st.latex(result)
+    if s.view3d:
+        with left:
+            chart(figs["surface3d"], "surface3d")
 
 
 def share(s: Settings) -> None:
@@ -255,7 +262,6 @@ trajectory = run(current)
 figs = figures(current)
 header(current, surface)
 banner(current, surface, trajectory)
-pictures(current, figs)
-numbers(current, surface, trajectory)
-curves_and_equations(current, trajectory, figs)
+path_and_loss(current, figs, surface, trajectory)
+surface_and_equations(current, figs, trajectory)
 share(current)

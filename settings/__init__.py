@@ -6,7 +6,7 @@ returns a valid :class:`Settings` plus plain-text notes; ``to_query(s)`` writes 
     surface, opt, lr, momentum, beta1, beta2, alpha, eps, wd, bc (Adam's bias correction, 1/0),
     sched, step_size, gamma, t_max, eta_min, warmup (the schedule's parameters), steps, x0, y0,
     batch (full, or 1…n on data surfaces), noise (σ on analytic surfaces), seed,
-    k (the step being inspected, 0…steps)
+    k (the step being inspected, 0…steps), view3d (show the 3D view, 1/0)
 
 Only the keys that matter for the chosen surface, optimizer and schedule are written; the others
 read back as their defaults, so ``parse(to_query(s))`` gives ``s`` back for every normalized ``s``.
@@ -61,13 +61,14 @@ class Settings:
     noise: float
     seed: int
     k: int
+    view3d: bool
 
     @property
     def relevant(self) -> tuple[str, ...]:
         """The keys that change the picture for this surface, optimizer and schedule."""
         data = landscapes.get(self.surface).is_data
         return ("surface", "opt", "lr", *KNOBS[self.opt], "sched", *SCHEDULE_KEYS[self.sched], "steps",
-                "x0", "y0", "batch" if data else "noise", "seed", "k")
+                "x0", "y0", "batch" if data else "noise", "seed", "k", "view3d")
 
     def hyperparameters(self) -> dict:
         """The optimizer's keyword arguments (torch's names)."""
@@ -120,6 +121,7 @@ def spec(surface: str, steps: int) -> dict:
         "noise": Number(0.0, 10.0),
         "seed": Number(0, 2**31 - 1, whole=True),
         "k": Number(0, steps, whole=True),
+        "view3d": Flag(),
     }
 
 

@@ -63,4 +63,5 @@ def defaults_for(surface: str, opt: str | None) -> dict:
         "noise": 0.0,
         "seed": 0,
         "k": 0,  # the first update: its arrows and numbers teach the most
+        "view3d": True,
     }

@@ -54,7 +54,7 @@ def test_every_schedule_field_round_trips(sched):
 def test_every_field_round_trips():
     query = {"surface": "noisy_regression", "opt": "adamw", "lr": "0.0123", "beta1": "0.8", "beta2": "0.99",
              "eps": "1e-06", "wd": "0.05", "bc": "0", "sched": "cosine", "t_max": "300", "eta_min": "0.0001",
-             "steps": "321", "x0": "1.25", "y0": "-0.75", "batch": "16", "seed": "42", "k": "7"}
+             "steps": "321", "x0": "1.25", "y0": "-0.75", "batch": "16", "seed": "42", "k": "7", "view3d": "0"}
     s, notes = settings.parse(query)
     assert notes == []
     assert settings.to_query(s) == query

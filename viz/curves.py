@@ -8,7 +8,7 @@ from viz.contour import COLORS
 from viz.encode import f4
 
 
-def loss_figure(losses: np.ndarray, k: int, *, height: int = 300, font_size: int = 14) -> dict:
+def loss_figure(losses: np.ndarray, k: int, *, height: int = 340, font_size: int = 14) -> dict:
     """Loss per step, log y when every value is positive (so linear ones, like the saddle's, stay linear)."""
     steps = np.arange(len(losses))
     finite = losses[np.isfinite(losses)]

@@ -11,10 +11,10 @@ from viz.contour import COLORS, axis_names
 from viz.encode import f4
 from viz.picture import COLORSCALE, Grid
 
-SIDE = 60  # grid points per side: smooth enough, light to redraw
+SIDE = 40  # grid points per side: smooth enough, light to redraw in software WebGL
 
 
-def surface_figure(surface, g: Grid, points: np.ndarray, k: int, *, height: int = 620,
+def surface_figure(surface, g: Grid, points: np.ndarray, k: int, *, height: int = 520,
                    font_size: int = 14) -> dict:
     step = max(len(g.x) // SIDE, 1)
     z = g.levels[::step, ::step]

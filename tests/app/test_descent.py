@@ -95,6 +95,13 @@ def test_surface_change_resets_start_and_learning_rate_to_that_surface():
     assert float(at.query_params["x0"]) == d.x0 and float(at.query_params["lr"]) == d.lr
 
 
+def test_the_3d_view_can_be_switched_off():
+    at = open_app()
+    at.toggle(key="view3d").set_value(False).run()
+    assert at.query_params["view3d"] == "0"
+    assert [e.proto.id.rsplit("-", 1)[1] for e in at.get("plotly_chart")] == ["contour", "loss"]
+
+
 def test_schedule_parameters_and_lr_curve_appear_with_a_schedule():
     at = open_app({"sched": "step"})
     assert len(at.get("plotly_chart")) == 4
@@ -119,7 +126,7 @@ def test_inspected_step_moves_the_equations_and_markers():
 def test_a_link_with_every_parameter_reproduces_the_same_figures():
     query = {"surface": "himmelblau", "opt": "nesterov", "lr": "0.003", "momentum": "0.8", "wd": "0.01",
              "sched": "cosine", "t_max": "120", "eta_min": "0.0001", "steps": "150", "x0": "-1", "y0": "0.5",
-             "noise": "0.3", "seed": "9", "k": "17"}
+             "noise": "0.3", "seed": "9", "k": "17", "view3d": "1"}
     first = open_app(query)
     again = open_app(dict(first.query_params))
     assert dict(first.query_params) == query

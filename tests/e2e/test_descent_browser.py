@@ -11,9 +11,14 @@ from PIL import Image
 pytestmark = pytest.mark.e2e
 
 CONTOUR = "[...document.querySelectorAll('.js-plotly-plot')].find(g => g.data && g.data.some(t => t.name === 'whole path'))"
-PATH_LENGTH = f"() => {{ const gd = {CONTOUR}; const t = gd._fullData.find(t => t.name === 'path'); return t.x.length; }}"
-WHOLE_PATH = (f"() => {{ const gd = {CONTOUR}; const t = gd._fullData.find(t => t.name === 'whole path'); "
-              "return Array.from(t.x).concat(Array.from(t.y)); }")
+PATH_LENGTH = (f"() => {{ const gd = {CONTOUR}; const t = gd && gd._fullData && gd._fullData.find(t => t.name === 'path'); "
+               "return t ? t.x.length : null; }")
+WHOLE_PATH = (f"() => {{ const gd = {CONTOUR}; "
+              "const t = gd && gd._fullData && gd._fullData.find(t => t.name === 'whole path'); "
+              "return t ? Array.from(t.x).concat(Array.from(t.y)) : null; }")
+
+# redrawn: the whole path is there again and differs from what it was
+CHANGED = f"(before) => {{ const now = ({WHOLE_PATH})(); return now && JSON.stringify(now) !== JSON.stringify(before); }}"
 
 
 def open_page(page, url):
@@ -75,8 +80,7 @@ def test_a_learning_rate_change_redraws_the_chart(page, app_url):
     box = page.get_by_label("Learning rate, exact")
     box.fill("0.02")
     box.press("Enter")
-    page.wait_for_function(f"(before) => JSON.stringify(({WHOLE_PATH})()) !== JSON.stringify(before)", arg=before,
-                           timeout=20_000)
+    page.wait_for_function(CHANGED, arg=before, timeout=20_000)
     assert "lr=0.02" in page.url
 
 
