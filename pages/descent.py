@@ -192,7 +192,7 @@ def header(s: Settings, surface) -> None:
 
 def banner(s: Settings, surface, traj) -> None:
     if traj.diverged_at >= 0:
-        st.error(divergence_reason(surface, s.opt, s.lr, int(traj.diverged_at)), icon="💥")
+        st.error(divergence_reason(surface, s.opt, s.lr, int(traj.diverged_at)), icon=":material/error:")
 
 
 def chart(fig: dict, key: str, **kw) -> None:
@@ -232,7 +232,8 @@ def surface_and_equations(s: Settings, figs: dict, traj) -> None:
             st.markdown(f"**Update {values['t']}, with its numbers** (η = {values['lr']:.4g})")
             *rules, (_, result) = equations.update_lines(s.opt, s.hyperparameters(), values)
             for symbols, filled in rules:
-                st.latex(symbols + r"\qquad\Rightarrow\qquad " + filled)
+                st.latex(symbols)
+                st.latex(filled)
             st.latex(result)
     if s.view3d:
         with left:

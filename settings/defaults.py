@@ -17,7 +17,7 @@ SURFACE_DEFAULTS = {
     "saddle": ("sgd", 100, 0.05, 0.05),
     "terrain": ("momentum", 150, 0.1, 0.05),
     "plateau": ("adam", 200, 1.0, 0.1),
-    "rosenbrock": ("adam", 500, 5e-4, 0.05),
+    "rosenbrock": ("adam", 1000, 1e-3, 0.1),
     "beale": ("adam", 300, 1e-3, 0.05),
     "himmelblau": ("sgd", 150, 0.01, 0.1),
     "booth": ("momentum", 100, 0.05, 0.5),

@@ -159,8 +159,8 @@ def _slider(shown, k, font_size) -> dict:
     active = int(np.searchsorted(shown, k).clip(0, len(shown) - 1))
     return {
         "active": active,
-        "y": 0, "yanchor": "top", "x": 0.24, "len": 0.76, "pad": {"t": 40},
-        "currentvalue": {"prefix": "step ", "font": {"size": font_size}},
+        "y": 0, "yanchor": "top", "x": 0.32, "len": 0.68, "pad": {"t": 40},
+        "currentvalue": {"visible": False},
         "steps": [{"label": str(s), "method": "animate",
                    "args": [[str(s)], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
                                        "transition": {"duration": 0}}]} for s in shown],

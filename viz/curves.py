@@ -47,7 +47,8 @@ def _layout(title, log, height, font_size, k) -> dict:
         "height": height, "margin": {"l": 70, "r": 20, "t": 10, "b": 50}, "showlegend": False,
         "font": {"size": font_size},
         "xaxis": {"title": {"text": "step"}, "rangemode": "tozero"},
-        "yaxis": {"title": {"text": title}, "type": "log" if log else "linear", "exponentformat": "power"},
+        "yaxis": {"title": {"text": title}, "type": "log" if log else "linear", "exponentformat": "power",
+                  **({"dtick": 1} if log else {})},  # one label a decade, not 2, 3, 4 … in between
         "shapes": [{"type": "line", "x0": k, "x1": k, "yref": "paper", "y0": 0, "y1": 1,
                     "line": {"color": "#888", "dash": "dot", "width": 1}}],
     }

@@ -11,14 +11,24 @@ from viz.contour import COLORS, axis_names
 from viz.encode import f4
 from viz.picture import COLORSCALE, Grid
 
-SIDE = 40  # grid points per side: smooth enough, light to redraw in software WebGL
+SIDE = 60  # grid points per side: smooth enough, light to redraw
+
+
+def height_of(g: Grid, z) -> np.ndarray:
+    """Heights for the 3D view: the loss, or on log surfaces its log with a floor at 1e-3 of the range
+    (the colour scale's 1e-6 floor would carve deep spikes along a coarse grid's valley)."""
+    if not g.log:
+        return np.asarray(z, dtype=float)
+    span = float(np.nanmax(g.z)) - g.floor
+    with np.errstate(all="ignore"):
+        return np.log10(np.maximum(np.asarray(z, dtype=float) - g.floor, 0) + 1e-3 * span)
 
 
 def surface_figure(surface, g: Grid, points: np.ndarray, k: int, *, height: int = 520,
                    font_size: int = 14) -> dict:
     step = max(len(g.x) // SIDE, 1)
-    z = g.levels[::step, ::step]
-    path_z = g.level(surface.loss(np.nan_to_num(points)))
+    z = height_of(g, g.z[::step, ::step])
+    path_z = height_of(g, surface.loss(np.nan_to_num(points)))
     path_z = np.where(np.isfinite(points).all(axis=1), path_z, np.nan)
     lift = 0.01 * float(np.nanmax(z) - np.nanmin(z))  # keeps the path visible above the surface
     xname, yname = axis_names(surface)
