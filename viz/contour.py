@@ -121,7 +121,7 @@ def descent_figure(surface, g: Grid, picture: str, lines: tuple, points: np.ndar
     return {"data": [*static_traces(surface, g, lines), whole, start, *moving], "layout": layout, "frames": frames}
 
 
-def fitted_height(surface, width: int = 600) -> int:
+def fitted_height(surface, width: int = 480) -> int:
     """A height that fits the plot at equal axis scales in a column about ``width`` pixels wide."""
     (x0, x1), (y0, y1) = surface.bounds
     return int(np.clip(width * (y1 - y0) / (x1 - x0), 320, 700)) + 200
