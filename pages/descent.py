@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 import numpy as np
 import streamlit as st
 
@@ -11,16 +9,12 @@ import landscapes
 import optim
 import settings
 from optim.summary import divergence_reason, summarize
+from pages import controls as ui
 from settings import Settings
 from viz import descent as descent_figures
 from viz import equations
 from viz.lean import PreparedFigure
 
-LR_OPTIONS = [round(m * 10.0**e, 8) for e in range(-5, 1) for m in (1, 1.25, 1.6, 2, 2.5, 3.2, 4, 5, 6.3, 8)] + [10.0]
-RULE_NAMES = {"sgd": "Gradient descent", "momentum": "Momentum", "nesterov": "Nesterov momentum",
-              "adagrad": "AdaGrad", "rmsprop": "RMSProp", "adam": "Adam", "adamw": "AdamW"}
-SCHEDULE_NAMES = {"constant": "Constant", "step": "Step decay", "exponential": "Exponential decay",
-                  "cosine": "Cosine annealing", "warmup_cosine": "Warmup, then cosine"}
 RESET_ON_SURFACE = ("lr", "steps", "x0", "y0", "k", "batch", "noise")
 
 
@@ -37,157 +31,59 @@ def run(s: Settings) -> optim.Trajectory:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def figures(s: Settings) -> dict:
+def figures(s: Settings, font_size: int) -> dict:
     surface = landscapes.get(s.surface)
-    return descent_figures.figures(surface, surface_layer(s.surface), run(s), s.k, s.sched != "constant")
+    return descent_figures.figures(surface, surface_layer(s.surface), run(s), s.k, s.sched != "constant",
+                                   font_size=font_size)
 
 
 # ---- state: URL → widgets → Settings → URL -----------------------------------------------------
 
+def widget_values(s: Settings) -> dict:
+    return {key: getattr(s, key) for key in Settings.__dataclass_fields__}
+
+
 def load_from_url() -> None:
     """On a session's first run, the link's settings seed every widget."""
-    if "_settings" in st.session_state:
-        return
-    query = {key: st.query_params.get_all(key) for key in st.query_params}
-    s, notes = settings.parse(query)
-    st.session_state["_settings"], st.session_state["_notes"] = s, notes
-    seed_widgets(s, force=True)
-
-
-def seed_widgets(s: Settings, force: bool = False, keys=None) -> None:
-    for key in keys or settings.Settings.__dataclass_fields__:
-        if force or key not in st.session_state:
-            st.session_state[key] = getattr(s, key)
-    st.session_state["lr_slider"] = nearest_lr(st.session_state["lr"])
-
-
-def nearest_lr(lr: float) -> float:
-    return min(LR_OPTIONS, key=lambda option: abs(np.log(option) - np.log(lr)))
+    if "_settings" not in st.session_state:
+        s, notes = settings.parse(ui.url_query())
+        st.session_state["_settings"], st.session_state["_notes"] = s, notes
+        ui.seed(widget_values(s), force=True)
 
 
 def on_surface() -> None:
-    fresh = settings.defaults(st.session_state["surface"], st.session_state["opt"])
-    seed_widgets(fresh, force=True, keys=RESET_ON_SURFACE)
+    fresh = widget_values(settings.defaults(st.session_state["surface"], st.session_state["opt"]))
+    ui.seed({key: fresh[key] for key in RESET_ON_SURFACE}, force=True)
 
 
 def on_opt() -> None:
-    fresh = settings.defaults(st.session_state["surface"], st.session_state["opt"])
-    seed_widgets(fresh, force=True, keys=("lr", "eps", "wd"))
-
-
-def on_lr_slider() -> None:
-    st.session_state["lr"] = st.session_state["lr_slider"]
-
-
-def on_lr() -> None:
-    st.session_state["lr_slider"] = nearest_lr(st.session_state["lr"])
-
-
-def on_steps() -> None:
-    st.session_state["k"] = min(st.session_state["k"], st.session_state["steps"])
-
-
-def on_click() -> None:
-    """A click on the contour moves the start there."""
-    points = st.session_state["contour"].selection.points
-    if points:
-        (x0, x1), (y0, y1) = landscapes.get(st.session_state["surface"]).bounds
-        st.session_state["x0"] = float(np.clip(points[0]["x"], x0, x1))
-        st.session_state["y0"] = float(np.clip(points[0]["y"], y0, y1))
-        st.session_state["k"] = 0
+    fresh = widget_values(settings.defaults(st.session_state["surface"], st.session_state["opt"]))
+    ui.seed({key: fresh[key] for key in ("lr", "eps", "wd")}, force=True)
 
 
 def current_settings(previous: Settings) -> Settings:
     """The widgets' values, checked by the same parser as a link (hidden widgets keep their value)."""
-    query = settings.to_query(previous)
-    for key in previous.relevant:
-        if key in st.session_state:
-            value = st.session_state[key]
-            query[key] = value if isinstance(value, str) else settings.readers.fmt(value)
-    s, _ = settings.parse(query)
-    return s
+    return settings.parse({**settings.to_query(previous), **ui.widget_query(previous.relevant)})[0]
 
 
-def write_url(s: Settings) -> None:
-    wanted = settings.to_query(s)
-    if {k: st.query_params.get(k) for k in st.query_params} != wanted:
-        st.query_params.from_dict(wanted)
-
-
-# ---- controls ----------------------------------------------------------------------------------
-
-def controls(s: Settings) -> None:
+def controls(s: Settings, hide: set) -> None:
     sb = st.sidebar
-    names = landscapes.names()
-    sb.selectbox("Surface", names, key="surface", on_change=on_surface,
-                 format_func=lambda n: landscapes.get(n).title)
-    sb.selectbox("Optimizer", optim.names(), key="opt", on_change=on_opt, format_func=RULE_NAMES.get)
-    sb.select_slider("Learning rate η (log scale)", LR_OPTIONS, key="lr_slider", on_change=on_lr_slider,
-                     format_func=lambda v: f"{v:g}")
-    sb.number_input("Learning rate, exact", min_value=1e-5, max_value=10.0, key="lr", on_change=on_lr,
-                    format="%.6g", step=None)
-    knobs(sb, s)
-    schedule_controls(sb, s)
-    sb.slider("Steps", 1, settings.MAX_STEPS, key="steps", on_change=on_steps)
-    surface = landscapes.get(s.surface)
-    (x0, x1), (y0, y1) = surface.bounds
-    left, right = sb.columns(2)
-    left.number_input("Start x", x0, x1, key="x0", format="%.4g", step=(x1 - x0) / 100)
-    right.number_input("Start y", y0, y1, key="y0", format="%.4g", step=(y1 - y0) / 100)
-    sb.caption("Or click the contour plot to start there.")
-    if surface.is_data:
-        sb.selectbox("Gradient from", ["full", *map(str, range(1, surface.n_samples + 1))], key="batch",
-                     format_func=lambda b: "the full batch" if b == "full" else
-                     ("one sample (SGD)" if b == "1" else f"mini-batches of {b}"))
-    else:
-        sb.slider("Gradient noise σ", 0.0, 10.0, key="noise", step=0.05)
-    sb.number_input("Random seed", 0, 2**31 - 1, key="seed", step=1)
-    sb.toggle("3D view", key="view3d", help="Off makes every change redraw faster on slow (software) graphics.")
-
-
-def knobs(sb, s: Settings) -> None:
-    used = settings.KNOBS[s.opt]
-    if "momentum" in used:
-        sb.slider("Momentum μ", 0.0, 0.999, key="momentum", step=0.01)
-    if "alpha" in used:
-        sb.slider("Smoothing α", 0.0, 0.9999, key="alpha", step=0.001, format="%.4f")
-    if "beta1" in used:
-        sb.slider("β₁ (first moment)", 0.0, 0.999, key="beta1", step=0.01)
-        sb.slider("β₂ (second moment)", 0.0, 0.9999, key="beta2", step=0.0001, format="%.4f")
-    with sb.expander("Advanced"):
-        if "eps" in used:
-            st.number_input("ε", 1e-12, 1.0, key="eps", format="%.2e", step=None)
-        st.number_input("Weight decay λ" + (" (decoupled)" if s.opt == "adamw" else ""), 0.0, 1.0, key="wd",
-                        format="%.4g", step=0.001)
-        if "bc" in used:
-            st.toggle("Bias correction", key="bc", help="Off shows why Adam divides by 1 − βᵗ.")
-
-
-def schedule_controls(sb, s: Settings) -> None:
-    sb.selectbox("Learning-rate schedule", list(SCHEDULE_NAMES), key="sched", format_func=SCHEDULE_NAMES.get)
-    used = settings.SCHEDULE_KEYS[s.sched]
-    if "step_size" in used:
-        sb.slider("Decay every (steps)", 1, settings.MAX_STEPS, key="step_size")
-    if "gamma" in used:
-        sb.slider("Decay factor γ", 0.0, 1.0, key="gamma", step=0.01 if s.sched == "step" else 0.001)
-    if "warmup" in used:
-        sb.slider("Warmup steps", 1, settings.MAX_STEPS - 1, key="warmup")
-    if "t_max" in used:
-        sb.slider("Anneal over (steps)", 2, settings.MAX_STEPS, key="t_max")
-    if "eta_min" in used:
-        sb.number_input("Final learning rate η_min", 0.0, 10.0, key="eta_min", format="%.4g", step=None)
+    ui.surface_select(sb, hide, on_surface)
+    if "opt" not in hide:
+        sb.selectbox("Optimizer", optim.names(), key="opt", on_change=on_opt, format_func=ui.rule_label)
+    ui.learning_rate(sb, hide)
+    ui.knobs(sb, s.opt, hide)
+    ui.schedule(sb, s, hide)
+    ui.run_controls(sb, s, hide, ui.on_steps)
 
 
 # ---- the picture -------------------------------------------------------------------------------
 
 def header(s: Settings, surface) -> None:
-    st.markdown(f"## {surface.title} · {RULE_NAMES[s.opt]}")
+    st.markdown(f"## {surface.title} · {ui.rule_label(s.opt)}")
     st.caption(surface.description)
     st.latex(surface.formula)
-    notes = st.session_state.get("_notes")
-    if notes:
-        st.warning("The link had settings that could not be used as they were:\n\n"
-                   + "\n".join(f"- {note}" for note in notes))
+    ui.show_notes(st.session_state.get("_notes"))
 
 
 def banner(s: Settings, surface, traj) -> None:
@@ -199,17 +95,18 @@ def chart(fig: dict, key: str, **kw) -> None:
     st.plotly_chart(PreparedFigure(fig), key=key, theme=None, config={"displaylogo": False}, **kw)
 
 
-def path_and_loss(s: Settings, figs: dict, surface, traj) -> None:
+def path_and_loss(s: Settings, figs: dict, surface, traj, hide: set) -> None:
     """The contour with the path beside the loss curve and the numbers: the picture a class sees."""
     left, right = st.columns([3, 2])
     with left:
-        chart(figs["contour"], "contour", on_select=on_click, selection_mode="points")
+        chart(figs["contour"], "contour", on_select=ui.on_click, selection_mode="points")
     with right:
         chart(figs["loss"], "loss")
         if "lrs" in figs:
             chart(figs["lrs"], "lrs")
         numbers(surface, traj)
-    st.slider("Step to inspect (arrows, 3D marker, equations)", 0, s.steps, key="k")
+    if "k" not in hide:
+        st.slider("Step to inspect (arrows, 3D marker, equations)", 0, s.steps, key="k")
 
 
 def numbers(surface, traj) -> None:
@@ -240,29 +137,23 @@ def surface_and_equations(s: Settings, figs: dict, traj) -> None:
             chart(figs["surface3d"], "surface3d")
 
 
-def share(s: Settings) -> None:
-    base = st.context.url or ""
-    st.sidebar.markdown("**Share this picture**")
-    st.sidebar.code(f"{base}?{urlencode(settings.to_query(s))}", language=None, wrap_lines=True)
-    st.sidebar.caption("The copy button on the right copies the link; it reopens exactly this picture.")
-
-
 # ---- the page ----------------------------------------------------------------------------------
 
+hide = ui.hidden()
 load_from_url()
 previous = st.session_state["_settings"]
-seed_widgets(previous)
-controls(previous)
+ui.seed(widget_values(previous))
+controls(previous, hide)
 current = current_settings(previous)
 if current != previous:
     st.session_state["_settings"] = current
     st.session_state["_notes"] = []
-write_url(current)
+ui.write_url(settings.to_query(current))
 surface = landscapes.get(current.surface)
 trajectory = run(current)
-figs = figures(current)
+figs = figures(current, 20 if ui.presenting() else 14)
 header(current, surface)
 banner(current, surface, trajectory)
-path_and_loss(current, figs, surface, trajectory)
+path_and_loss(current, figs, surface, trajectory, hide)
 surface_and_equations(current, figs, trajectory)
-share(current)
+ui.share_link(settings.to_query(current))

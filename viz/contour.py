@@ -15,11 +15,9 @@ from viz.picture import Grid
 
 MAX_FRAMES = 150
 FRAME_MS = 16  # frames land on the display's 16.7 ms ticks: 16 plays at ~38 frames/s, 33 at ~21
-PATH_BUDGET = 24_000  # points over all frames' paths: keeps the figure well under 0.6 MB
+PATH_BUDGET = 16_000  # points over all frames' paths: keeps a four-way race well under 0.6 MB
 COLORS = {"path": "#ff5a36", "grad": "#ffffff", "step": "#ffd23f", "start": "#ffffff", "minimum": "#ffffff"}
 ARROW_MAX = 1.0  # an arrow is drawn at most this fraction of the view long (divergent steps are huge)
-STATIC = 5  # iso-lines, hover grid, minima, the whole path (faint), start
-MOVING = 4  # the last four traces move: path so far, current point, −η∇f arrow, update arrow
 
 
 def iso_lines(g: Grid, count: int = 14) -> tuple[np.ndarray, np.ndarray]:
@@ -97,28 +95,48 @@ def moving_traces(points, descent, k, span, stride) -> list[dict]:
 
 
 def descent_figure(surface, g: Grid, picture: str, lines: tuple, points: np.ndarray, descent: np.ndarray,
-                   k: int, *, height: int | None = None, font_size: int = 14, show_update: bool = True) -> dict:
+                   k: int, *, height: int | None = None, font_size: int = 14) -> dict:
     """The animated contour figure for one path. ``descent[k]`` is −η_k ∇f(θ_k)."""
     (x0, x1), (y0, y1) = surface.bounds
     span = max(x1 - x0, y1 - y0)
-    steps = len(points) - 1
-    shown = frame_steps(steps)
-    stride = max(1, int(np.ceil(len(shown) * (steps + 1) / 2 / PATH_BUDGET)))
-    whole = {"type": "scatter", "mode": "lines", "x": f4(points[:, 0]), "y": f4(points[:, 1]),
-             "line": {"color": "rgba(255,90,54,0.45)", "width": 2}, "name": "whole path", "hoverinfo": "skip",
-             "showlegend": False}
-    start = {"type": "scatter", "mode": "markers", "x": f4(points[:1, 0]), "y": f4(points[:1, 1]),
-             "marker": {"symbol": "circle-open", "size": 14, "color": COLORS["start"], "line": {"width": 3}},
-             "name": "start", "hovertemplate": "start (%{x:.4g}, %{y:.4g})<extra></extra>"}
-    moving = moving_traces(points, descent, k, span, stride)
-    if not show_update:
-        moving[3]["visible"] = False
-    frames = [{"name": str(s), "traces": list(range(STATIC, STATIC + MOVING)),
-               "data": moving_traces(points, descent, s, span, stride)} for s in shown]
+    stride = path_stride(len(points) - 1, 1)
+    whole = whole_path_trace(points, COLORS["path"])
+    return animated_figure(surface, g, picture, lines, [whole, start_trace(points[0])],
+                           lambda s: moving_traces(points, descent, s, span, stride), len(points) - 1, k,
+                           height=height, font_size=font_size)
+
+
+def whole_path_trace(points, color: str, name: str = "whole path") -> dict:
+    """The full-resolution path, faint: frames carry a thinned copy, this keeps every step visible."""
+    return {"type": "scatter", "mode": "lines", "x": f4(points[:, 0]), "y": f4(points[:, 1]),
+            "line": {"color": color, "width": 2}, "opacity": 0.45, "name": name, "hoverinfo": "skip",
+            "showlegend": False}
+
+
+def start_trace(point) -> dict:
+    return {"type": "scatter", "mode": "markers", "x": f4([point[0]]), "y": f4([point[1]]),
+            "marker": {"symbol": "circle-open", "size": 14, "color": COLORS["start"], "line": {"width": 3}},
+            "name": "start", "hovertemplate": "start (%{x:.4g}, %{y:.4g})<extra></extra>"}
+
+
+def path_stride(steps: int, paths: int) -> int:
+    """Keep every n-th point of the paths in frames, so all frames together stay within budget."""
+    return max(1, int(np.ceil(len(frame_steps(steps)) * (steps + 1) * paths / 2 / PATH_BUDGET)))
+
+
+def animated_figure(surface, g: Grid, picture: str, lines: tuple, fixed: list, moving, steps: int, k: int, *,
+                    height: int | None = None, font_size: int = 14) -> dict:
+    """The surface, iso-lines, minima and ``fixed`` traces, then the traces ``moving(step)`` returns:
+    drawn at step ``k``, and one frame per shown step carrying only them."""
+    first = [*static_traces(surface, g, lines), *fixed]
+    now = moving(k)
+    frames = [{"name": str(s), "traces": list(range(len(first), len(first) + len(now))),
+               "data": [{"x": t["x"], "y": t["y"]} for t in moving(s)]}  # styles stay on the traces
+              for s in frame_steps(steps)]
     layout = _layout(surface, picture, height or fitted_height(surface), font_size)
-    layout["sliders"] = [_slider(shown, k, font_size)]
+    layout["sliders"] = [_slider(frame_steps(steps), k, font_size)]
     layout["updatemenus"] = [_buttons(font_size)]
-    return {"data": [*static_traces(surface, g, lines), whole, start, *moving], "layout": layout, "frames": frames}
+    return {"data": [*first, *now], "layout": layout, "frames": frames}
 
 
 def fitted_height(surface, width: int = 480) -> int:
@@ -162,8 +180,8 @@ def _slider(shown, k, font_size) -> dict:
         "y": 0, "yanchor": "top", "x": 0.32, "len": 0.68, "pad": {"t": 40},
         "currentvalue": {"visible": False},
         "steps": [{"label": str(s), "method": "animate",
-                   "args": [[str(s)], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
-                                       "transition": {"duration": 0}}]} for s in shown],
+                   "args": [[str(s)], {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}]}
+                  for s in shown],
     }
 
 

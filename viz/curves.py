@@ -1,50 +1,47 @@
-"""Loss and learning-rate curves with the inspected step marked."""
+"""Loss and learning-rate curves, one line per run, with the inspected step marked."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from viz.contour import COLORS
 from viz.encode import f4
 
 
-def loss_figure(losses: np.ndarray, k: int, *, height: int = 340, font_size: int = 14) -> dict:
-    """Loss per step, log y when every value is positive (so linear ones, like the saddle's, stay linear)."""
-    steps = np.arange(len(losses))
-    finite = losses[np.isfinite(losses)]
+def loss_figure(series, k: int, *, height: int = 340, font_size: int = 14) -> dict:
+    """``series``: ``(losses, colour, label)`` per run. Log y when every value is positive (so
+    losses that go negative, like the saddle's, stay on a linear axis)."""
+    finite = np.concatenate([s[0][np.isfinite(s[0])] for s in series])
     log = finite.size > 0 and finite.min() > 0
-    marker_y = losses[k] if np.isfinite(losses[k]) else None
+    traces = []
+    for losses, color, label in series:
+        traces += _line_and_marker(losses, k, color, label, "loss")
+    return {"data": traces, "layout": _layout("loss" + (" (log scale)" if log else ""), log, height, font_size, k,
+                                               legend=len(series) > 1)}
+
+
+def lr_figure(series, k: int, *, height: int = 220, font_size: int = 14) -> dict:
+    traces = []
+    for lrs, color, label in series:
+        traces += _line_and_marker(lrs, min(k, len(lrs) - 1), color, label, "lr", shape="hv")
+    return {"data": traces, "layout": _layout("learning rate ηₜ", False, height, font_size, k, legend=False)}
+
+
+def _line_and_marker(values, k, color, label, what, shape="linear"):
+    marker_y = float(values[k]) if np.isfinite(values[k]) else None
+    hover = "%{fullData.name}<br>step %{x}<br>" + what + " %{y:.4g}<extra></extra>"
+    return [
+        {"type": "scatter", "mode": "lines", "x": f4(np.arange(len(values))), "y": f4(values), "name": label,
+         "legendgroup": label, "line": {"color": color, "width": 2.5, "shape": shape}, "hovertemplate": hover},
+        {"type": "scatter", "mode": "markers", "x": [k], "y": [marker_y], "name": label, "legendgroup": label,
+         "showlegend": False, "marker": {"size": 10, "color": color, "line": {"color": "#222", "width": 2}},
+         "hovertemplate": hover},
+    ]
+
+
+def _layout(title, log, height, font_size, k, legend) -> dict:
     return {
-        "data": [
-            {"type": "scatter", "mode": "lines", "x": f4(steps), "y": f4(losses), "name": "loss",
-             "line": {"color": COLORS["path"], "width": 2.5},
-             "hovertemplate": "step %{x}<br>loss %{y:.4g}<extra></extra>"},
-            {"type": "scatter", "mode": "markers", "x": [k], "y": [marker_y], "name": f"step {k}",
-             "marker": {"size": 11, "color": COLORS["path"], "line": {"color": "#222", "width": 2}},
-             "hovertemplate": "step %{x}<br>loss %{y:.4g}<extra></extra>"},
-        ],
-        "layout": _layout("loss" + (" (log scale)" if log else ""), log, height, font_size, k),
-    }
-
-
-def lr_figure(lrs: np.ndarray, k: int, *, height: int = 220, font_size: int = 14) -> dict:
-    steps = np.arange(len(lrs))
-    kk = min(k, len(lrs) - 1)
-    return {
-        "data": [
-            {"type": "scatter", "mode": "lines", "x": f4(steps), "y": f4(lrs), "name": "learning rate",
-             "line": {"color": "#3a6ea5", "width": 2.5, "shape": "hv"},
-             "hovertemplate": "update %{x}<br>lr %{y:.4g}<extra></extra>"},
-            {"type": "scatter", "mode": "markers", "x": [kk], "y": [float(lrs[kk])], "name": f"step {kk}",
-             "marker": {"size": 10, "color": "#3a6ea5"}, "hoverinfo": "skip"},
-        ],
-        "layout": _layout("learning rate ηₜ", False, height, font_size, k),
-    }
-
-
-def _layout(title, log, height, font_size, k) -> dict:
-    return {
-        "height": height, "margin": {"l": 70, "r": 20, "t": 10, "b": 50}, "showlegend": False,
+        "height": height, "margin": {"l": 70, "r": 20, "t": 10, "b": 50}, "showlegend": legend,
+        "legend": {"orientation": "h", "y": -0.25},
         "font": {"size": font_size},
         "xaxis": {"title": {"text": "step"}, "rangemode": "tozero"},
         "yaxis": {"title": {"text": title}, "type": "log" if log else "linear", "exponentformat": "power",

@@ -7,6 +7,8 @@ import numpy as np
 from optim.summary import gradient_steps
 from viz import contour, curves, picture, surface3d
 
+PATH = contour.COLORS["path"]
+
 
 def surface_layer(surface):
     """What stays the same for a surface whatever the run: grid, picture, iso-lines (cache it)."""
@@ -19,9 +21,9 @@ def figures(surface, layer, traj, k: int, with_schedule: bool, font_size: int = 
     out = {
         "contour": contour.descent_figure(surface, g, png, lines, traj.points, gradient_steps(traj), k,
                                           font_size=font_size),
-        "surface3d": surface3d.surface_figure(surface, g, traj.points, k, font_size=font_size),
-        "loss": curves.loss_figure(traj.losses, k, font_size=font_size),
+        "surface3d": surface3d.surface_figure(surface, g, [(traj.points, PATH, "path")], k, font_size=font_size),
+        "loss": curves.loss_figure([(traj.losses, PATH, "loss")], k, font_size=font_size),
     }
     if with_schedule:
-        out["lrs"] = curves.lr_figure(np.ravel(traj.lrs), k, font_size=font_size)
+        out["lrs"] = curves.lr_figure([(np.ravel(traj.lrs), "#3a6ea5", "learning rate")], k, font_size=font_size)
     return out

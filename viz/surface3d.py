@@ -1,4 +1,4 @@
-"""The 3D view: the surface, the whole path on it, and a marker at the inspected step.
+"""The 3D view: the surface, each whole path on it, and a marker at the inspected step.
 
 Not animated: headless and software-rendered browsers take over a second per 3D redraw.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from viz.contour import COLORS, axis_names
+from viz.contour import axis_names
 from viz.encode import f4
 from viz.picture import COLORSCALE, Grid
 
@@ -24,27 +24,27 @@ def height_of(g: Grid, z) -> np.ndarray:
         return np.log10(np.maximum(np.asarray(z, dtype=float) - g.floor, 0) + 1e-3 * span)
 
 
-def surface_figure(surface, g: Grid, points: np.ndarray, k: int, *, height: int = 520,
-                   font_size: int = 14) -> dict:
+def surface_figure(surface, g: Grid, paths, k: int, *, height: int = 520, font_size: int = 14) -> dict:
+    """``paths``: ``(points, colour, label)`` for each path, points of shape (steps+1, 2)."""
     step = max(len(g.x) // SIDE, 1)
     z = height_of(g, g.z[::step, ::step])
-    path_z = height_of(g, surface.loss(np.nan_to_num(points)))
-    path_z = np.where(np.isfinite(points).all(axis=1), path_z, np.nan)
-    lift = 0.01 * float(np.nanmax(z) - np.nanmin(z))  # keeps the path visible above the surface
+    lift = 0.01 * float(np.nanmax(z) - np.nanmin(z))  # keeps the paths visible above the surface
+    traces = [{"type": "surface", "x": f4(g.x[::step]), "y": f4(g.y[::step]), "z": f4(z), "colorscale": COLORSCALE,
+               "showscale": False, "opacity": 0.92, "hoverinfo": "skip", "contours": {"z": {"show": False}}}]
+    for points, color, label in paths:
+        with np.errstate(all="ignore"):
+            pz = np.where(np.isfinite(points).all(axis=1), height_of(g, surface.loss(np.nan_to_num(points))), np.nan)
+        traces += [
+            {"type": "scatter3d", "mode": "lines", "x": f4(points[:, 0]), "y": f4(points[:, 1]), "z": f4(pz + lift),
+             "line": {"color": color, "width": 6}, "name": label, "hoverinfo": "skip"},
+            {"type": "scatter3d", "mode": "markers", "x": f4(points[k : k + 1, 0]), "y": f4(points[k : k + 1, 1]),
+             "z": f4(pz[k : k + 1] + lift), "name": f"{label}, step {k}",
+             "marker": {"size": 6, "color": color, "line": {"color": "#222", "width": 2}}},
+        ]
     xname, yname = axis_names(surface)
     ztitle = "log₁₀ loss (above its minimum)" if g.log else "loss"
     return {
-        "data": [
-            {"type": "surface", "x": f4(g.x[::step]), "y": f4(g.y[::step]), "z": f4(z), "colorscale": COLORSCALE,
-             "showscale": False, "opacity": 0.92, "hoverinfo": "skip", "contours": {"z": {"show": False}}},
-            {"type": "scatter3d", "mode": "lines", "x": f4(points[:, 0]), "y": f4(points[:, 1]),
-             "z": f4(path_z + lift), "line": {"color": COLORS["path"], "width": 6}, "name": "path",
-             "hoverinfo": "skip"},
-            {"type": "scatter3d", "mode": "markers", "x": f4(points[k : k + 1, 0]), "y": f4(points[k : k + 1, 1]),
-             "z": f4(path_z[k : k + 1] + lift), "marker": {"size": 6, "color": COLORS["path"],
-                                                          "line": {"color": "white", "width": 2}},
-             "name": f"step {k}"},
-        ],
+        "data": traces,
         "layout": {
             "height": height, "margin": {"l": 0, "r": 0, "t": 10, "b": 0}, "showlegend": False,
             "font": {"size": font_size},

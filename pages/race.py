@@ -1,0 +1,149 @@
+"""The race page: several optimizers from the same start on the same surface, moving together."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import landscapes
+import optim
+import settings
+from optim.summary import summarize
+from pages import controls as ui
+from settings.race import own_keys, parse_race, to_race_query
+from viz import descent as descent_figures
+from viz import race as race_figures
+from viz.lean import PreparedFigure
+
+SHARED_RESET = ("steps", "x0", "y0", "k", "batch", "noise")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def surface_layer(name: str):
+    return descent_figures.surface_layer(landscapes.get(name))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def run(racers: tuple) -> list:
+    """One engine run per rule (a race has at most one racer of each rule)."""
+    s = racers[0]
+    surface = landscapes.get(s.surface)
+    schedule = (s.sched, {k: getattr(s, k) for k in settings.SCHEDULE_KEYS[s.sched]}) if s.sched != "constant" else None
+    return optim.race(surface, [(r.opt, r.hyperparameters()) for r in racers], (s.x0, s.y0), s.steps,
+                      schedule=schedule, batch_size=s.batch_size if surface.is_data else None,
+                      noise=0.0 if surface.is_data else s.noise, seed=s.seed)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def figures(racers: tuple, font_size: int) -> dict:
+    s = racers[0]
+    surface = landscapes.get(s.surface)
+    labels = [ui.rule_label(r.opt) for r in racers]
+    return race_figures.figures(surface, surface_layer(s.surface), run(racers), labels, s.k,
+                                s.sched != "constant", font_size=font_size)
+
+
+def widget_values(racers) -> dict:
+    first = racers[0]
+    values = {key: getattr(first, key) for key in settings.Settings.__dataclass_fields__
+              if key not in (*settings.race.OWN, "opt")}
+    values["opt"] = [r.opt for r in racers]
+    for r in racers:
+        values.update({f"{key}.{r.opt}": getattr(r, key) for key in own_keys(r.opt)})
+    return values
+
+
+def load_from_url() -> None:
+    if "_race" not in st.session_state:
+        racers, notes = parse_race(ui.url_query())
+        st.session_state["_race"], st.session_state["_race_notes"] = racers, notes
+        ui.seed(widget_values(racers), force=True)
+
+
+def on_surface() -> None:
+    fresh = settings.defaults(st.session_state["surface"])
+    ui.seed({key: getattr(fresh, key) for key in SHARED_RESET}, force=True)
+    for opt in st.session_state["opt"]:
+        ui.seed({f"lr.{opt}": settings.defaults(st.session_state["surface"], opt).lr}, force=True)
+
+
+def current_racers(previous) -> tuple:
+    query = to_race_query(previous)
+    names = st.session_state.get("opt") or [r.opt for r in previous]
+    keys = [k for k in query if k != "opt"] + [f"{key}.{n}" for n in names for key in own_keys(n)]
+    query.update(ui.widget_query(keys))
+    query["opt"] = ",".join(names)
+    return parse_race(query)[0]
+
+
+def controls(racers, hide: set) -> None:
+    sb = st.sidebar
+    ui.surface_select(sb, hide, on_surface)
+    if "opt" not in hide:
+        sb.multiselect("Racers", optim.names(), key="opt", format_func=ui.rule_label)
+    for r in racers:
+        with sb.expander(f"{ui.rule_label(r.opt)}: η = {r.lr:g}", expanded=False):
+            ui.learning_rate(st, hide, suffix=f".{r.opt}")
+            ui.knobs(st, r.opt, hide, suffix=f".{r.opt}")
+    ui.schedule(sb, racers[0], hide)
+    ui.run_controls(sb, racers[0], hide, ui.on_steps)
+
+
+def standings(racers, lanes, surface) -> None:
+    rows = []
+    for r, lane in zip(racers, lanes, strict=True):
+        t = lane.trajectory
+        summary = summarize(surface, t.points, t.losses, int(t.diverged_at))
+        rows.append({
+            "optimizer": ui.rule_label(r.opt), "η": r.lr,
+            "final loss": None if summary.diverged_at >= 0 else summary.final_loss,
+            f"steps to within {summary.tolerance:.2g} of a minimum": None if summary.steps_to_tolerance < 0
+            else summary.steps_to_tolerance,
+            "diverged at step": None if summary.diverged_at < 0 else summary.diverged_at,
+            "run time (ms)": round(lane.seconds * 1e3, 2),
+        })
+    st.dataframe(rows, hide_index=True, width="stretch",
+                 column_config={"final loss": st.column_config.NumberColumn(format="%.4g"),
+                                "η": st.column_config.NumberColumn(format="%g")})
+    st.caption("Empty cells: never reached a minimum, or never diverged. Run time: each racer's share of "
+               "its rule's vectorized engine run.")
+
+
+def chart(fig: dict, key: str, **kw) -> None:
+    st.plotly_chart(PreparedFigure(fig), key=key, theme=None, config={"displaylogo": False}, **kw)
+
+
+hide = ui.hidden()
+load_from_url()
+previous = st.session_state["_race"]
+ui.seed(widget_values(previous))
+controls(previous, hide)
+racers = current_racers(previous)
+if racers != previous:
+    st.session_state["_race"], st.session_state["_race_notes"] = racers, []
+    ui.seed(widget_values(racers))
+ui.write_url(to_race_query(racers))
+surface = landscapes.get(racers[0].surface)
+lanes = run(racers)
+figs = figures(racers, 20 if ui.presenting() else 14)
+
+st.markdown(f"## The race on {surface.title}")
+st.caption(surface.description)
+st.latex(surface.formula)
+ui.show_notes(st.session_state.get("_race_notes"))
+diverged = [ui.rule_label(r.opt) for r, lane in zip(racers, lanes, strict=True) if lane.trajectory.diverged_at >= 0]
+if diverged:
+    st.error(f"{', '.join(diverged)} diverged: the path left the surface. Lower its learning rate.",
+             icon=":material/error:")
+left, right = st.columns([3, 2])
+with left:
+    chart(figs["contour"], "contour", on_select=ui.on_click, selection_mode="points")
+with right:
+    chart(figs["loss"], "loss")
+    if "lrs" in figs:
+        chart(figs["lrs"], "lrs")
+if "k" not in hide:
+    st.slider("Step to inspect (markers on the 3D view and the curves)", 0, racers[0].steps, key="k")
+standings(racers, lanes, surface)
+if racers[0].view3d:
+    chart(figs["surface3d"], "surface3d")
+ui.share_link(to_race_query(racers))
