@@ -10,7 +10,9 @@ st.set_page_config(page_title="Downhill", page_icon="⛰️", layout="wide",
 st.html("<style>.block-container {padding-top: 2.5rem;}</style>")
 if PRESENT:
     st.html("<style>html, .stMarkdown p, .stMetric, .stCaption {font-size: 1.3rem !important;}</style>")
+# The pages live in app_pages/, not pages/: with a pages/ folder Streamlit 1.67 first runs the
+# old folder-based navigation, so a link straight to /race on a fresh server would skip this file.
 st.navigation([
-    st.Page("pages/descent.py", title="Descent", icon="⛰️", default=True),
-    st.Page("pages/race.py", title="Race", icon="🏁"),
+    st.Page("app_pages/descent.py", title="Descent", icon=":material/landscape:", default=True),
+    st.Page("app_pages/race.py", title="Race", icon=":material/sports_score:"),
 ]).run()

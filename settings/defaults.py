@@ -18,7 +18,7 @@ SURFACE_DEFAULTS = {
     "terrain": ("momentum", 150, 0.1, 0.05),
     "plateau": ("adam", 200, 1.0, 0.1),
     "rosenbrock": ("adam", 1000, 1e-3, 0.1),
-    "beale": ("adam", 300, 1e-3, 0.05),
+    "beale": ("adam", 500, 3e-3, 0.1),
     "himmelblau": ("sgd", 150, 0.01, 0.1),
     "booth": ("momentum", 100, 0.05, 0.5),
     "rastrigin": ("momentum", 150, 2e-3, 0.05),

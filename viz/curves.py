@@ -33,7 +33,7 @@ def _line_and_marker(values, k, color, label, what, shape="linear"):
         {"type": "scatter", "mode": "lines", "x": f4(np.arange(len(values))), "y": f4(values), "name": label,
          "legendgroup": label, "line": {"color": color, "width": 2.5, "shape": shape}, "hovertemplate": hover},
         {"type": "scatter", "mode": "markers", "x": [k], "y": [marker_y], "name": label, "legendgroup": label,
-         "showlegend": False, "marker": {"size": 10, "color": color, "line": {"color": "#222", "width": 2}},
+         "showlegend": False, "marker": {"size": 10, "color": color, "line": {"color": "#fff", "width": 1.5}},
          "hovertemplate": hover},
     ]
 
@@ -42,10 +42,13 @@ def _layout(title, log, height, font_size, k, legend) -> dict:
     return {
         "height": height, "margin": {"l": 70, "r": 20, "t": 10, "b": 50}, "showlegend": legend,
         "legend": {"orientation": "h", "y": -0.25},
+        # dark like the contour, so each racer's colour reads the same on both
+        "plot_bgcolor": "#2b2b2b",
         "font": {"size": font_size},
-        "xaxis": {"title": {"text": "step"}, "rangemode": "tozero"},
+        "xaxis": {"title": {"text": "step"}, "rangemode": "tozero", "gridcolor": "#555"},
         "yaxis": {"title": {"text": title}, "type": "log" if log else "linear", "exponentformat": "power",
+                  "gridcolor": "#555",
                   **({"dtick": 1} if log else {})},  # one label a decade, not 2, 3, 4 … in between
         "shapes": [{"type": "line", "x0": k, "x1": k, "yref": "paper", "y0": 0, "y1": 1,
-                    "line": {"color": "#888", "dash": "dot", "width": 1}}],
+                    "line": {"color": "#bbb", "dash": "dot", "width": 1}}],
     }

@@ -25,5 +25,5 @@ def figures(surface, layer, traj, k: int, with_schedule: bool, font_size: int = 
         "loss": curves.loss_figure([(traj.losses, PATH, "loss")], k, font_size=font_size),
     }
     if with_schedule:
-        out["lrs"] = curves.lr_figure([(np.ravel(traj.lrs), "#3a6ea5", "learning rate")], k, font_size=font_size)
+        out["lrs"] = curves.lr_figure([(np.ravel(traj.lrs), "#7bdff2", "learning rate")], k, font_size=font_size)
     return out

@@ -7,8 +7,8 @@ import streamlit as st
 import landscapes
 import optim
 import settings
+from app_pages import controls as ui
 from optim.summary import summarize
-from pages import controls as ui
 from settings.race import own_keys, parse_race, to_race_query
 from viz import descent as descent_figures
 from viz import race as race_figures
@@ -93,19 +93,16 @@ def standings(racers, lanes, surface) -> None:
     for r, lane in zip(racers, lanes, strict=True):
         t = lane.trajectory
         summary = summarize(surface, t.points, t.losses, int(t.diverged_at))
+        reached = summary.steps_to_tolerance
         rows.append({
-            "optimizer": ui.rule_label(r.opt), "η": r.lr,
-            "final loss": None if summary.diverged_at >= 0 else summary.final_loss,
-            f"steps to within {summary.tolerance:.2g} of a minimum": None if summary.steps_to_tolerance < 0
-            else summary.steps_to_tolerance,
-            "diverged at step": None if summary.diverged_at < 0 else summary.diverged_at,
-            "run time (ms)": round(lane.seconds * 1e3, 2),
+            "optimizer": ui.rule_label(r.opt), "η": f"{r.lr:g}",
+            "final loss": "—" if summary.diverged_at >= 0 else f"{summary.final_loss:.4g}",
+            f"first step within {summary.tolerance:.2g} of a minimum": "never" if reached < 0 else str(reached),
+            "diverged at step": "—" if summary.diverged_at < 0 else str(summary.diverged_at),
+            "run time (ms)": f"{lane.seconds * 1e3:.2f}",
         })
-    st.dataframe(rows, hide_index=True, width="stretch",
-                 column_config={"final loss": st.column_config.NumberColumn(format="%.4g"),
-                                "η": st.column_config.NumberColumn(format="%g")})
-    st.caption("Empty cells: never reached a minimum, or never diverged. Run time: each racer's share of "
-               "its rule's vectorized engine run.")
+    st.dataframe(rows, hide_index=True, width="stretch")
+    st.caption("Run time: each racer's share of its rule's vectorized engine run.")
 
 
 def chart(fig: dict, key: str, **kw) -> None:

@@ -8,8 +8,8 @@ import streamlit as st
 import landscapes
 import optim
 import settings
+from app_pages import controls as ui
 from optim.summary import divergence_reason, summarize
-from pages import controls as ui
 from settings import Settings
 from viz import descent as descent_figures
 from viz import equations
