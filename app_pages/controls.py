@@ -43,10 +43,25 @@ def extra_query() -> dict:
     return {key: st.query_params[key] for key in ("hide", "present") if key in st.query_params}
 
 
-def write_url(wanted: dict) -> None:
+def current_url() -> dict:
+    return {k: st.query_params.get(k) for k in st.query_params}
+
+
+def url_is_new(state_key: str) -> bool:
+    """Read the URL on a session's first visit, and again whenever it is not the one this page last
+    wrote (a lesson link opened in the same session). An empty URL (arriving from another page)
+    keeps the state the page had."""
+    if state_key not in st.session_state:
+        return True
+    url = current_url()
+    return bool(url) and url != st.session_state.get(state_key + "_url")
+
+
+def write_url(wanted: dict, state_key: str) -> None:
     wanted = {**wanted, **extra_query()}
-    if {k: st.query_params.get(k) for k in st.query_params} != wanted:
+    if current_url() != wanted:
         st.query_params.from_dict(wanted)
+    st.session_state[state_key + "_url"] = wanted
 
 
 def seed(values: dict, force: bool = False) -> None:

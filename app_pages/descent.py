@@ -45,7 +45,7 @@ def widget_values(s: Settings) -> dict:
 
 def load_from_url() -> None:
     """On a session's first run, the link's settings seed every widget."""
-    if "_settings" not in st.session_state:
+    if ui.url_is_new("_settings"):
         s, notes = settings.parse(ui.url_query())
         st.session_state["_settings"], st.session_state["_notes"] = s, notes
         ui.seed(widget_values(s), force=True)
@@ -148,7 +148,7 @@ current = current_settings(previous)
 if current != previous:
     st.session_state["_settings"] = current
     st.session_state["_notes"] = []
-ui.write_url(settings.to_query(current))
+ui.write_url(settings.to_query(current), "_settings")
 surface = landscapes.get(current.surface)
 trajectory = run(current)
 figs = figures(current, 20 if ui.presenting() else 14)

@@ -9,7 +9,7 @@ import optim
 import settings
 from app_pages import controls as ui
 from optim.summary import summarize
-from settings.race import own_keys, parse_race, to_race_query
+from settings.race import own_keys, parse_race, run_race, to_race_query
 from viz import descent as descent_figures
 from viz import race as race_figures
 from viz.lean import PreparedFigure
@@ -24,13 +24,7 @@ def surface_layer(name: str):
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def run(racers: tuple) -> list:
-    """One engine run per rule (a race has at most one racer of each rule)."""
-    s = racers[0]
-    surface = landscapes.get(s.surface)
-    schedule = (s.sched, {k: getattr(s, k) for k in settings.SCHEDULE_KEYS[s.sched]}) if s.sched != "constant" else None
-    return optim.race(surface, [(r.opt, r.hyperparameters()) for r in racers], (s.x0, s.y0), s.steps,
-                      schedule=schedule, batch_size=s.batch_size if surface.is_data else None,
-                      noise=0.0 if surface.is_data else s.noise, seed=s.seed)
+    return run_race(racers)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -53,7 +47,7 @@ def widget_values(racers) -> dict:
 
 
 def load_from_url() -> None:
-    if "_race" not in st.session_state:
+    if ui.url_is_new("_race"):
         racers, notes = parse_race(ui.url_query())
         st.session_state["_race"], st.session_state["_race_notes"] = racers, notes
         ui.seed(widget_values(racers), force=True)
@@ -118,7 +112,7 @@ racers = current_racers(previous)
 if racers != previous:
     st.session_state["_race"], st.session_state["_race_notes"] = racers, []
     ui.seed(widget_values(racers))
-ui.write_url(to_race_query(racers))
+ui.write_url(to_race_query(racers), "_race")
 surface = landscapes.get(racers[0].surface)
 lanes = run(racers)
 figs = figures(racers, 20 if ui.presenting() else 14)

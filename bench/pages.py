@@ -84,7 +84,7 @@ def browser_run(changes: int, query: str, label: str) -> None:
         redraws = []
         for i in range(changes):
             before = page.evaluate(WHOLE_PATH)
-            box = page.get_by_label("Learning rate, exact")
+            box = page.get_by_label("Learning rate η, exact")
             box.fill(str(round(0.02 + 0.002 * i, 6)))
             start = time.perf_counter()
             box.press("Enter")

@@ -24,6 +24,7 @@ from settings.defaults import SURFACE_DEFAULTS, defaults_for
 from settings.readers import Choice, Flag, Number, fmt, show
 
 MAX_STEPS = 1000
+PAGE_KEYS = ("hide", "present")  # how a page is shown, not what it shows: read by the pages
 KNOBS = {  # the URL keys each optimizer uses, besides lr
     "sgd": ("wd",),
     "momentum": ("momentum", "wd"),
@@ -190,6 +191,8 @@ def _single_values(query: Mapping) -> tuple[dict, list[str]]:
     raw, notes = {}, []
     known = {f.name for f in fields(Settings)}
     for key, value in query.items():
+        if key in PAGE_KEYS:
+            continue
         if key not in known:
             if len(notes) < 5:
                 notes.append(f"{show(key)} is not a setting; ignored")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import landscapes
 import optim
-from settings import KNOBS, Settings, parse, to_query
+from settings import KNOBS, PAGE_KEYS, SCHEDULE_KEYS, Settings, parse, to_query
 from settings.readers import show
 
 DEFAULT_RACE = ("sgd", "momentum", "rmsprop", "adam")
@@ -27,7 +28,7 @@ def parse_race(query: Mapping) -> tuple[tuple[Settings, ...], list[str]]:
     """Valid racers from any query, and notes on what had to be changed (each note once)."""
     notes: list[str] = []
     names = _racers(query.get("opt"), notes)
-    shared = {k: v for k, v in query.items() if "." not in k and k not in OWN and k != "opt"}
+    shared = {k: v for k, v in query.items() if "." not in k and k not in OWN and k not in ("opt", *PAGE_KEYS)}
     shared.setdefault("surface", DEFAULT_SURFACE)
     racers = []
     for name in names:
@@ -36,6 +37,8 @@ def parse_race(query: Mapping) -> tuple[tuple[Settings, ...], list[str]]:
         racers.append(s)
         notes += [_qualify(note, name) for note in found]
     for key in query:
+        if key in PAGE_KEYS:
+            continue
         if "." in key and (key.split(".", 1)[1] not in names or key.split(".", 1)[0] not in OWN):
             notes.append(f"{show(key)} is not a setting of this race; ignored")
     return tuple(racers), list(dict.fromkeys(notes))
@@ -74,3 +77,13 @@ def _qualify(note: str, name: str) -> str:
         if note.startswith(f"{key}="):
             return f"{key}.{name}=" + note[len(key) + 1:]
     return note
+
+
+def run_race(racers) -> list:
+    """The race these settings describe: one engine run per rule (see optim.race)."""
+    s = racers[0]
+    surface = landscapes.get(s.surface)
+    schedule = (s.sched, {k: getattr(s, k) for k in SCHEDULE_KEYS[s.sched]}) if s.sched != "constant" else None
+    return optim.race(surface, [(r.opt, r.hyperparameters()) for r in racers], (s.x0, s.y0), s.steps,
+                      schedule=schedule, batch_size=s.batch_size if surface.is_data else None,
+                      noise=0.0 if surface.is_data else s.noise, seed=s.seed)

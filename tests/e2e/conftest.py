@@ -22,10 +22,18 @@ def app_url():
         yield url
 
 
+# Opened at a page's own path (/race), Streamlit's frontend first looks for its server under that
+# path (/race/_stcore/health, /race/_stcore/host-config), gets 404, then finds it at the root.
+PROBES = ("/_stcore/health", "/_stcore/host-config")
+
+
 @pytest.fixture
 def errors(page):
-    """Console errors and uncaught exceptions of the page."""
+    """Console errors, failed requests and uncaught exceptions of the page (not the probes above)."""
     found = []
-    page.on("console", lambda m: found.append(m.text) if m.type == "error" else None)
+    page.on("console", lambda m: found.append(m.text) if m.type == "error" and "Failed to load resource" not in m.text
+            else None)
+    page.on("response", lambda r: found.append(f"{r.status} {r.url}") if r.status >= 400 and not r.url.endswith(PROBES)
+            else None)
     page.on("pageerror", lambda e: found.append(str(e)))
     return found

@@ -10,7 +10,8 @@ from PIL import Image
 
 pytestmark = pytest.mark.e2e
 
-CONTOUR = "[...document.querySelectorAll('.js-plotly-plot')].find(g => g.data && g.data.some(t => t.name === 'whole path'))"
+CONTOUR = ("[...document.querySelectorAll('.js-plotly-plot')]"
+           ".find(g => g.data && g.data.some(t => (t.name || '').endsWith('whole path')))")
 PATH_LENGTH = (f"() => {{ const gd = {CONTOUR}; const t = gd && gd._fullData && gd._fullData.find(t => t.name === 'path'); "
                "return t ? t.x.length : null; }")
 WHOLE_PATH = (f"() => {{ const gd = {CONTOUR}; "
@@ -77,7 +78,7 @@ def test_a_click_on_the_contour_moves_the_start(page, app_url):
 def test_a_learning_rate_change_redraws_the_chart(page, app_url):
     open_page(page, app_url)
     before = page.evaluate(WHOLE_PATH)
-    box = page.get_by_label("Learning rate, exact")
+    box = page.get_by_label("Learning rate η, exact")
     box.fill("0.02")
     box.press("Enter")
     page.wait_for_function(CHANGED, arg=before, timeout=20_000)
@@ -86,7 +87,7 @@ def test_a_learning_rate_change_redraws_the_chart(page, app_url):
 
 def test_reopening_the_address_gives_the_same_picture(page, app_url, context):
     open_page(page, app_url + "/?surface=himmelblau&opt=adam&lr=0.2&steps=80&x0=-1&y0=-1&k=3")
-    box = page.get_by_label("Learning rate, exact")
+    box = page.get_by_label("Learning rate η, exact")
     box.fill("0.15")
     box.press("Enter")
     page.wait_for_function("() => location.search.includes('lr=0.15')", timeout=20_000)
@@ -95,4 +96,4 @@ def test_reopening_the_address_gives_the_same_picture(page, app_url, context):
     other = context.new_page()
     open_page(other, page.url)
     assert other.evaluate(WHOLE_PATH) == first
-    assert other.get_by_label("Learning rate, exact").input_value() == "0.15"
+    assert other.get_by_label("Learning rate η, exact").input_value() == "0.15"

@@ -1,0 +1,20 @@
+"""Lessons: the classroom presets, one idea each; a click opens the picture."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import lessons
+
+PAGE_FILES = {"descent": "app_pages/descent.py", "race": "app_pages/race.py"}
+
+st.markdown("## Lessons")
+st.caption("Each opens a ready-made picture on the descent or race page. Press Play and watch for what the "
+           "caption says; then change one knob and see the idea break or hold.")
+for preset in lessons.PRESETS:
+    with st.container(border=True):
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        left.markdown(f"**{preset.title}** · {preset.page} page")
+        left.caption(preset.caption)
+        right.page_link(PAGE_FILES[preset.page], label="Open", icon=":material/play_arrow:",
+                        query_params=preset.full_query())

@@ -1,0 +1,49 @@
+"""Classroom presets as data (presets.toml): each a full state of the descent or race page with a
+two-sentence caption of what to watch."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+from settings import parse, to_query
+from settings.race import parse_race, to_race_query
+
+PAGES = {"descent": "", "race": "race"}  # page → URL path
+PRESETS_FILE = Path(__file__).with_name("presets.toml")
+
+
+@dataclass(frozen=True)
+class Preset:
+    id: str
+    title: str
+    page: str
+    caption: str
+    query: dict  # as written in presets.toml: only what differs from the defaults
+
+    def full_query(self) -> dict[str, str]:
+        """Every setting of the picture, so the link never depends on today's defaults."""
+        extra = {k: self.query[k] for k in ("hide", "present") if k in self.query}
+        if self.page == "race":
+            return {**to_race_query(parse_race(self.query)[0]), **extra}
+        return {**to_query(parse(self.query)[0]), **extra}
+
+    def link(self) -> str:
+        return f"/{PAGES[self.page]}?{urlencode(self.full_query())}"
+
+
+def load(path: Path = PRESETS_FILE) -> list[Preset]:
+    with path.open("rb") as f:
+        return [Preset(**entry) for entry in tomllib.load(f)["preset"]]
+
+
+PRESETS = load()
+
+
+def get(preset_id: str) -> Preset:
+    for preset in PRESETS:
+        if preset.id == preset_id:
+            return preset
+    raise ValueError(f"unknown preset {preset_id!r}; choose one of: {', '.join(p.id for p in PRESETS)}")

@@ -1,0 +1,120 @@
+"""The race page, every lesson link, hidden controls and presentation mode, under AppTest."""
+
+from urllib.parse import parse_qsl, urlsplit
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+import lessons
+from settings.race import parse_race, to_race_query
+from tests.app.conftest import APP, chart
+from viz.encode import decode
+
+
+def open_page(page: str, query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.switch_page(page)
+    return at.run()
+
+
+def race(query=None):
+    return open_page("app_pages/race.py", query)
+
+
+def moving_paths(fig):
+    """The racers' paths in the first and last frame: they all move together."""
+    return [[decode(t["x"]).size for t in frame["data"]] for frame in (fig["frames"][0], fig["frames"][-1])]
+
+
+def test_default_race_renders_four_racers_in_one_picture():
+    at = race()
+    assert not at.exception and not at.error
+    assert at.query_params["opt"] == "sgd,momentum,rmsprop,adam"
+    fig = chart(at, "contour")
+    names = {t["name"] for t in fig["data"]}
+    assert {"Gradient descent", "Momentum", "RMSProp", "Adam"} <= names
+    assert all(len(frame["data"]) == 8 for frame in fig["frames"])  # path and marker of each racer
+    first, last = moving_paths(fig)
+    assert last[0] > first[0] and last[6] > first[6]
+    table = at.dataframe[0].value
+    assert list(table["optimizer"]) == ["Gradient descent", "Momentum", "RMSProp", "Adam"]
+    assert len(at.get("plotly_chart")) == 3
+
+
+def test_adding_a_racer_and_changing_its_learning_rate():
+    at = race()
+    at.multiselect(key="opt").set_value(["sgd", "adam", "nesterov"]).run()
+    assert at.query_params["opt"] == "sgd,adam,nesterov"
+    at.run()
+    at.number_input(key="lr.nesterov").set_value(0.0005).run()
+    assert not at.exception and at.query_params["lr.nesterov"] == "0.0005"
+    assert "Nesterov momentum" in list(at.dataframe[0].value["optimizer"])
+
+
+def test_each_racer_keeps_its_own_knobs():
+    at = race({"opt": "momentum,nesterov", "momentum.momentum": "0.5", "momentum.nesterov": "0.95"})
+    assert at.slider(key="momentum.momentum").value == 0.5
+    assert at.slider(key="momentum.nesterov").value == 0.95
+
+
+def test_a_race_link_reproduces_the_same_figures():
+    query = to_race_query(parse_race({"surface": "himmelblau", "opt": "adam,rmsprop", "lr.adam": "0.2",
+                                      "sched": "step", "step_size": "50", "steps": "120", "k": "9"})[0])
+    first = race(query)
+    again = race(dict(first.query_params))
+    assert dict(first.query_params) == query
+    for key in ("contour", "surface3d", "loss", "lrs"):
+        assert chart(first, key) == chart(again, key)
+
+
+@pytest.mark.parametrize("query", [
+    {"opt": "lbfgs"}, {"opt": ""}, {"opt": "adam,adam,<b>x</b>"}, {"lr.adam": "nan"}, {"lr.ghost": "1"},
+    {"steps": "-5"}, {"surface": "nowhere"}, {"opt": ",,,", "momentum.momentum": "7"}, {"opt": "sgd" * 300},
+])
+def test_hostile_race_links_render_with_a_note(query):
+    at = race(query)
+    assert not at.exception and at.warning
+    assert len(at.get("plotly_chart")) == 3
+
+
+@pytest.mark.parametrize("preset", lessons.PRESETS, ids=lambda p: p.id)
+def test_every_lesson_link_opens_its_picture(preset):
+    url = urlsplit(preset.link())
+    query = dict(parse_qsl(url.query))
+    at = open_page("app_pages/race.py" if preset.page == "race" else "app_pages/descent.py", query)
+    assert not at.exception and not at.warning  # a preset needs no fixing
+    assert dict(at.query_params) == query
+
+
+def test_the_lessons_page_links_every_preset():
+    at = open_page("app_pages/lessons.py")
+    assert not at.exception
+    links = at.get("page_link")
+    assert len(links) == len(lessons.PRESETS)
+
+
+def test_a_lesson_link_hides_the_controls_it_names():
+    preset = lessons.get("only-learning-rate")
+    at = open_page("app_pages/descent.py", preset.full_query())
+    keys = {w.key for w in at.sidebar if getattr(w, "key", None)}
+    assert {"lr", "lr_slider"} <= keys
+    assert not keys & {"surface", "opt", "steps", "x0", "y0", "noise", "seed", "sched"}
+    at.number_input(key="lr").set_value(0.08).run()
+    assert at.query_params["lr"] == "0.08" and at.query_params["hide"] == preset.full_query()["hide"]
+
+
+def test_presentation_mode_uses_larger_fonts():
+    plain = open_page("app_pages/descent.py", {})
+    big = open_page("app_pages/descent.py", {"present": "1"})
+    assert chart(big, "contour")["layout"]["font"]["size"] > chart(plain, "contour")["layout"]["font"]["size"]
+    assert big.query_params["present"] == "1"
+
+
+def test_race_paths_share_one_start():
+    at = race({"surface": "rosenbrock", "opt": "sgd,adam,rmsprop"})
+    fig = chart(at, "contour")
+    starts = [(decode(t["x"])[0], decode(t["y"])[0]) for t in fig["data"] if t["name"].endswith("whole path")]
+    assert len(starts) == 3 and np.ptp(np.array(starts), axis=0).max() == 0

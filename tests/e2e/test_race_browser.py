@@ -1,0 +1,41 @@
+"""The race page and lesson links in a real browser."""
+
+import pytest
+
+import lessons
+from tests.e2e.test_descent_browser import open_page, surface_visible
+
+pytestmark = pytest.mark.e2e
+
+RACE_LENGTHS = """() => { const gd = [...document.querySelectorAll('.js-plotly-plot')]
+    .find(g => g.data && g.data.some(t => (t.name || '').endsWith('whole path')));
+  return gd._fullData.filter(t => t.mode === 'lines' && !(t.name || '').endsWith('whole path')
+                                   && t.name !== 'iso-lines').map(t => t.x.length); }"""
+
+
+def test_the_race_animates_every_path_together(page, app_url, errors):
+    open_page(page, app_url + "/race?surface=rosenbrock&opt=sgd,momentum,adam")
+    before = page.evaluate(RACE_LENGTHS)
+    assert len(before) == 3
+    chart = page.locator(".js-plotly-plot").first
+    chart.locator(".updatemenu-button").first.click()
+    page.wait_for_timeout(600)
+    during = page.evaluate(RACE_LENGTHS)
+    shot = chart.screenshot()
+    page.wait_for_timeout(4500)
+    after = page.evaluate(RACE_LENGTHS)
+    assert all(d > b for d, b in zip(during, before, strict=True))  # all moved, together
+    assert len(set(during)) == 1 and len(set(after)) == 1
+    assert all(a >= d for a, d in zip(after, during, strict=True))
+    assert surface_visible(shot)
+    assert errors == []
+
+
+def test_a_lesson_link_hides_what_it_says(page, app_url, errors):
+    preset = lessons.get("only-learning-rate")
+    open_page(page, app_url + preset.link())
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_label("Learning rate η, exact").count() == 1
+    for label in ("Surface", "Optimizer", "Steps", "Start x", "Random seed", "Learning-rate schedule"):
+        assert sidebar.get_by_label(label, exact=True).count() == 0, label
+    assert errors == []

@@ -1,0 +1,139 @@
+"""Every preset's caption claims something about its run: check each claim on the engine's output."""
+
+import numpy as np
+import pytest
+
+import landscapes
+import lessons
+import settings
+from optim.summary import summarize
+from settings.race import parse_race, run_race
+
+
+def descent(preset):
+    s, notes = settings.parse(preset.full_query())
+    assert notes == []
+    return s, settings.run(s)
+
+
+def race(preset):
+    racers, notes = parse_race(preset.full_query())
+    assert notes == []
+    return racers, {lane.name: lane.trajectory for lane in run_race(racers)}
+
+
+def reached(surface, traj) -> int:
+    return summarize(landscapes.get(surface), traj.points, traj.losses, int(traj.diverged_at)).steps_to_tolerance
+
+
+def test_lr_too_large():
+    s, t = descent(lessons.get("lr-too-large"))
+    assert s.lr > 2 / landscapes.get("bowl").lipschitz and t.diverged_at >= 0
+
+
+def test_lr_too_small():
+    _, t = descent(lessons.get("lr-too-small"))
+    covered = 1 - np.linalg.norm(t.points[-1]) / np.linalg.norm(t.points[0])
+    assert t.diverged_at == -1 and 0.15 < covered < 0.25  # "barely a fifth"
+
+
+def test_lr_just_right():
+    _, t = descent(lessons.get("lr-just-right"))
+    assert np.linalg.norm(t.points[-1]) < 1e-6 and reached("bowl", t) <= 10
+    steps = np.linalg.norm(t.points[1:], axis=1) / np.linalg.norm(t.points[:-1], axis=1)
+    np.testing.assert_allclose(steps[:20], 0.2, rtol=1e-9)  # 80 % of the distance each step, no overshoot
+
+
+def test_momentum_crosses_the_ravine_where_descent_zig_zags():
+    _, lanes = race(lessons.get("ravine-momentum"))
+    flips, travel = {}, {}  # across the valley (its v direction), over the first 40 steps
+    for name, t in lanes.items():
+        v = -np.sin(np.pi / 6) * t.points[:41, 0] + np.cos(np.pi / 6) * t.points[:41, 1]
+        flips[name] = int(np.sum(np.diff(np.sign(np.diff(v))) != 0))
+        travel[name] = np.abs(np.diff(v)).sum()
+    assert flips["sgd"] >= 30  # wall to wall, nearly every step
+    assert travel["momentum"] < 0.5 * travel["sgd"]  # the zig-zag averaged away
+    assert reached("ravine", lanes["momentum"]) <= 0.6 * reached("ravine", lanes["sgd"])
+
+
+def test_momentum_and_adam_escape_the_saddle_where_descent_stalls():
+    _, lanes = race(lessons.get("saddle-escape"))
+    assert np.linalg.norm(lanes["sgd"].points[-1]) < 0.2  # still at the saddle point (0, 0)
+    for name in ("momentum", "adam"):
+        assert reached("saddle", lanes[name]) >= 0
+
+
+def test_noise_knocks_descent_off_the_saddle():
+    preset = lessons.get("saddle-noise")
+    _, t = descent(preset)
+    assert reached("saddle", t) >= 0
+    quiet = settings.run(settings.parse({**preset.full_query(), "noise": "0"})[0])
+    assert np.abs(quiet.points[:, 1]).max() == 0 and np.linalg.norm(quiet.points[-1]) < 1e-6
+
+
+def test_the_start_decides_the_terrain_minimum():
+    preset = lessons.get("terrain-start")
+    surface = landscapes.get("terrain")
+    _, t = descent(preset)
+    here = int(np.argmin(np.linalg.norm(surface.minima - t.points[-1], axis=1)))
+    moved = settings.run(settings.parse({**preset.full_query(), "x0": "0.1"})[0])
+    there = int(np.argmin(np.linalg.norm(surface.minima - moved.points[-1], axis=1)))
+    assert here != 0 and there == 0  # a local well, then the deepest one (listed first)
+    assert reached("terrain", t) >= 0 and reached("terrain", moved) >= 0
+
+
+def test_adam_crosses_the_plateau_where_descent_stalls():
+    racers, lanes = race(lessons.get("plateau-adam"))
+    start = np.array([racers[0].x0, racers[0].y0])
+    assert np.linalg.norm(landscapes.get("plateau").grad(start)) < 1e-4
+    assert np.linalg.norm(lanes["sgd"].points[-1] - start) < 0.01
+    assert reached("plateau", lanes["adam"]) >= 0
+
+
+def test_the_rosenbrock_race():
+    _, lanes = race(lessons.get("race-rosenbrock"))
+    assert reached("rosenbrock", lanes["adam"]) >= 0 and reached("rosenbrock", lanes["sgd"]) < 0
+    assert all(t.diverged_at == -1 for t in lanes.values())
+
+
+def test_the_beale_race():
+    _, lanes = race(lessons.get("race-beale"))
+    for name in ("rmsprop", "adam"):
+        assert reached("beale", lanes[name]) >= 0
+    for name in ("sgd", "momentum"):
+        assert reached("beale", lanes[name]) < 0 and lanes[name].diverged_at == -1
+
+
+def test_adagrads_steps_shrink():
+    _, t = descent(lessons.get("adagrad-shrinks"))
+    steps = np.linalg.norm(np.diff(t.points, axis=0), axis=1)
+    assert steps[0] > 0.6 and steps[-1] < 0.005
+    assert np.all(np.diff(t.state["sum"], axis=0) >= 0)  # the sum of squared gradients only grows
+
+
+def test_a_schedule_finishes_what_a_constant_rate_cannot():
+    preset = lessons.get("schedule-rescue")
+    best = landscapes.get("noisy_regression").minima[0]
+    _, scheduled = descent(preset)
+    constant = settings.run(settings.parse({**preset.full_query(), "sched": "constant"})[0])
+    late = slice(-50, None)
+    assert np.linalg.norm(scheduled.points[late] - best, axis=1).mean() < 0.05
+    assert np.linalg.norm(constant.points[late] - best, axis=1).mean() > 0.15
+
+
+def test_the_lesson_link_hides_all_but_the_learning_rate():
+    hidden = set(lessons.get("only-learning-rate").full_query()["hide"].split(","))
+    assert "lr" not in hidden and {"surface", "opt", "steps", "x0", "y0"} <= hidden
+
+
+def test_there_are_at_least_ten_presets_each_with_a_claim_test():
+    assert len(lessons.PRESETS) >= 10
+    tested = {"lr-too-large", "lr-too-small", "lr-just-right", "ravine-momentum", "saddle-escape", "saddle-noise",
+              "terrain-start", "plateau-adam", "race-rosenbrock", "race-beale", "adagrad-shrinks",
+              "schedule-rescue", "only-learning-rate"}
+    assert {p.id for p in lessons.PRESETS} == tested
+
+
+@pytest.mark.parametrize("preset", lessons.PRESETS, ids=lambda p: p.id)
+def test_captions_are_two_sentences(preset):
+    assert preset.caption.count(". ") + preset.caption.endswith(".") == 2
