@@ -75,7 +75,7 @@ def controls(racers, hide: set) -> None:
     if "opt" not in hide:
         sb.multiselect("Racers", optim.names(), key="opt", format_func=ui.rule_label)
     for r in racers:
-        with sb.expander(f"{ui.rule_label(r.opt)}: η = {r.lr:g}", expanded=False):
+        with sb.expander(ui.rule_label(r.opt), expanded=False):  # a fixed label keeps it open across reruns
             ui.learning_rate(st, hide, suffix=f".{r.opt}")
             ui.knobs(st, r.opt, hide, suffix=f".{r.opt}")
     ui.schedule(sb, racers[0], hide)

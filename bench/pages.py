@@ -50,11 +50,16 @@ def obvious_build():
         viz.lean.PreparedFigure = lean
 
 
-def server_times(changes: int) -> tuple[float, int, int]:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+def server_times(changes: int, page: str = "descent") -> tuple[float, int, int]:
+    """Median rerun time after a learning-rate change, total figure JSON and the contour's share."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    if page == "race":  # the default race: four optimizers on Beale's function
+        at.switch_page("app_pages/race.py")
+    at.run()
+    key = "lr" if page == "descent" else "lr.adam"
     times = []
     for i in range(changes):
-        at.number_input(key="lr").set_value(round(0.01 + 0.003 * i, 6))
+        at.number_input(key=key).set_value(round(0.01 + 0.003 * i, 6))
         start = time.perf_counter()
         at.run()
         times.append(time.perf_counter() - start)
@@ -64,11 +69,13 @@ def server_times(changes: int) -> tuple[float, int, int]:
 
 
 def browser(changes: int) -> None:
-    for query, label in (("", "with the 3D view (default)"), ("?view3d=0", "with the 3D view off")):
-        browser_run(changes, query, label)
+    runs = (("", "", "descent, 3D view on (default)"), ("", "?view3d=0", "descent, 3D view off"),
+            ("race", "", "race of four, 3D view on"))
+    for path, query, label in runs:
+        browser_run(changes, path, query, label)
 
 
-def browser_run(changes: int, query: str, label: str) -> None:
+def browser_run(changes: int, path: str, query: str, label: str) -> None:
     from playwright.sync_api import sync_playwright
 
     from tests.e2e.server import CHROMIUM_ARGS, chromium_path, running_app
@@ -80,11 +87,13 @@ def browser_run(changes: int, query: str, label: str) -> None:
     with running_app() as url, sync_playwright() as p:
         b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         page = b.new_page(viewport={"width": 1400, "height": 1000})
-        open_page(page, url + "/" + query)
+        open_page(page, f"{url}/{path}{query}")
+        if path == "race":  # Adam's knobs sit in its expander
+            page.locator("[data-testid=stSidebar] details summary").filter(has_text="Adam").click()
         redraws = []
         for i in range(changes):
             before = page.evaluate(WHOLE_PATH)
-            box = page.get_by_label("Learning rate η, exact")
+            box = page.get_by_label("Learning rate η, exact").last  # the race: Adam's, the last racer
             box.fill(str(round(0.02 + 0.002 * i, 6)))
             start = time.perf_counter()
             box.press("Enter")
@@ -122,15 +131,17 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
 
-    lean = server_times(args.changes)
-    with obvious_build():
-        obvious = server_times(args.changes)
-    print(f"server, median of {args.changes} learning-rate changes (AppTest, default picture):")
-    print(f"  lean (as shipped)        {lean[0] * 1e3:7.1f} ms   {lean[1] / 1e6:5.2f} MB of figure JSON "
-          f"(contour {lean[2] / 1e6:.2f} MB)   goals ≤ 30 ms, ≤ 0.6 MB")
-    print(f"  obvious go.Figure build  {obvious[0] * 1e3:7.1f} ms   {obvious[1] / 1e6:5.2f} MB "
-          f"(contour {obvious[2] / 1e6:.2f} MB)")
-    print(f"  ratio                    {obvious[0] / lean[0]:7.1f}×         {obvious[1] / lean[1]:5.1f}× the bytes")
+    for page in ("descent", "race"):
+        lean = server_times(args.changes, page)
+        with obvious_build():
+            obvious = server_times(args.changes, page)
+        what = "default picture" if page == "descent" else "default race, four optimizers"
+        print(f"{page} page, server, median of {args.changes} learning-rate changes (AppTest, {what}):")
+        print(f"  lean (as shipped)        {lean[0] * 1e3:7.1f} ms   {lean[1] / 1e6:5.2f} MB of figure JSON "
+              f"(contour {lean[2] / 1e6:.2f} MB)   goals ≤ 30 ms, ≤ 0.6 MB")
+        print(f"  obvious go.Figure build  {obvious[0] * 1e3:7.1f} ms   {obvious[1] / 1e6:5.2f} MB "
+              f"(contour {obvious[2] / 1e6:.2f} MB)")
+        print(f"  ratio                    {obvious[0] / lean[0]:7.1f}×         {obvious[1] / lean[1]:5.1f}× the bytes")
     if not args.no_browser:
         browser(min(args.changes, 10))
 

@@ -1,56 +1,91 @@
-"""Several optimizers from one start, in as few engine runs as there are distinct rules.
+"""Several optimizers from one start in one vectorized engine run.
 
-Entries of the same rule run together, their hyperparameters stacked into ``(N, 1)`` arrays over
-the starts, so a race of four Adams with four learning rates is one vectorized ``descend``. Every
-run uses the same seed: racers of different rules see the same mini-batches and the same noise.
+The racers become rows of one batch; a :class:`Mixture` applies each rule to its own rows, with
+that rule's racers' hyperparameters stacked into ``(n, 1)`` arrays. So the surface's loss and
+gradient are evaluated once per step for everyone, and every racer sees the same mini-batches.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from optim import schedules as schedule_lib
 from optim.descend import Trajectory, descend
+from optim.rule import Rule
 
 
 @dataclass(frozen=True)
 class Lane:
-    """One racer's run, cut out of its rule's batch."""
+    """One racer's run, cut out of the batch."""
 
     name: str
     trajectory: Trajectory  # one start: points (steps+1, 2), …
-    seconds: float  # wall-clock cost: its share of its rule's batched run
+    seconds: float  # wall-clock cost: the shared work split evenly, plus its own rule's updates
+
+
+@dataclass(frozen=True, eq=False)
+class Mixture(Rule):
+    """Rules side by side: ``parts[i] = (rule, rows)`` updates ``params[rows]`` with ``rule``.
+
+    Buffers are full-height arrays named ``"<i>:<buffer>"`` (zeros outside their rows), so the
+    engine records them like any rule's. ``clock`` collects each part's time spent updating.
+    """
+
+    parts: tuple = ()
+    lr: np.ndarray | float = 0.0  # (N, 1): every row's learning rate, for the engine and schedules
+    clock: list = field(default_factory=list)
+
+    def init(self, params):
+        self.clock[:] = [0.0] * len(self.parts)
+        state = {}
+        for i, (rule, _) in enumerate(self.parts):
+            for key, buf in rule.init(params).items():
+                state[f"{i}:{key}"] = buf
+        return state
+
+    def step_(self, params, grad, state, lr, t, tmp):
+        for i, (rule, rows) in enumerate(self.parts):
+            began = time.perf_counter()
+            own = {key.split(":", 1)[1]: buf[rows] for key, buf in state.items() if key.startswith(f"{i}:")}
+            rate = lr[rows] if np.ndim(lr) else lr
+            rule.step_(params[rows], grad[rows], own, rate, t, tmp[rows])
+            self.clock[i] += time.perf_counter() - began
 
 
 def race(surface, entries, start, steps, *, schedule=None, **kwargs) -> list[Lane]:
-    """Run ``entries`` (``(rule_name, hyperparameters)`` pairs) from ``start``.
+    """Run ``entries`` (``(rule_name, hyperparameters)`` pairs) from ``start`` in one engine run.
 
     ``schedule`` is ``None`` or ``(name, parameters)``: each racer's schedule starts from its own lr.
     ``kwargs`` go to :func:`descend` (batch_size, noise, seed, record).
     """
     from optim import get  # here, not at import: optim/__init__ imports this module
 
-    groups: dict[str, list[int]] = {}
-    for i, (name, _) in enumerate(entries):
-        groups.setdefault(name, []).append(i)
+    order, parts, rows = [], [], 0
+    for name in dict.fromkeys(name for name, _ in entries):
+        members = [i for i, (n, _) in enumerate(entries) if n == name]
+        parts.append((get(name, **stack([entries[i][1] for i in members])), slice(rows, rows + len(members))))
+        order += members
+        rows += len(members)
+    lrs = np.array([[float(entries[i][1]["lr"])] for i in order])
+    mixture = Mixture(parts=tuple(parts), lr=lrs)
+    sched = schedule_lib.get(schedule[0], lr=lrs, **schedule[1]) if schedule else None
+    began = time.perf_counter()
+    traj = descend(surface, mixture, np.tile(np.asarray(start, dtype=float), (len(entries), 1)), steps,
+                   schedule=sched, **kwargs)
+    shared = (time.perf_counter() - began - sum(mixture.clock)) / len(entries)
     lanes: list[Lane] = [None] * len(entries)  # type: ignore[list-item]
-    for name, members in groups.items():
-        hyper = stack([entries[i][1] for i in members])
-        sched = schedule_lib.get(schedule[0], lr=hyper["lr"], **schedule[1]) if schedule else None
-        starts = np.tile(np.asarray(start, dtype=float), (len(members), 1))
-        began = time.perf_counter()
-        traj = descend(surface, get(name, **hyper), starts, steps, schedule=sched, **kwargs)
-        share = (time.perf_counter() - began) / len(members)
-        for j, i in enumerate(members):
-            lanes[i] = Lane(name, lane(traj, j), share)
+    for part, ((_, span), spent) in enumerate(zip(parts, mixture.clock, strict=True)):
+        for row in range(span.start, span.stop):
+            i = order[row]
+            lanes[i] = Lane(entries[i][0], lane(traj, row, part), shared + spent / (span.stop - span.start))
     return lanes
 
 
 def stack(hypers: list[dict]) -> dict:
-    """One dict of ``(N, 1)`` arrays from N dicts with the same keys (``betas``: a pair of arrays)."""
+    """One dict of ``(n, 1)`` arrays from n dicts with the same keys (``betas``: a pair of arrays)."""
     if len(hypers) == 1:
         return hypers[0]
     out = {}
@@ -67,10 +102,13 @@ def stack(hypers: list[dict]) -> dict:
     return out
 
 
-def lane(traj: Trajectory, j: int) -> Trajectory:
-    """Start ``j`` of a batched trajectory, as a one-start trajectory."""
+def lane(traj: Trajectory, row: int, part: int | None = None) -> Trajectory:
+    """Row ``row`` of a batched trajectory as a one-start trajectory (with part ``part``'s buffers)."""
+    prefix = f"{part}:"
+    state = {k.removeprefix(prefix): v[:, row] for k, v in traj.state.items()
+             if part is None or k.startswith(prefix)}
     return Trajectory(
-        points=traj.points[:, j], losses=traj.losses[:, j], lrs=traj.lrs if traj.lrs.ndim == 1 else traj.lrs[:, j],
-        diverged_at=traj.diverged_at[j], grads=None if traj.grads is None else traj.grads[:, j],
-        state={k: v[:, j] for k, v in traj.state.items()},
+        points=traj.points[:, row], losses=traj.losses[:, row],
+        lrs=traj.lrs if traj.lrs.ndim == 1 else traj.lrs[:, row],
+        diverged_at=traj.diverged_at[row], grads=None if traj.grads is None else traj.grads[:, row], state=state,
     )

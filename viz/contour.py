@@ -133,7 +133,8 @@ def animated_figure(surface, g: Grid, picture: str, lines: tuple, fixed: list, m
     frames = [{"name": str(s), "traces": list(range(len(first), len(first) + len(now))),
                "data": [{"x": t["x"], "y": t["y"]} for t in moving(s)]}  # styles stay on the traces
               for s in frame_steps(steps)]
-    layout = _layout(surface, picture, height or fitted_height(surface), font_size)
+    # presenting (bigger fonts, no sidebar) leaves a wider column: a taller plot fills it
+    layout = _layout(surface, picture, height or fitted_height(surface, 480 if font_size < 18 else 640), font_size)
     layout["sliders"] = [_slider(frame_steps(steps), k, font_size)]
     layout["updatemenus"] = [_buttons(font_size)]
     return {"data": [*first, *now], "layout": layout, "frames": frames}
@@ -156,7 +157,7 @@ def _layout(surface, picture, height, font_size) -> dict:
     axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": "#444"}
     return {
         "height": height,
-        "margin": {"l": 60, "r": 20, "t": 80, "b": 120},
+        "margin": {"l": 60, "r": 20, "t": 80, "b": 130},
         "font": {"size": font_size},
         "xaxis": {**axis, "range": [x0, x1], "title": {"text": axis_names(surface)[0], "standoff": 4},
                   "constrain": "domain"},
@@ -166,7 +167,7 @@ def _layout(surface, picture, height, font_size) -> dict:
                     "sizey": y1 - y0, "sizing": "stretch", "layer": "below", "xanchor": "left",
                     "yanchor": "top"}],
         "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "bgcolor": "#2b2b2b",
-                   "font": {"color": "#f4f4f4"}},
+                   "font": {"color": "#f4f4f4", "size": max(font_size - 3, 11)}},
         "hovermode": "closest",
         "dragmode": "pan",
         "plot_bgcolor": "#222",
@@ -177,7 +178,7 @@ def _slider(shown, k, font_size) -> dict:
     active = int(np.searchsorted(shown, k).clip(0, len(shown) - 1))
     return {
         "active": active,
-        "y": 0, "yanchor": "top", "x": 0.32, "len": 0.68, "pad": {"t": 40},
+        "y": 0, "yanchor": "top", "x": 0.32, "len": 0.68, "pad": {"t": 56},
         "currentvalue": {"visible": False},
         "steps": [{"label": str(s), "method": "animate",
                    "args": [[str(s)], {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}]}
@@ -191,7 +192,7 @@ def _buttons(font_size) -> dict:
     pause = {"frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}, "mode": "immediate"}
     return {
         "type": "buttons", "direction": "left", "showactive": False,
-        "x": 0, "y": 0, "xanchor": "left", "yanchor": "top", "pad": {"t": 48, "r": 10},
+        "x": 0, "y": 0, "xanchor": "left", "yanchor": "top", "pad": {"t": 64, "r": 10},
         "font": {"size": font_size},
         "buttons": [{"label": "▶ Play", "method": "animate", "args": [None, play]},
                     {"label": "❚❚ Pause", "method": "animate", "args": [[None], pause]}],

@@ -15,8 +15,11 @@ def loss_figure(series, k: int, *, height: int = 340, font_size: int = 14) -> di
     traces = []
     for losses, color, label in series:
         traces += _line_and_marker(losses, k, color, label, "loss")
-    return {"data": traces, "layout": _layout("loss" + (" (log scale)" if log else ""), log, height, font_size, k,
-                                               legend=len(series) > 1)}
+    decades = float(np.log10(finite.max() / finite.min())) if log else 0.0
+    layout = _layout("loss" + (" (log scale)" if log else ""), log, height, font_size, k, legend=len(series) > 1)
+    if log:  # about six labelled decades, whatever the range
+        layout["yaxis"]["dtick"] = max(1, int(np.ceil(decades / 6)))
+    return {"data": traces, "layout": layout}
 
 
 def lr_figure(series, k: int, *, height: int = 220, font_size: int = 14) -> dict:
@@ -41,14 +44,13 @@ def _line_and_marker(values, k, color, label, what, shape="linear"):
 def _layout(title, log, height, font_size, k, legend) -> dict:
     return {
         "height": height, "margin": {"l": 70, "r": 20, "t": 10, "b": 50}, "showlegend": legend,
-        "legend": {"orientation": "h", "y": -0.25},
+        "legend": {"orientation": "h", "y": -0.3, "bgcolor": "#2b2b2b", "font": {"color": "#f4f4f4"}},
         # dark like the contour, so each racer's colour reads the same on both
         "plot_bgcolor": "#2b2b2b",
         "font": {"size": font_size},
-        "xaxis": {"title": {"text": "step"}, "rangemode": "tozero", "gridcolor": "#555"},
+        "xaxis": {"title": {"text": "step"}, "rangemode": "tozero", "gridcolor": "#555", "automargin": True},
         "yaxis": {"title": {"text": title}, "type": "log" if log else "linear", "exponentformat": "power",
-                  "gridcolor": "#555",
-                  **({"dtick": 1} if log else {})},  # one label a decade, not 2, 3, 4 … in between
+                  "gridcolor": "#555", "automargin": True},
         "shapes": [{"type": "line", "x0": k, "x1": k, "yref": "paper", "y0": 0, "y1": 1,
                     "line": {"color": "#bbb", "dash": "dot", "width": 1}}],
     }

@@ -14,9 +14,10 @@ CONTOUR = ("[...document.querySelectorAll('.js-plotly-plot')]"
            ".find(g => g.data && g.data.some(t => (t.name || '').endsWith('whole path')))")
 PATH_LENGTH = (f"() => {{ const gd = {CONTOUR}; const t = gd && gd._fullData && gd._fullData.find(t => t.name === 'path'); "
                "return t ? t.x.length : null; }")
-WHOLE_PATH = (f"() => {{ const gd = {CONTOUR}; "
-              "const t = gd && gd._fullData && gd._fullData.find(t => t.name === 'whole path'); "
-              "return t ? Array.from(t.x).concat(Array.from(t.y)) : null; }")
+# every racer's whole path (the descent page has one)
+WHOLE_PATH = (f"() => {{ const gd = {CONTOUR}; if (!gd || !gd._fullData) return null; "
+              "const ts = gd._fullData.filter(t => (t.name || '').endsWith('whole path')); "
+              "return ts.length ? ts.flatMap(t => Array.from(t.x).concat(Array.from(t.y))) : null; }")
 
 # redrawn: the whole path is there again and differs from what it was
 CHANGED = f"(before) => {{ const now = ({WHOLE_PATH})(); return now && JSON.stringify(now) !== JSON.stringify(before); }}"
