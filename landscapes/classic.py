@@ -45,6 +45,16 @@ def beale_grad(p):
     return pack(p, dx, dy)
 
 
+def beale_loss_and_grad(p):
+    """Both at once, sharing the residuals: Beale is the race page's default surface."""
+    x, y = p[..., 0], p[..., 1]
+    y2 = y * y
+    r1, r2, r3 = 1.5 - x + x * y, 2.25 - x + x * y2, 2.625 - x + x * y2 * y
+    dx = 2 * (r1 * (y - 1) + r2 * (y2 - 1) + r3 * (y2 * y - 1))
+    dy = 2 * x * (r1 + 2 * r2 * y + 3 * r3 * y2)
+    return r1 * r1 + r2 * r2 + r3 * r3, pack(p, dx, dy)
+
+
 def himmelblau_loss(p):
     x, y = p[..., 0], p[..., 1]
     return (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2
@@ -110,7 +120,7 @@ SURFACES = [
         formula=r"f = (1.5 - x + xy)^2 + (2.25 - x + xy^2)^2 + (2.625 - x + xy^3)^2",
         description="Flat plains and steep walls: step sizes that suit one part of it fail in another.",
         bounds=((-4.5, 4.5), (-4.5, 4.5)), minima=np.array([[3.0, 0.5]]), start=(1.0, 1.5),
-        loss=beale_loss, grad=beale_grad, log_color=True,
+        loss=beale_loss, grad=beale_grad, log_color=True, loss_and_grad=beale_loss_and_grad,
     ),
     Surface(
         name="himmelblau", title="Himmelblau's function", kind="classic",

@@ -37,6 +37,7 @@ class Mixture(Rule):
     parts: tuple = ()
     lr: np.ndarray | float = 0.0  # (N, 1): every row's learning rate, for the engine and schedules
     clock: list = field(default_factory=list)
+    views: list = field(default_factory=list)  # [state, each part's buffers as row views of it]
 
     def init(self, params):
         self.clock[:] = [0.0] * len(self.parts)
@@ -44,14 +45,20 @@ class Mixture(Rule):
         for i, (rule, _) in enumerate(self.parts):
             for key, buf in rule.init(params).items():
                 state[f"{i}:{key}"] = buf
+        self.views[:] = [state, [self._own(state, i) for i in range(len(self.parts))]]
         return state
 
+    def _own(self, state, i):
+        rows = self.parts[i][1]
+        return {key.split(":", 1)[1]: buf[rows] for key, buf in state.items() if key.startswith(f"{i}:")}
+
     def step_(self, params, grad, state, lr, t, tmp):
+        # the engine keeps updating the state it got from init: reuse its row views (no dicts per step)
+        cached = self.views[1] if self.views and self.views[0] is state else None
         for i, (rule, rows) in enumerate(self.parts):
             began = time.perf_counter()
-            own = {key.split(":", 1)[1]: buf[rows] for key, buf in state.items() if key.startswith(f"{i}:")}
-            rate = lr[rows] if np.ndim(lr) else lr
-            rule.step_(params[rows], grad[rows], own, rate, t, tmp[rows])
+            own = cached[i] if cached is not None else self._own(state, i)
+            rule.step_(params[rows], grad[rows], own, lr[rows] if np.ndim(lr) else lr, t, tmp[rows])
             self.clock[i] += time.perf_counter() - began
 
 

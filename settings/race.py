@@ -86,4 +86,4 @@ def run_race(racers) -> list:
     schedule = (s.sched, {k: getattr(s, k) for k in SCHEDULE_KEYS[s.sched]}) if s.sched != "constant" else None
     return optim.race(surface, [(r.opt, r.hyperparameters()) for r in racers], (s.x0, s.y0), s.steps,
                       schedule=schedule, batch_size=s.batch_size if surface.is_data else None,
-                      noise=0.0 if surface.is_data else s.noise, seed=s.seed)
+                      noise=0.0 if surface.is_data else s.noise, seed=s.seed, record="path")
