@@ -44,7 +44,7 @@ def _line_and_marker(values, k, color, label, what, shape="linear"):
 def _layout(title, log, height, font_size, k, legend) -> dict:
     return {
         "height": height, "margin": {"l": 70, "r": 20, "t": 10, "b": 50}, "showlegend": legend,
-        "legend": {"orientation": "h", "y": -0.3, "bgcolor": "#2b2b2b", "font": {"color": "#f4f4f4"}},
+        "legend": {"orientation": "h", "y": -0.42, "bgcolor": "#2b2b2b", "font": {"color": "#f4f4f4"}},
         # dark like the contour, so each racer's colour reads the same on both
         "plot_bgcolor": "#2b2b2b",
         "font": {"size": font_size},

@@ -39,3 +39,14 @@ def test_a_lesson_link_hides_what_it_says(page, app_url, errors):
     for label in ("Surface", "Optimizer", "Steps", "Start x", "Random seed", "Learning-rate schedule"):
         assert sidebar.get_by_label(label, exact=True).count() == 0, label
     assert errors == []
+
+
+def test_a_click_on_a_lesson_opens_its_picture(page, app_url, errors):
+    page.goto(app_url + "/lessons")
+    page.get_by_text("Too large a learning rate diverges").wait_for(timeout=30_000)
+    assert lessons.PRESETS[0].id == "lr-too-large"
+    page.get_by_role("link", name="Open").first.click()
+    page.wait_for_function("() => location.search.includes('lr=1.2')", timeout=20_000)
+    page.get_by_text("The run diverged at step").wait_for(timeout=20_000)
+    assert "surface=bowl" in page.url
+    assert errors == []
