@@ -15,6 +15,8 @@ import streamlit as st
 import landscapes
 import settings
 from settings.readers import fmt
+from viz import descent as descent_figures
+from viz.lean import PreparedFigure
 
 LR_OPTIONS = [round(m * 10.0**e, 8) for e in range(-5, 1) for m in (1, 1.25, 1.6, 2, 2.5, 3.2, 4, 5, 6.3, 8)] + [10.0]
 RULE_NAMES = {"sgd": "Gradient descent", "momentum": "Momentum", "nesterov": "Nesterov momentum",
@@ -206,3 +208,35 @@ def on_click() -> None:
 def rule_label(opt: str) -> str:
     return RULE_NAMES.get(opt, opt)
 
+
+
+# ---- shared layout -----------------------------------------------------------------------------
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def surface_layer(name: str):
+    """The surface's picture, grid and iso-lines: the same for every run on it."""
+    return descent_figures.surface_layer(landscapes.get(name))
+
+
+def chart(fig: dict, key: str, **kw) -> None:
+    st.plotly_chart(PreparedFigure(fig), key=key, theme=None, config={"displaylogo": False}, **kw)
+
+
+def heading(title: str, surface, notes) -> None:
+    st.markdown(f"## {title}")
+    st.caption(surface.description)
+    st.latex(surface.formula)
+    show_notes(notes)
+
+
+def contour_and_curves(figs: dict):
+    """The animated contour (a click sets the start) beside the loss and learning-rate curves;
+    returns the right-hand column for whatever else goes beside the picture."""
+    left, right = st.columns([3, 2])
+    with left:
+        chart(figs["contour"], "contour", on_select=on_click, selection_mode="points")
+    with right:
+        chart(figs["loss"], "loss")
+        if "lrs" in figs:
+            chart(figs["lrs"], "lrs")
+    return right

@@ -13,17 +13,11 @@ from optim.summary import divergence_reason, summarize
 from settings import Settings
 from viz import descent as descent_figures
 from viz import equations
-from viz.lean import PreparedFigure
 
 RESET_ON_SURFACE = ("lr", "steps", "x0", "y0", "k", "batch", "noise")
 
 
 # ---- cached work (the math lives in optim, landscapes and viz) ---------------------------------
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def surface_layer(name: str):
-    return descent_figures.surface_layer(landscapes.get(name))
-
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def run(s: Settings) -> optim.Trajectory:
@@ -33,7 +27,7 @@ def run(s: Settings) -> optim.Trajectory:
 @st.cache_data(max_entries=64, show_spinner=False)
 def figures(s: Settings, font_size: int) -> dict:
     surface = landscapes.get(s.surface)
-    return descent_figures.figures(surface, surface_layer(s.surface), run(s), s.k, s.sched != "constant",
+    return descent_figures.figures(surface, ui.surface_layer(s.surface), run(s), s.k, s.sched != "constant",
                                    font_size=font_size)
 
 
@@ -79,31 +73,14 @@ def controls(s: Settings, hide: set) -> None:
 
 # ---- the picture -------------------------------------------------------------------------------
 
-def header(s: Settings, surface) -> None:
-    st.markdown(f"## {surface.title} · {ui.rule_label(s.opt)}")
-    st.caption(surface.description)
-    st.latex(surface.formula)
-    ui.show_notes(st.session_state.get("_notes"))
-
-
 def banner(s: Settings, surface, traj) -> None:
     if traj.diverged_at >= 0:
         st.error(divergence_reason(surface, s.opt, s.lr, int(traj.diverged_at)), icon=":material/error:")
 
 
-def chart(fig: dict, key: str, **kw) -> None:
-    st.plotly_chart(PreparedFigure(fig), key=key, theme=None, config={"displaylogo": False}, **kw)
-
-
 def path_and_loss(s: Settings, figs: dict, surface, traj, hide: set) -> None:
     """The contour with the path beside the loss curve and the numbers: the picture a class sees."""
-    left, right = st.columns([3, 2])
-    with left:
-        chart(figs["contour"], "contour", on_select=ui.on_click, selection_mode="points")
-    with right:
-        chart(figs["loss"], "loss")
-        if "lrs" in figs:
-            chart(figs["lrs"], "lrs")
+    with ui.contour_and_curves(figs):
         numbers(surface, traj)
     if "k" not in hide:
         st.slider("Step to inspect (arrows, 3D marker, equations)", 0, s.steps, key="k")
@@ -134,7 +111,7 @@ def surface_and_equations(s: Settings, figs: dict, traj) -> None:
             st.latex(result)
     if s.view3d:
         with left:
-            chart(figs["surface3d"], "surface3d")
+            ui.chart(figs["surface3d"], "surface3d")
 
 
 # ---- the page ----------------------------------------------------------------------------------
@@ -152,7 +129,7 @@ ui.write_url(settings.to_query(current), "_settings")
 surface = landscapes.get(current.surface)
 trajectory = run(current)
 figs = figures(current, 20 if ui.presenting() else 14)
-header(current, surface)
+ui.heading(f"{surface.title} · {ui.rule_label(current.opt)}", surface, st.session_state.get("_notes"))
 banner(current, surface, trajectory)
 path_and_loss(current, figs, surface, trajectory, hide)
 surface_and_equations(current, figs, trajectory)

@@ -10,16 +10,9 @@ import settings
 from app_pages import controls as ui
 from optim.summary import summarize
 from settings.race import own_keys, parse_race, run_race, to_race_query
-from viz import descent as descent_figures
 from viz import race as race_figures
-from viz.lean import PreparedFigure
 
 SHARED_RESET = ("steps", "x0", "y0", "k", "batch", "noise")
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def surface_layer(name: str):
-    return descent_figures.surface_layer(landscapes.get(name))
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -32,7 +25,7 @@ def figures(racers: tuple, font_size: int) -> dict:
     s = racers[0]
     surface = landscapes.get(s.surface)
     labels = [ui.rule_label(r.opt) for r in racers]
-    return race_figures.figures(surface, surface_layer(s.surface), run(racers), labels, s.k,
+    return race_figures.figures(surface, ui.surface_layer(s.surface), run(racers), labels, s.k,
                                 s.sched != "constant", font_size=font_size)
 
 
@@ -99,10 +92,6 @@ def standings(racers, lanes, surface) -> None:
     st.caption("Run time: each racer's share of its rule's vectorized engine run.")
 
 
-def chart(fig: dict, key: str, **kw) -> None:
-    st.plotly_chart(PreparedFigure(fig), key=key, theme=None, config={"displaylogo": False}, **kw)
-
-
 hide = ui.hidden()
 load_from_url()
 previous = st.session_state["_race"]
@@ -117,24 +106,15 @@ surface = landscapes.get(racers[0].surface)
 lanes = run(racers)
 figs = figures(racers, 20 if ui.presenting() else 14)
 
-st.markdown(f"## The race on {surface.title}")
-st.caption(surface.description)
-st.latex(surface.formula)
-ui.show_notes(st.session_state.get("_race_notes"))
+ui.heading(f"The race on {surface.title}", surface, st.session_state.get("_race_notes"))
 diverged = [ui.rule_label(r.opt) for r, lane in zip(racers, lanes, strict=True) if lane.trajectory.diverged_at >= 0]
 if diverged:
     st.error(f"{', '.join(diverged)} diverged: the path left the surface. Lower its learning rate.",
              icon=":material/error:")
-left, right = st.columns([3, 2])
-with left:
-    chart(figs["contour"], "contour", on_select=ui.on_click, selection_mode="points")
-with right:
-    chart(figs["loss"], "loss")
-    if "lrs" in figs:
-        chart(figs["lrs"], "lrs")
+ui.contour_and_curves(figs)
 if "k" not in hide:
     st.slider("Step to inspect (markers on the 3D view and the curves)", 0, racers[0].steps, key="k")
 standings(racers, lanes, surface)
 if racers[0].view3d:
-    chart(figs["surface3d"], "surface3d")
+    ui.chart(figs["surface3d"], "surface3d")
 ui.share_link(to_race_query(racers))
