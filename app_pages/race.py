@@ -89,7 +89,8 @@ def standings(racers, lanes, surface) -> None:
             "run time (ms)": f"{lane.seconds * 1e3:.2f}",
         })
     st.dataframe(rows, hide_index=True, width="stretch")
-    st.caption("Run time: each racer's share of its rule's vectorized engine run.")
+    st.caption("Run time: each racer's share of the one vectorized engine run (the shared work split evenly, "
+               "plus its own updates).")
 
 
 hide = ui.hidden()
