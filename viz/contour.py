@@ -101,7 +101,7 @@ def descent_figure(surface, g: Grid, picture: str, lines: tuple, points: np.ndar
     span = max(x1 - x0, y1 - y0)
     stride = path_stride(len(points) - 1, 1)
     whole = whole_path_trace(points, COLORS["path"])
-    return animated_figure(surface, g, picture, lines, [whole, start_trace(points[0])],
+    return animated_figure(surface, g, picture, lines, [whole, start_trace(points[0]), end_trace(points)],
                            lambda s: moving_traces(points, descent, s, span, stride), len(points) - 1, k,
                            height=height, font_size=font_size)
 
@@ -111,6 +111,16 @@ def whole_path_trace(points, color: str, name: str = "whole path") -> dict:
     return {"type": "scatter", "mode": "lines", "x": f4(points[:, 0]), "y": f4(points[:, 1]),
             "line": {"color": color, "width": 2}, "opacity": 0.45, "name": name, "hoverinfo": "skip",
             "showlegend": False}
+
+
+def end_trace(points) -> dict:
+    """Where the run ended: its last finite point (the last one on the surface, if it diverged)."""
+    finite = points[np.isfinite(points).all(axis=1)]
+    last = finite[-1]
+    return {"type": "scatter", "mode": "markers", "x": f4([last[0]]), "y": f4([last[1]]),
+            "marker": {"symbol": "x-thin", "size": 14, "color": COLORS["start"], "line": {"width": 3,
+                                                                                   "color": COLORS["start"]}},
+            "name": "end", "hovertemplate": "end (%{x:.4g}, %{y:.4g})<extra></extra>"}
 
 
 def start_trace(point) -> dict:
