@@ -21,10 +21,28 @@ def rosenbrock_grad(p):
     return pack(p, -2 * (ROSEN_A - x) - 4 * ROSEN_B * x * r, 2 * ROSEN_B * r)
 
 
-def rosenbrock_loss_and_grad(p):
+def rosenbrock_loss_and_grad(p, out=None):
+    """Both at once; with ``out = (loss, grad, scratch)`` (arrays shaped like p[..., 0], p, p[..., 0])
+    written in place, allocating nothing: the engine's hot path on 10 000 starts."""
     x, y = p[..., 0], p[..., 1]
-    a, r = ROSEN_A - x, y - x * x
-    return a * a + ROSEN_B * r * r, pack(p, -2 * a - 4 * ROSEN_B * x * r, 2 * ROSEN_B * r)
+    if out is None:
+        a, r = ROSEN_A - x, y - x * x
+        return a * a + ROSEN_B * r * r, pack(p, -2 * a - 4 * ROSEN_B * x * r, 2 * ROSEN_B * r)
+    loss, grad, a = out
+    gx, r = grad[..., 0], grad[..., 1]
+    np.multiply(x, x, out=r)
+    np.subtract(y, r, out=r)  # r = y − x²
+    np.subtract(ROSEN_A, x, out=a)  # a = 1 − x
+    np.multiply(a, a, out=loss)
+    np.multiply(x, r, out=gx)
+    gx *= -4 * ROSEN_B
+    gx -= a
+    gx -= a  # ∂x = −2a − 4b·x·r
+    np.multiply(r, r, out=a)
+    a *= ROSEN_B
+    loss += a  # f = a² + b·r²
+    r *= 2 * ROSEN_B  # ∂y = 2b·r
+    return loss, grad
 
 
 _BEALE_C = (1.5, 2.25, 2.625)
@@ -45,14 +63,23 @@ def beale_grad(p):
     return pack(p, dx, dy)
 
 
-def beale_loss_and_grad(p):
+def beale_loss_and_grad(p, out=None):
     """Both at once, sharing the residuals: Beale is the race page's default surface."""
     x, y = p[..., 0], p[..., 1]
     y2 = y * y
     r1, r2, r3 = 1.5 - x + x * y, 2.25 - x + x * y2, 2.625 - x + x * y2 * y
     dx = 2 * (r1 * (y - 1) + r2 * (y2 - 1) + r3 * (y2 * y - 1))
     dy = 2 * x * (r1 + 2 * r2 * y + 3 * r3 * y2)
-    return r1 * r1 + r2 * r2 + r3 * r3, pack(p, dx, dy)
+    return _into(out, r1 * r1 + r2 * r2 + r3 * r3, pack(p, dx, dy))
+
+
+def _into(out, loss, grad):
+    """Honour the ``out`` of the fused-evaluation protocol for a function that allocates anyway."""
+    if out is None:
+        return loss, grad
+    np.copyto(out[0], loss)
+    np.copyto(out[1], grad)
+    return out[0], out[1]
 
 
 def himmelblau_loss(p):

@@ -30,7 +30,9 @@ class Surface:
     n_samples: int = 0  # > 0 on data surfaces: loss/grad accept idx
     lipschitz: float | None = None  # largest Hessian eigenvalue L, for quadratics (lr > 2/L diverges)
     kind: str = "analytic"  # "teaching", "classic", "data" or "custom": how the page groups it
-    loss_and_grad: Callable | None = None  # optional (p) -> (loss, grad) sharing work; the engine prefers it
+    # optional (p, out=None) -> (loss, grad) sharing work; with out = (loss, grad, scratch) arrays it
+    # writes into them and allocates nothing. The engine prefers it on full-batch steps.
+    loss_and_grad: Callable | None = None
 
     @property
     def is_data(self) -> bool:

@@ -74,6 +74,7 @@ class _Run:
         self.box_bounds = self.box.tolist()
         self.state = optimizer.init(self.points[0].T)  # (N, 2) views of (2, N) arrays
         self.tmp = np.empty((2, n)).T
+        self.grad_buf, self.scratch = np.empty((2, n)).T, np.empty(n)  # for fused, in-place evaluation
         self.grads, self.history = None, {}
         if record == "all":
             self.grads = np.empty((steps + 1, 2, n))
@@ -90,7 +91,7 @@ class _Run:
                 self.losses[k] = self.surface.loss(params)
                 self._check_divergence(k)
                 break
-            self.losses[k], grad = self._loss_and_gradient(params, idx, noise, rng)
+            grad = self._loss_and_gradient(k, params, idx, noise, rng)
             left = self._check_divergence(k)
             if self.record == "all":
                 self.grads[k] = grad.T
@@ -109,16 +110,17 @@ class _Run:
                     self.history[key][k + 1] = buf.T
         self._blank_after_divergence()
 
-    def _loss_and_gradient(self, params, idx, noise, rng):
+    def _loss_and_gradient(self, k, params, idx, noise, rng):
+        """Store the loss at step k; return the gradient the update uses."""
         surface = self.surface
         if idx is None and surface.loss_and_grad is not None:
-            loss, grad = surface.loss_and_grad(params)
+            _, grad = surface.loss_and_grad(params, out=(self.losses[k], self.grad_buf, self.scratch))
         else:
-            loss = surface.loss(params)
+            self.losses[k] = surface.loss(params)
             grad = surface.grad(params) if idx is None else surface.grad(params, idx)
         if noise:
             grad = grad + noise * rng.standard_normal((2, len(params))).T
-        return loss, grad
+        return grad
 
     def _check_divergence(self, k):
         """The starts that leave the surface at step ``k`` (a boolean mask), or None."""

@@ -63,6 +63,11 @@ def test_fused_loss_and_grad_agree_with_the_separate_ones(name):
     loss, grad = s.loss_and_grad(p)
     np.testing.assert_allclose(loss, s.loss(p), rtol=1e-14)
     np.testing.assert_allclose(grad, s.grad(p), rtol=1e-14)
+    bufs = (np.empty(len(p)), np.empty_like(p), np.empty(len(p)))  # the in-place form writes into them
+    loss2, grad2 = s.loss_and_grad(p, out=bufs)
+    assert loss2 is bufs[0] and grad2 is bufs[1]
+    np.testing.assert_allclose(loss2, loss, rtol=1e-13)
+    np.testing.assert_allclose(grad2, grad, rtol=1e-13, atol=1e-12)
 
 
 STATED_LOSS = {"saddle": -2.0, "terrain": None, "noisy_regression": None}
