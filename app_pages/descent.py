@@ -120,8 +120,11 @@ hide = ui.hidden()
 load_from_url()
 previous = st.session_state["_settings"]
 ui.seed(widget_values(previous))
-controls(previous, hide)
+# Widget values are settled before the script runs: read them first, so the controls drawn below
+# (which knobs, which gradient source) already fit this run's optimizer and surface.
 current = current_settings(previous)
+ui.seed(widget_values(current))
+controls(current, hide)
 if current != previous:
     st.session_state["_settings"] = current
     st.session_state["_notes"] = []

@@ -97,11 +97,13 @@ hide = ui.hidden()
 load_from_url()
 previous = st.session_state["_race"]
 ui.seed(widget_values(previous))
-controls(previous, hide)
-racers = current_racers(previous)
+racers = current_racers(previous)  # before the controls: a new racer's knobs show at once
+ui.seed(widget_values(racers))
+controls(racers, hide)
 if racers != previous:
     st.session_state["_race"], st.session_state["_race_notes"] = racers, []
-    ui.seed(widget_values(racers))
+if not st.session_state.get("opt") and "opt" not in hide:
+    st.info("Pick at least one optimizer to race; the picture shows the last race until then.")
 ui.write_url(to_race_query(racers), "_race")
 surface = landscapes.get(racers[0].surface)
 lanes = run(racers)
