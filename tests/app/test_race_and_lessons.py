@@ -118,3 +118,14 @@ def test_race_paths_share_one_start():
     fig = chart(at, "contour")
     starts = [(decode(t["x"])[0], decode(t["y"])[0]) for t in fig["data"] if t["name"].endswith("whole path")]
     assert len(starts) == 3 and np.ptp(np.array(starts), axis=0).max() == 0
+
+
+def test_controls_follow_a_switch_in_the_same_run():
+    descent = open_page("app_pages/descent.py", {"surface": "bowl", "opt": "sgd"})
+    descent.selectbox(key="opt").set_value("adam").run()
+    assert descent.slider(key="beta1").value == 0.9  # Adam's knobs at once, not one interaction later
+    descent.selectbox(key="surface").set_value("tiny_net").run()
+    assert descent.selectbox(key="batch").value == "full"
+    at = race({"opt": "sgd"})
+    at.multiselect(key="opt").set_value(["sgd", "rmsprop"]).run()
+    assert at.slider(key="alpha.rmsprop").value == 0.99
