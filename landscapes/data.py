@@ -21,7 +21,7 @@ def _line(xs, ys):
     def loss(p, idx=None):
         x, y = _pick(xs, idx), _pick(ys, idx)
         r = y - (p[..., 0, None] * x + p[..., 1, None])
-        return np.mean(r * r, axis=-1)
+        return np.sum(r * r, axis=-1) / 5
 
     def grad(p, idx=None):
         x, y = _pick(xs, idx), _pick(ys, idx)
@@ -78,7 +78,7 @@ SURFACES = [
     Surface(
         name="noisy_regression", title="Noisy regression", kind="data",
         formula=r"L(w, b) = \frac{1}{200} \sum_{i=1}^{200} \left(y_i - (w x_i + b)\right)^2,"
-        r"\quad y_i = 1.5 x_i - 0.5 + \varepsilon_i",
+        r"\quad x_i \sim U[-2, 2],\; y_i = 1.5 x_i - 0.5 + \varepsilon_i,\; \varepsilon_i \sim \mathcal{N}(0, 0.5^2)",
         description="A line through 200 noisy points: small mini-batches give noisy steps that never settle.",
         bounds=((-1.5, 4.5), (-3.5, 2.5)), minima=_NOISY_FIT[None, :], start=(-1.0, 2.0),
         loss=_noisy_loss, grad=_noisy_grad, n_samples=len(NOISY_X), lipschitz=_line_curvature(NOISY_X),

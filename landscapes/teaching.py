@@ -89,8 +89,8 @@ SURFACES = [
     Surface(
         name="bowl", title="Bowl", kind="teaching",
         formula=r"f(x, y) = x^2 + y^2",
-        description="The easiest surface: every step points at the minimum. Above lr = 2/L = 1, "
-        "descent diverges.",
+        description="The easiest surface: every step points straight at the minimum, and above "
+        "lr = 2/L = 1 descent diverges.",
         bounds=((-2.0, 2.0), (-2.0, 2.0)), minima=np.array([[0.0, 0.0]]), start=(1.5, 1.0),
         loss=bowl_loss, grad=bowl_grad, lipschitz=2.0,
     ),
@@ -113,7 +113,7 @@ SURFACES = [
     ),
     Surface(
         name="terrain", title="Terrain of local minima", kind="teaching",
-        formula=r"f = 2 + 0.1\,(x^2 + y^2) - \sum_i d_i \exp\!\left(-\frac{(x - a_i)^2 + (y - b_i)^2}"
+        formula=r"f = 2 + 0.1\,(x^2 + y^2) - \sum_{i=1}^{3} d_i \exp\!\left(-\frac{(x - a_i)^2 + (y - b_i)^2}"
         r"{2 s_i^2}\right)",
         description="Three wells of different depths: where you start decides which minimum you reach.",
         bounds=((-3.0, 3.0), (-3.0, 3.0)), minima=_TERRAIN_MINIMA, start=(-0.4, 0.3),

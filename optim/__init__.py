@@ -51,8 +51,7 @@ def get(name: str, **hyperparameters) -> Rule:
     return cls(**hyperparameters)
 
 
-__all__ = ["MAX_STEPS", "Rule", "Trajectory", "defaults", "descend", "get", "names", "rule", "schedules"]
-
 from optim.race import Lane, race  # noqa: E402  (after get: race builds its rules with it)
 
-__all__ += ["Lane", "race"]
+__all__ = ["MAX_STEPS", "Lane", "Rule", "Trajectory", "defaults", "descend", "get", "names", "race", "rule",
+           "schedules"]

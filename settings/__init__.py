@@ -15,7 +15,7 @@ read back as their defaults, so ``parse(to_query(s))`` gives ``s`` back for ever
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 
 import landscapes
 import optim
@@ -167,11 +167,6 @@ def to_query(s: Settings) -> dict[str, str]:
     return out
 
 
-def normalized(s: Settings) -> Settings:
-    """``s`` with every key that does not matter reset to its default (what a link would give)."""
-    return parse(to_query(s))[0]
-
-
 def defaults(surface: str = "ravine", opt: str | None = None) -> Settings:
     """The settings a page opens with for this surface (and optimizer: its best one if None)."""
     values = defaults_for(surface, opt)
@@ -224,4 +219,4 @@ def _consistent(s: Settings) -> tuple[Settings, list[str]]:
     return s, notes
 
 
-__all__ = ["MAX_STEPS", "Settings", "asdict", "defaults", "normalized", "parse", "spec", "to_query"]
+__all__ = ["MAX_STEPS", "Settings", "defaults", "parse", "run", "spec", "to_query"]
