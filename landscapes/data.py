@@ -21,7 +21,7 @@ def _line(xs, ys):
     def loss(p, idx=None):
         x, y = _pick(xs, idx), _pick(ys, idx)
         r = y - (p[..., 0, None] * x + p[..., 1, None])
-        return np.sum(r * r, axis=-1) / 5
+        return np.mean(r * r, axis=-1)
 
     def grad(p, idx=None):
         x, y = _pick(xs, idx), _pick(ys, idx)
