@@ -12,7 +12,6 @@ import numpy as np
 class Summary:
     final_loss: float  # NaN when the run diverged
     distance: float  # from the last point to the nearest known minimum (NaN: none known, or diverged)
-    nearest: int  # index of that minimum in ``surface.minima``, −1 if none
     steps_to_tolerance: int  # first step within ``tolerance`` of a known minimum, −1 if never
     tolerance: float
     diverged_at: int
@@ -27,17 +26,14 @@ def tolerance_for(surface) -> float:
 def summarize(surface, points: np.ndarray, losses: np.ndarray, diverged_at: int) -> Summary:
     """For one start: ``points`` (steps+1, 2) and ``losses`` (steps+1,)."""
     tol = tolerance_for(surface)
-    last = points[-1]
     if len(surface.minima) == 0:
-        return Summary(float(losses[-1]), float("nan"), -1, -1, tol, int(diverged_at))
+        return Summary(float(losses[-1]), float("nan"), -1, tol, int(diverged_at))
     with np.errstate(invalid="ignore"):
         gaps = np.linalg.norm(points[:, None, :] - surface.minima[None, :, :], axis=-1).min(axis=1)
         within = np.flatnonzero(gaps < tol)
-    nearest = int(np.argmin(np.linalg.norm(surface.minima - last, axis=-1))) if np.isfinite(last).all() else -1
     return Summary(
         final_loss=float(losses[-1]),
         distance=float(gaps[-1]),
-        nearest=nearest,
         steps_to_tolerance=int(within[0]) if within.size else -1,
         tolerance=tol,
         diverged_at=int(diverged_at),

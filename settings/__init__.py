@@ -83,12 +83,22 @@ class Settings:
             hyper["betas"] = (self.beta1, self.beta2)
         return hyper
 
-    def schedule(self):
-        """``t ↦ lr_t``, or None for a constant rate."""
+    def schedule_spec(self) -> tuple[str, dict] | None:
+        """``(name, parameters)`` of the schedule, or None for a constant rate."""
         if self.sched == "constant":
             return None
-        kw = {key: getattr(self, key) for key in SCHEDULE_KEYS[self.sched]}
-        return schedules.get(self.sched, lr=self.lr, **kw)
+        return self.sched, {key: getattr(self, key) for key in SCHEDULE_KEYS[self.sched]}
+
+    def schedule(self):
+        """``t ↦ lr_t``, or None for a constant rate."""
+        spec = self.schedule_spec()
+        return None if spec is None else schedules.get(spec[0], lr=self.lr, **spec[1])
+
+    def gradient_source(self) -> dict:
+        """``descend``'s keywords for where gradients come from: mini-batches or noise, and the seed."""
+        data = landscapes.get(self.surface).is_data
+        return {"batch_size": self.batch_size if data else None, "noise": 0.0 if data else self.noise,
+                "seed": self.seed}
 
     @property
     def batch_size(self) -> int | None:
@@ -152,10 +162,8 @@ def parse(query: Mapping) -> tuple[Settings, list[str]]:
 
 def run(s: Settings):
     """The engine run these settings describe (one start)."""
-    surface = landscapes.get(s.surface)
-    return optim.descend(surface, optim.get(s.opt, **s.hyperparameters()), (s.x0, s.y0), s.steps,
-                         schedule=s.schedule(), batch_size=s.batch_size if surface.is_data else None,
-                         noise=0.0 if surface.is_data else s.noise, seed=s.seed)
+    return optim.descend(landscapes.get(s.surface), optim.get(s.opt, **s.hyperparameters()), (s.x0, s.y0),
+                         s.steps, schedule=s.schedule(), **s.gradient_source())
 
 
 def to_query(s: Settings) -> dict[str, str]:

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import landscapes
 import optim
-from settings import KNOBS, PAGE_KEYS, SCHEDULE_KEYS, Settings, parse, to_query
+from settings import KNOBS, PAGE_KEYS, Settings, parse, to_query
 from settings.readers import show
 
 DEFAULT_RACE = ("sgd", "momentum", "rmsprop", "adam")
@@ -80,10 +80,7 @@ def _qualify(note: str, name: str) -> str:
 
 
 def run_race(racers) -> list:
-    """The race these settings describe: one engine run per rule (see optim.race)."""
+    """The race these settings describe: one engine run for every racer (see optim.race)."""
     s = racers[0]
-    surface = landscapes.get(s.surface)
-    schedule = (s.sched, {k: getattr(s, k) for k in SCHEDULE_KEYS[s.sched]}) if s.sched != "constant" else None
-    return optim.race(surface, [(r.opt, r.hyperparameters()) for r in racers], (s.x0, s.y0), s.steps,
-                      schedule=schedule, batch_size=s.batch_size if surface.is_data else None,
-                      noise=0.0 if surface.is_data else s.noise, seed=s.seed, record="path")
+    return optim.race(landscapes.get(s.surface), [(r.opt, r.hyperparameters()) for r in racers], (s.x0, s.y0),
+                      s.steps, schedule=s.schedule_spec(), record="path", **s.gradient_source())
