@@ -14,9 +14,9 @@ import streamlit as st
 
 import landscapes
 import settings
+from app_pages import lean
 from settings.readers import fmt
 from viz import descent as descent_figures
-from viz.lean import PreparedFigure
 
 LR_OPTIONS = [round(m * 10.0**e, 8) for e in range(-5, 1) for m in (1, 1.25, 1.6, 2, 2.5, 3.2, 4, 5, 6.3, 8)] + [10.0]
 RULE_NAMES = {"sgd": "Gradient descent", "momentum": "Momentum", "nesterov": "Nesterov momentum",
@@ -219,7 +219,7 @@ def surface_layer(name: str):
 
 
 def chart(fig: dict, key: str, **kw) -> None:
-    st.plotly_chart(PreparedFigure(fig), key=key, theme=None, config={"displaylogo": False}, **kw)
+    lean.chart(fig, key, **kw)
 
 
 def heading(title: str, surface, notes) -> None:
