@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-PRESENT = st.query_params.get("present") == "1"
+from app_pages.state import presenting
+
+PRESENT = presenting()  # kept for the session: a sidebar link does not end presentation mode
 
 st.set_page_config(page_title="Downhill", page_icon="⛰️", layout="wide",
                    initial_sidebar_state="collapsed" if PRESENT else "auto")

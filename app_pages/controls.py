@@ -1,8 +1,9 @@
-"""Widgets and URL state shared by the pages (not a page itself: app.py registers the pages).
+"""Widgets shared by the pages (not a page itself: app.py registers the pages).
 
 Every widget's key is its URL key; a racer's own knobs carry a suffix (``lr.adam``), as in the URL.
-``hide`` (a lesson link's comma list of keys) leaves a control out: its value still comes from the
-link, so a teacher can share a picture in which students move only, say, the learning rate.
+What a control shows (label, range, step, kind) comes from its declaration: a rule's knobs from
+``optim``, a surface's bounds from ``landscapes``, the ranges from ``settings``. A hidden control
+(``hide``) is not drawn; its value still comes from the link.
 """
 
 from __future__ import annotations
@@ -13,82 +14,37 @@ import numpy as np
 import streamlit as st
 
 import landscapes
+import optim
 import settings
 from app_pages import lean
-from settings.readers import fmt
+from app_pages.state import is_hidden, presenting, view_query
+from optim import schedules
 from viz import descent as descent_figures
 
 LR_OPTIONS = [round(m * 10.0**e, 8) for e in range(-5, 1) for m in (1, 1.25, 1.6, 2, 2.5, 3.2, 4, 5, 6.3, 8)] + [10.0]
-RULE_NAMES = {"sgd": "Gradient descent", "momentum": "Momentum", "nesterov": "Nesterov momentum",
-              "adagrad": "AdaGrad", "rmsprop": "RMSProp", "adam": "Adam", "adamw": "AdamW"}
 SCHEDULE_NAMES = {"constant": "Constant", "step": "Step decay", "exponential": "Exponential decay",
                   "cosine": "Cosine annealing", "warmup_cosine": "Warmup, then cosine"}
+SCHEDULE_LABELS = {"step_size": "Decay every (steps)", "gamma": "Decay factor γ", "warmup": "Warmup steps",
+                   "t_max": "Anneal over (steps)", "eta_min": "Final learning rate η_min"}
 
 
-# ---- URL state ---------------------------------------------------------------------------------
-
-def url_query() -> dict:
-    return {key: st.query_params.get_all(key) for key in st.query_params}
+def rule_label(opt: str) -> str:
+    return optim.rule(opt).title
 
 
-def hidden() -> set[str]:
-    """The controls a lesson link hides (``hide=lr,opt``)."""
-    return {key.strip() for key in str(st.query_params.get("hide", "")).split(",")[:40] if key.strip()}
+def font_size() -> int:
+    return 20 if presenting() else 14
 
 
-def presenting() -> bool:
-    return st.query_params.get("present") == "1"
-
-
-def extra_query() -> dict:
-    """Keys every page keeps in its URL: the lesson link's ``hide`` and ``present``."""
-    return {key: st.query_params[key] for key in ("hide", "present") if key in st.query_params}
-
-
-def current_url() -> dict:
-    return {k: st.query_params.get(k) for k in st.query_params}
-
-
-def url_is_new(state_key: str) -> bool:
-    """Read the URL on a session's first visit, and again whenever it is not the one this page last
-    wrote (a lesson link opened in the same session). An empty URL (arriving from another page)
-    keeps the state the page had."""
-    if state_key not in st.session_state:
-        return True
-    url = current_url()
-    return bool(url) and url != st.session_state.get(state_key + "_url")
-
-
-def write_url(wanted: dict, state_key: str) -> None:
-    wanted = {**wanted, **extra_query()}
-    if current_url() != wanted:
-        st.query_params.from_dict(wanted)
-    st.session_state[state_key + "_url"] = wanted
-
-
-def seed(values: dict, force: bool = False) -> None:
-    """Put values into the widgets' state (all of them, or only those not there yet)."""
-    for key, value in values.items():
-        if force or key not in st.session_state:
-            st.session_state[key] = value
-            if key.startswith("lr") and not key.startswith("lr_"):  # its log slider follows
-                st.session_state["lr_slider" + key[2:]] = nearest_lr(value)
-
-
-def widget_query(keys) -> dict:
-    """The current widget values of ``keys`` as URL strings."""
-    out = {}
-    for key in keys:
-        if key in st.session_state:
-            value = st.session_state[key]
-            out[key] = value if isinstance(value, str) else fmt(value)
-    return out
+def lr_sliders(rates: dict[str, float]) -> dict[str, float]:
+    """The log slider beside each exact learning-rate box (``lr`` or ``lr.adam``) shows the nearest option."""
+    return {"lr_slider" + key[2:]: nearest_lr(value) for key, value in rates.items()}
 
 
 def share_link(query: dict) -> None:
     base = st.context.url or ""
     st.sidebar.markdown("**Share this picture**")
-    st.sidebar.code(f"{base}?{urlencode({**query, **extra_query()})}", language=None, wrap_lines=True)
+    st.sidebar.code(f"{base}?{urlencode({**query, **view_query()})}", language=None, wrap_lines=True)
     st.sidebar.caption("The copy button on the right copies the link; it reopens exactly this picture.")
 
 
@@ -108,10 +64,6 @@ def _from_slider(suffix: str) -> None:
     st.session_state["lr" + suffix] = st.session_state["lr_slider" + suffix]
 
 
-def _from_number(suffix: str) -> None:
-    st.session_state["lr_slider" + suffix] = nearest_lr(st.session_state["lr" + suffix])
-
-
 def surface_select(box, hide: set, on_change) -> None:
     if "surface" not in hide:
         box.selectbox("Surface", landscapes.names(), key="surface", on_change=on_change,
@@ -119,59 +71,59 @@ def surface_select(box, hide: set, on_change) -> None:
 
 
 def learning_rate(box, hide: set, suffix: str = "", label: str = "Learning rate η") -> None:
-    if "lr" in hide or "lr" + suffix in hide:
+    if is_hidden("lr" + suffix, hide):
         return
     box.select_slider(f"{label} (log scale)", LR_OPTIONS, key="lr_slider" + suffix, on_change=_from_slider,
                       args=(suffix,), format_func=lambda v: f"{v:g}")
-    box.number_input(f"{label}, exact", min_value=1e-5, max_value=10.0, key="lr" + suffix, on_change=_from_number,
-                     args=(suffix,), format="%.6g", step=None)
+    box.number_input(f"{label}, exact", min_value=1e-5, max_value=10.0, key="lr" + suffix, format="%.6g", step=None)
 
 
 def knobs(box, opt: str, hide: set, suffix: str = "") -> None:
-    """The optimizer's own knobs; ε, weight decay and bias correction under "Advanced"."""
-    used = [key for key in settings.KNOBS[opt] if key not in hide and key + suffix not in hide]
-    if "momentum" in used:
-        box.slider("Momentum μ", 0.0, 0.999, key="momentum" + suffix, step=0.01)
-    if "alpha" in used:
-        box.slider("Smoothing α", 0.0, 0.9999, key="alpha" + suffix, step=0.001, format="%.4f")
-    if "beta1" in used:
-        box.slider("β₁ (first moment)", 0.0, 0.999, key="beta1" + suffix, step=0.01)
-    if "beta2" in used:
-        box.slider("β₂ (second moment)", 0.0, 0.9999, key="beta2" + suffix, step=0.0001, format="%.4f")
-    advanced = [key for key in ("eps", "wd", "bc") if key in used]
-    if not advanced:
-        return
-    with box.expander("Advanced"):
-        if "eps" in advanced:
-            st.number_input("ε", 1e-12, 1.0, key="eps" + suffix, format="%.2e", step=None)
-        if "wd" in advanced:
-            st.number_input("Weight decay λ" + (" (decoupled)" if opt == "adamw" else ""), 0.0, 1.0,
-                            key="wd" + suffix, format="%.4g", step=0.001)
-        if "bc" in advanced:
-            st.toggle("Bias correction", key="bc" + suffix, help="Off shows why Adam divides by 1 − βᵗ.")
+    """The optimizer's own knobs as it declares them; the advanced ones under "Advanced"."""
+    shown = [knob for knob in optim.rule(opt).knobs if not is_hidden(knob.key + suffix, hide)]
+    for knob in shown:
+        if not knob.advanced:
+            knob_widget(box, knob, suffix)
+    advanced = [knob for knob in shown if knob.advanced]
+    if advanced:
+        with box.expander("Advanced"):
+            for knob in advanced:
+                knob_widget(st, knob, suffix)
+
+
+def knob_widget(box, knob: optim.Knob, suffix: str) -> None:
+    key = knob.key + suffix
+    if knob.widget == "toggle":
+        box.toggle(knob.label, key=key, help=knob.help)
+    elif knob.widget == "number":
+        box.number_input(knob.label, knob.low, knob.high, key=key, format=knob.format, step=knob.step, help=knob.help)
+    else:
+        box.slider(knob.label, knob.low, knob.high, key=key, step=knob.step, format=knob.format, help=knob.help)
 
 
 def schedule(box, s, hide: set) -> None:
     if "sched" in hide:
         return
-    box.selectbox("Learning-rate schedule", list(SCHEDULE_NAMES), key="sched", format_func=SCHEDULE_NAMES.get)
-    used = [key for key in settings.SCHEDULE_KEYS[s.sched] if key not in hide]
-    if "step_size" in used:
-        box.slider("Decay every (steps)", 1, settings.MAX_STEPS, key="step_size")
-    if "gamma" in used:
-        box.slider("Decay factor γ", 0.0, 1.0, key="gamma", step=0.01 if s.sched == "step" else 0.001)
-    if "warmup" in used:
-        box.slider("Warmup steps", 1, settings.MAX_STEPS - 1, key="warmup")
-    if "t_max" in used:
-        box.slider("Anneal over (steps)", 2, settings.MAX_STEPS, key="t_max")
-    if "eta_min" in used:
-        box.number_input("Final learning rate η_min", 0.0, 10.0, key="eta_min", format="%.4g", step=None)
+    box.selectbox("Learning-rate schedule", schedules.names(), key="sched",
+                  format_func=lambda name: SCHEDULE_NAMES.get(name, name))
+    spec = settings.readers_for(s.surface, s.steps)
+    for key in settings.schedule_keys(s.sched):
+        if key in hide:
+            continue
+        reader = spec[key]
+        if key == "eta_min":
+            box.number_input(SCHEDULE_LABELS[key], reader.low, reader.high, key=key, format="%.4g", step=None)
+        elif reader.whole:
+            box.slider(SCHEDULE_LABELS.get(key, key), int(reader.low), int(reader.high), key=key)
+        else:
+            box.slider(SCHEDULE_LABELS.get(key, key), reader.low, reader.high, key=key,
+                       step=0.01 if s.sched == "step" else 0.001)
 
 
-def run_controls(box, s, hide: set, on_steps) -> None:
+def run_controls(box, s, hide: set) -> None:
     """Steps, start, gradient source, seed and the 3D switch: shared by every racer."""
     if "steps" not in hide:
-        box.slider("Steps", 1, settings.MAX_STEPS, key="steps", on_change=on_steps)
+        box.slider("Steps", 1, settings.MAX_PAGE_STEPS, key="steps")
     surface = landscapes.get(s.surface)
     (x0, x1), (y0, y1) = surface.bounds
     if "x0" not in hide and "y0" not in hide:
@@ -191,10 +143,6 @@ def run_controls(box, s, hide: set, on_steps) -> None:
         box.toggle("3D view", key="view3d", help="Off makes every change redraw faster on slow (software) graphics.")
 
 
-def on_steps() -> None:
-    st.session_state["k"] = min(st.session_state["k"], st.session_state["steps"])
-
-
 def on_click() -> None:
     """A click on the contour moves the start there."""
     points = st.session_state["contour"].selection.points
@@ -203,11 +151,6 @@ def on_click() -> None:
         st.session_state["x0"] = float(np.clip(points[0]["x"], x0, x1))
         st.session_state["y0"] = float(np.clip(points[0]["y"], y0, y1))
         st.session_state["k"] = 0
-
-
-def rule_label(opt: str) -> str:
-    return RULE_NAMES.get(opt, opt)
-
 
 
 # ---- shared layout -----------------------------------------------------------------------------
@@ -229,12 +172,15 @@ def heading(title: str, surface, notes) -> None:
     show_notes(notes)
 
 
-def contour_and_curves(figs: dict):
+def contour_and_curves(figs: dict, hide: set):
     """The animated contour (a click sets the start) beside the loss and learning-rate curves;
     returns the right-hand column for whatever else goes beside the picture."""
     left, right = st.columns([3, 2])
     with left:
-        chart(figs["contour"], "contour", on_select=on_click, selection_mode="points")
+        if is_hidden("x0", hide) or is_hidden("y0", hide):  # a lesson fixed the start: clicks do nothing
+            chart(figs["contour"], "contour")
+        else:
+            chart(figs["contour"], "contour", on_select=on_click, selection_mode="points")
     with right:
         chart(figs["loss"], "loss")
         if "lrs" in figs:

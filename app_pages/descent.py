@@ -9,10 +9,12 @@ import landscapes
 import optim
 import settings
 from app_pages import controls as ui
-from optim.summary import divergence_reason, summarize
+from app_pages import state
+from optim.summary import summarize
 from settings import Settings
 from viz import descent as descent_figures
 from viz import equations
+from viz.captions import divergence_reason
 
 RESET_ON_SURFACE = ("lr", "steps", "x0", "y0", "k", "batch", "noise")
 
@@ -21,43 +23,39 @@ RESET_ON_SURFACE = ("lr", "steps", "x0", "y0", "k", "batch", "noise")
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def run(s: Settings) -> optim.Trajectory:
+    """The engine run: keyed on the run's settings only (``s.run_settings``), never on the view."""
     return settings.run(s)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def figures(s: Settings, font_size: int) -> dict:
+def figures(s: Settings, k: int, font_size: int, wide: bool) -> dict:
     surface = landscapes.get(s.surface)
-    return descent_figures.figures(surface, ui.surface_layer(s.surface), run(s), s.k, s.sched != "constant",
-                                   font_size=font_size)
+    return descent_figures.figures(surface, ui.surface_layer(s.surface), run(s), k, s.sched != "constant",
+                                   font_size=font_size, wide=wide)
 
 
-# ---- state: URL → widgets → Settings → URL -----------------------------------------------------
+# ---- state: URL ⇄ widgets, through the shared flow ---------------------------------------------
 
 def widget_values(s: Settings) -> dict:
-    return {key: getattr(s, key) for key in Settings.__dataclass_fields__}
+    """Every control's value for these settings, by URL key (the schedule's, even when they follow the steps)."""
+    values = {key: getattr(s, key) for key in settings.BASE_KEYS}
+    return {**values, **dict(s.knobs), **s.schedule_parameters()}
 
 
-def load_from_url() -> None:
-    """On a session's first run, the link's settings seed every widget."""
-    if ui.url_is_new("_settings"):
-        s, notes = settings.parse(ui.url_query())
-        st.session_state["_settings"], st.session_state["_notes"] = s, notes
-        ui.seed(widget_values(s), force=True)
+PAGE = state.Page("descent", settings.parse, settings.to_query, widget_values,
+                  helpers=lambda s: ui.lr_sliders({"lr": s.lr}))
 
 
 def on_surface() -> None:
     fresh = widget_values(settings.defaults(st.session_state["surface"], st.session_state["opt"]))
-    ui.seed({key: fresh[key] for key in RESET_ON_SURFACE}, force=True)
+    for key in RESET_ON_SURFACE:
+        st.session_state[key] = fresh[key]
 
 
 def on_opt() -> None:
-    fresh = widget_values(settings.defaults(st.session_state["surface"], st.session_state["opt"]))
-    ui.seed({key: fresh[key] for key in ("lr", "eps", "wd")}, force=True)
-
-
-def current_settings(previous: Settings) -> Settings:
-    """The widgets' values, checked by the same parser as a link (hidden widgets keep their value)."""
-    return settings.parse({**settings.to_query(previous), **ui.widget_query(previous.relevant)})[0]
+    fresh = settings.defaults(st.session_state["surface"], st.session_state["opt"])
+    st.session_state["lr"] = fresh.lr
+    st.session_state.update({key: value for key, value in fresh.knobs if key in ("eps", "wd")})
 
 
 def controls(s: Settings, hide: set) -> None:
@@ -68,19 +66,19 @@ def controls(s: Settings, hide: set) -> None:
     ui.learning_rate(sb, hide)
     ui.knobs(sb, s.opt, hide)
     ui.schedule(sb, s, hide)
-    ui.run_controls(sb, s, hide, ui.on_steps)
+    ui.run_controls(sb, s, hide)
 
 
 # ---- the picture -------------------------------------------------------------------------------
 
 def banner(s: Settings, surface, traj) -> None:
     if traj.diverged_at >= 0:
-        st.error(divergence_reason(surface, s.opt, s.lr, int(traj.diverged_at)), icon=":material/error:")
+        st.error(divergence_reason(surface, s.rule(), s.lr, int(traj.diverged_at)), icon=":material/error:")
 
 
 def path_and_loss(s: Settings, figs: dict, surface, traj, hide: set) -> None:
     """The contour with the path beside the loss curve and the numbers: the picture a class sees."""
-    with ui.contour_and_curves(figs):
+    with ui.contour_and_curves(figs, hide):
         numbers(surface, traj)
     if "k" not in hide:
         st.slider("Step to inspect (arrows, 3D marker, equations)", 0, s.steps, key="k")
@@ -104,7 +102,7 @@ def surface_and_equations(s: Settings, figs: dict, traj) -> None:
             st.info("Pick a step before the last one (and before any divergence) to see its update worked out.")
         else:
             st.markdown(f"**Update {values['t']}, with its numbers** (η = {values['lr']:.4g})")
-            *rules, (_, result) = equations.update_lines(s.opt, s.hyperparameters(), values)
+            *rules, (_, result) = equations.update_lines(s.rule(), values)
             for symbols, filled in rules:
                 st.latex(symbols)
                 st.latex(filled)
@@ -116,23 +114,13 @@ def surface_and_equations(s: Settings, figs: dict, traj) -> None:
 
 # ---- the page ----------------------------------------------------------------------------------
 
-hide = ui.hidden()
-load_from_url()
-previous = st.session_state["_settings"]
-ui.seed(widget_values(previous))
-# Widget values are settled before the script runs: read them first, so the controls drawn below
-# (which knobs, which gradient source) already fit this run's optimizer and surface.
-current = current_settings(previous)
-ui.seed(widget_values(current))
+current, notes = state.sync(PAGE)
+hide = state.hidden()
 controls(current, hide)
-if current != previous:
-    st.session_state["_settings"] = current
-    st.session_state["_notes"] = []
-ui.write_url(settings.to_query(current), "_settings")
 surface = landscapes.get(current.surface)
-trajectory = run(current)
-figs = figures(current, 20 if ui.presenting() else 14)
-ui.heading(f"{surface.title} · {ui.rule_label(current.opt)}", surface, st.session_state.get("_notes"))
+trajectory = run(current.run_settings)
+figs = figures(current.run_settings, current.k, ui.font_size(), state.presenting())
+ui.heading(f"{surface.title} · {ui.rule_label(current.opt)}", surface, notes)
 banner(current, surface, trajectory)
 path_and_loss(current, figs, surface, trajectory, hide)
 surface_and_equations(current, figs, trajectory)

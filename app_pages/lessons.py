@@ -5,9 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 import lessons
+from app_pages import state
 
 PAGE_FILES = {"descent": "app_pages/descent.py", "race": "app_pages/race.py"}
 
+state.visit("lessons")
 st.markdown("## Lessons")
 st.caption("Each opens a ready-made picture on the descent or race page. Press Play and watch for what the "
            "caption says; then change one knob and see the idea break or hold.")
@@ -17,4 +19,4 @@ for preset in lessons.PRESETS:
         left.markdown(f"**{preset.title}** · {preset.page} page")
         left.caption(preset.caption)
         right.page_link(PAGE_FILES[preset.page], label="Open", icon=":material/play_arrow:",
-                        query_params=preset.full_query())
+                        query_params={**preset.full_query(), **state.link_view(preset.query)})

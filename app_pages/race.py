@@ -8,6 +8,7 @@ import landscapes
 import optim
 import settings
 from app_pages import controls as ui
+from app_pages import state
 from optim.summary import summarize
 from settings.race import own_keys, parse_race, run_race, to_race_query
 from viz import race as race_figures
@@ -17,49 +18,45 @@ SHARED_RESET = ("steps", "x0", "y0", "k", "batch", "noise")
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def run(racers: tuple) -> list:
+    """The engine run: keyed on the racers' run settings only, never on the view."""
     return run_race(racers)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def figures(racers: tuple, font_size: int) -> dict:
+def figures(racers: tuple, k: int, font_size: int, wide: bool) -> dict:
     s = racers[0]
-    surface = landscapes.get(s.surface)
-    labels = [ui.rule_label(r.opt) for r in racers]
-    return race_figures.figures(surface, ui.surface_layer(s.surface), run(racers), labels, s.k,
-                                s.sched != "constant", font_size=font_size)
+    return race_figures.figures(landscapes.get(s.surface), ui.surface_layer(s.surface), run(racers), k,
+                                s.sched != "constant", font_size=font_size, wide=wide)
 
 
 def widget_values(racers) -> dict:
     first = racers[0]
-    values = {key: getattr(first, key) for key in settings.Settings.__dataclass_fields__
-              if key not in (*settings.race.OWN, "opt")}
+    values = {key: getattr(first, key) for key in settings.BASE_KEYS if key not in ("opt", "lr")}
+    values.update(first.schedule_parameters())
     values["opt"] = [r.opt for r in racers]
     for r in racers:
-        values.update({f"{key}.{r.opt}": getattr(r, key) for key in own_keys(r.opt)})
+        mine = {"lr": r.lr, **dict(r.knobs)}
+        values.update({f"{key}.{r.opt}": mine[key] for key in own_keys(r.opt)})
     return values
 
 
-def load_from_url() -> None:
-    if ui.url_is_new("_race"):
-        racers, notes = parse_race(ui.url_query())
-        st.session_state["_race"], st.session_state["_race_notes"] = racers, notes
-        ui.seed(widget_values(racers), force=True)
+PAGE = state.Page("race", parse_race, to_race_query, widget_values,
+                  helpers=lambda racers: ui.lr_sliders({f"lr.{r.opt}": r.lr for r in racers}))
 
 
 def on_surface() -> None:
     fresh = settings.defaults(st.session_state["surface"])
-    ui.seed({key: getattr(fresh, key) for key in SHARED_RESET}, force=True)
+    st.session_state.update({key: getattr(fresh, key) for key in SHARED_RESET})
     for opt in st.session_state["opt"]:
-        ui.seed({f"lr.{opt}": settings.defaults(st.session_state["surface"], opt).lr}, force=True)
+        st.session_state[f"lr.{opt}"] = settings.defaults(st.session_state["surface"], opt).lr
 
 
-def current_racers(previous) -> tuple:
-    query = to_race_query(previous)
-    names = st.session_state.get("opt") or [r.opt for r in previous]
-    keys = [k for k in query if k != "opt"] + [f"{key}.{n}" for n in names for key in own_keys(n)]
-    query.update(ui.widget_query(keys))
-    query["opt"] = ",".join(names)
-    return parse_race(query)[0]
+def keep_a_racer() -> bool:
+    """An empty multiselect keeps the last race (the picture needs someone running)."""
+    if st.session_state.get("opt") == [] and "_seeded" in st.session_state:
+        st.session_state["opt"] = st.session_state["_seeded"].get("opt", list(optim.RACE_DEFAULT))
+        return True
+    return False
 
 
 def controls(racers, hide: set) -> None:
@@ -72,7 +69,7 @@ def controls(racers, hide: set) -> None:
             ui.learning_rate(st, hide, suffix=f".{r.opt}")
             ui.knobs(st, r.opt, hide, suffix=f".{r.opt}")
     ui.schedule(sb, racers[0], hide)
-    ui.run_controls(sb, racers[0], hide, ui.on_steps)
+    ui.run_controls(sb, racers[0], hide)
 
 
 def standings(racers, lanes, surface) -> None:
@@ -93,28 +90,23 @@ def standings(racers, lanes, surface) -> None:
                "plus its own updates).")
 
 
-hide = ui.hidden()
-load_from_url()
-previous = st.session_state["_race"]
-ui.seed(widget_values(previous))
-racers = current_racers(previous)  # before the controls: a new racer's knobs show at once
-ui.seed(widget_values(racers))
+emptied = keep_a_racer()
+racers, notes = state.sync(PAGE)
+hide = state.hidden()
 controls(racers, hide)
-if racers != previous:
-    st.session_state["_race"], st.session_state["_race_notes"] = racers, []
-if not st.session_state.get("opt") and "opt" not in hide:
+if emptied:
     st.info("Pick at least one optimizer to race; the picture shows the last race until then.")
-ui.write_url(to_race_query(racers), "_race")
+run_key = tuple(r.run_settings for r in racers)
 surface = landscapes.get(racers[0].surface)
-lanes = run(racers)
-figs = figures(racers, 20 if ui.presenting() else 14)
+lanes = run(run_key)
+figs = figures(run_key, racers[0].k, ui.font_size(), state.presenting())
 
-ui.heading(f"The race on {surface.title}", surface, st.session_state.get("_race_notes"))
+ui.heading(f"The race on {surface.title}", surface, notes)
 diverged = [ui.rule_label(r.opt) for r, lane in zip(racers, lanes, strict=True) if lane.trajectory.diverged_at >= 0]
 if diverged:
     st.error(f"{', '.join(diverged)} diverged: the path left the surface. Lower its learning rate.",
              icon=":material/error:")
-ui.contour_and_curves(figs)
+ui.contour_and_curves(figs, hide)
 if "k" not in hide:
     st.slider("Step to inspect (markers on the 3D view and the curves)", 0, racers[0].steps, key="k")
 standings(racers, lanes, surface)

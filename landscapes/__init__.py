@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from landscapes import classic, data, teaching
-from landscapes.surface import Surface, pack
+from landscapes.surface import Defaults, Surface, pack
 
 _REGISTRY: dict[str, Surface] = {
     s.name: s for module in (teaching, classic, data) for s in module.SURFACES
 }
+
+#: the surface the descent page opens with, and the one the race opens with
+DEFAULT = "ravine"
+RACE_DEFAULT = "beale"
 
 
 def names() -> list[str]:
@@ -25,4 +29,4 @@ def get(name: str) -> Surface:
         ) from None
 
 
-__all__ = ["Surface", "get", "names", "pack"]
+__all__ = ["DEFAULT", "RACE_DEFAULT", "Defaults", "Surface", "get", "names", "pack"]

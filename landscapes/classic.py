@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from landscapes.refine import refine
-from landscapes.surface import Surface, pack
+from landscapes.surface import Defaults, Surface, pack
 
 ROSEN_A, ROSEN_B = 1.0, 100.0
 
@@ -141,6 +141,7 @@ SURFACES = [
         bounds=((-2.0, 2.0), (-1.0, 3.0)), minima=np.array([[1.0, 1.0]]), start=(-1.5, 2.0),
         loss=rosenbrock_loss, grad=rosenbrock_grad, log_color=True,
         loss_and_grad=rosenbrock_loss_and_grad,
+        defaults=Defaults("adam", 1000, 0.001, 0.1),
     ),
     Surface(
         name="beale", title="Beale's function", kind="classic",
@@ -148,6 +149,7 @@ SURFACES = [
         description="Flat plains and steep walls: step sizes that suit one part of it fail in another.",
         bounds=((-4.5, 4.5), (-4.5, 4.5)), minima=np.array([[3.0, 0.5]]), start=(1.0, 1.5),
         loss=beale_loss, grad=beale_grad, log_color=True, loss_and_grad=beale_loss_and_grad,
+        defaults=Defaults("adam", 500, 0.003, 0.1),
     ),
     Surface(
         name="himmelblau", title="Himmelblau's function", kind="classic",
@@ -155,6 +157,7 @@ SURFACES = [
         description="Four equally deep minima: which one you reach depends on where you start.",
         bounds=((-5.0, 5.0), (-5.0, 5.0)), minima=_HIMMELBLAU_MINIMA, start=(0.0, 0.0),
         loss=himmelblau_loss, grad=himmelblau_grad, log_color=True,
+        defaults=Defaults("sgd", 150, 0.01, 0.1),
     ),
     Surface(
         name="booth", title="Booth's function", kind="classic",
@@ -162,6 +165,7 @@ SURFACES = [
         description="A tilted quadratic bowl: a gentle, well-conditioned first test.",
         bounds=((-10.0, 10.0), (-10.0, 10.0)), minima=np.array([[1.0, 3.0]]), start=(-8.0, -6.0),
         loss=booth_loss, grad=booth_grad, log_color=True, lipschitz=18.0,
+        defaults=Defaults("momentum", 100, 0.05, 0.5), strong_convexity=2.0,
     ),
     Surface(
         name="rastrigin", title="Rastrigin's function", kind="classic",
@@ -169,6 +173,7 @@ SURFACES = [
         description="An egg-crate of local minima on a bowl: descent stops in the nearest dimple.",
         bounds=((-5.12, 5.12), (-5.12, 5.12)), minima=np.array([[0.0, 0.0]]), start=(3.3, 2.6),
         loss=rastrigin_loss, grad=rastrigin_grad,
+        defaults=Defaults("momentum", 150, 0.002, 0.05),
     ),
     Surface(
         name="ackley", title="Ackley's function", kind="classic",
@@ -176,5 +181,6 @@ SURFACES = [
         description="A nearly flat, rippled plain around one deep hole at the origin.",
         bounds=((-5.0, 5.0), (-5.0, 5.0)), minima=np.array([[0.0, 0.0]]), start=(3.2, 2.3),
         loss=ackley_loss, grad=ackley_grad,
+        defaults=Defaults("adam", 150, 0.05, 0.1),
     ),
 ]

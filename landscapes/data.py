@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from landscapes.surface import Surface, pack
+from landscapes.surface import Defaults, Surface, pack
 
 
 def _pick(data, idx):
@@ -31,10 +31,10 @@ def _line(xs, ys):
     return loss, grad
 
 
-def _line_curvature(xs) -> float:
-    """Largest eigenvalue of the Hessian 2·[[mean x², mean x], [mean x, 1]]."""
+def _line_curvature(xs, smallest: bool = False) -> float:
+    """Largest (or smallest) eigenvalue of the Hessian 2·[[mean x², mean x], [mean x, 1]]."""
     hess = 2 * np.array([[np.mean(xs * xs), np.mean(xs)], [np.mean(xs), 1.0]])
-    return float(np.linalg.eigvalsh(hess)[-1])
+    return float(np.linalg.eigvalsh(hess)[0 if smallest else -1])
 
 
 LINE_X = np.arange(1.0, 6.0)
@@ -74,6 +74,7 @@ SURFACES = [
         bounds=((-1.0, 5.0), (-4.0, 6.0)), minima=np.array([[2.0, 1.0]]), start=(-0.5, -3.0),
         loss=_line_loss, grad=_line_grad, n_samples=len(LINE_X), lipschitz=_line_curvature(LINE_X),
         log_color=True,
+        defaults=Defaults("sgd", 150, 0.08, 0.2), labels=("w", "b"), strong_convexity=_line_curvature(LINE_X, smallest=True),
     ),
     Surface(
         name="noisy_regression", title="Noisy regression", kind="data",
@@ -82,6 +83,7 @@ SURFACES = [
         description="A line through 200 noisy points: small mini-batches give noisy steps that never settle.",
         bounds=((-1.5, 4.5), (-3.5, 2.5)), minima=_NOISY_FIT[None, :], start=(-1.0, 2.0),
         loss=_noisy_loss, grad=_noisy_grad, n_samples=len(NOISY_X), lipschitz=_line_curvature(NOISY_X),
+        defaults=Defaults("sgd", 100, 0.3, 0.1), labels=("w", "b"), strong_convexity=_line_curvature(NOISY_X, smallest=True),
     ),
     Surface(
         name="tiny_net", title="A two-weight network", kind="data",
@@ -91,5 +93,6 @@ SURFACES = [
         "(1.5, 2) and (−1.5, −2).",
         bounds=((-3.0, 3.0), (-3.0, 3.0)), minima=np.array([[1.5, 2.0], [-1.5, -2.0]]), start=(0.05, -2.5),
         loss=tiny_net_loss, grad=tiny_net_grad, n_samples=len(NET_X),
+        defaults=Defaults("sgd", 200, 0.1, 0.05), labels=("w₁", "w₂"),
     ),
 ]

@@ -9,6 +9,25 @@ import numpy as np
 
 
 @dataclass(frozen=True)
+class Defaults:
+    """What a page opens this surface with, chosen so the first picture already shows something.
+
+    Two learning rates: one for rules whose step scales with the gradient (set against the
+    surface's curvature), one for adaptive rules (whose steps are about lr long whatever the
+    gradient). A rule scales them by its own factor (``Rule.lr_family``).
+    """
+
+    opt: str  # the optimizer that shows the surface's idea best
+    steps: int
+    lr: float
+    adaptive_lr: float
+
+    def lr_for(self, family: str, factor: float = 1.0) -> float:
+        base = self.adaptive_lr if family == "adaptive" else self.lr
+        return float(f"{base * factor:.3g}")
+
+
+@dataclass(frozen=True)
 class Surface:
     """A 2D loss surface.
 
@@ -33,6 +52,9 @@ class Surface:
     # optional (p, out=None) -> (loss, grad) sharing work; with out = (loss, grad, scratch) arrays it
     # writes into them and allocates nothing. The engine prefers it on full-batch steps.
     loss_and_grad: Callable | None = None
+    defaults: Defaults = Defaults("sgd", 100, 0.01, 0.05)
+    labels: tuple[str, str] = ("x", "y")  # the axes: parameters are (w, b) on a line fit
+    strong_convexity: float | None = None  # smallest Hessian eigenvalue μ, for quadratics
 
     @property
     def is_data(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from landscapes.refine import refine
-from landscapes.surface import Surface, pack
+from landscapes.surface import Defaults, Surface, pack
 
 
 def bowl_loss(p):
@@ -93,6 +93,7 @@ SURFACES = [
         "lr = 2/L = 1 descent diverges.",
         bounds=((-2.0, 2.0), (-2.0, 2.0)), minima=np.array([[0.0, 0.0]]), start=(1.5, 1.0),
         loss=bowl_loss, grad=bowl_grad, lipschitz=2.0,
+        defaults=Defaults("sgd", 60, 0.1, 0.1), strong_convexity=2.0,
     ),
     Surface(
         name="ravine", title="Ravine", kind="teaching",
@@ -102,6 +103,7 @@ SURFACES = [
         "momentum rolls along it.",
         bounds=((-3.0, 3.0), (-2.0, 2.0)), minima=np.array([[0.0, 0.0]]), start=(-2.5, 0.2),
         loss=ravine_loss, grad=ravine_grad, lipschitz=RAVINE_CURVATURES[1],
+        defaults=Defaults("sgd", 100, 0.09, 0.1), strong_convexity=RAVINE_CURVATURES[0],
     ),
     Surface(
         name="saddle", title="Saddle", kind="teaching",
@@ -110,6 +112,7 @@ SURFACES = [
         "the ridge y = 0 stalls there unless noise, momentum or Adam pushes it off.",
         bounds=((-3.0, 3.0), (-3.0, 3.0)), minima=np.array([[0.0, 2.0], [0.0, -2.0]]), start=(2.5, 0.0),
         loss=saddle_loss, grad=saddle_grad,
+        defaults=Defaults("sgd", 100, 0.05, 0.05),
     ),
     Surface(
         name="terrain", title="Terrain of local minima", kind="teaching",
@@ -118,6 +121,7 @@ SURFACES = [
         description="Three wells of different depths: where you start decides which minimum you reach.",
         bounds=((-3.0, 3.0), (-3.0, 3.0)), minima=_TERRAIN_MINIMA, start=(-0.4, 0.3),
         loss=terrain_loss, grad=terrain_grad,
+        defaults=Defaults("momentum", 150, 0.1, 0.05),
     ),
     Surface(
         name="plateau", title="Plateau", kind="teaching",
@@ -126,5 +130,6 @@ SURFACES = [
         "gradient and crosses.",
         bounds=((-6.0, 6.0), (-6.0, 6.0)), minima=np.array([[0.0, 0.0]]), start=(4.5, 3.5),
         loss=plateau_loss, grad=plateau_grad,
+        defaults=Defaults("adam", 200, 1.0, 0.1),
     ),
 ]

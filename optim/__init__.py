@@ -1,25 +1,29 @@
 """The descent engine: seven update rules as torch.optim defines them, run on many starts at once.
 
-``names()`` lists the rules, ``get(name, **hyperparameters)`` builds one, ``descend`` runs it.
+``names()`` lists the rules, ``rule(name)`` is a rule's class (with its declaration: title, colour,
+knobs, lr family, symbolic update), ``get(name, **hyperparameters)`` builds one, ``descend`` runs it.
+A new optimizer is one module plus one line in ``_RULES``; pages derive everything else from it.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import fields
 
 from optim import schedules
 from optim.adagrad import Adagrad
 from optim.adam import Adam, AdamW
-from optim.descend import MAX_STEPS, Trajectory, descend
-from optim.momentum import Momentum
-from optim.nesterov import Nesterov
+from optim.descend import MAX_ENGINE_STEPS, Trajectory, descend
+from optim.momentum import Momentum, Nesterov
 from optim.rmsprop import RMSprop
-from optim.rule import Rule
+from optim.rule import Knob, Rule
 from optim.sgd import SGD
 
 _RULES: dict[str, type[Rule]] = {
     rule.name: rule for rule in (SGD, Momentum, Nesterov, Adagrad, RMSprop, Adam, AdamW)
 }
+#: the race a page opens with
+RACE_DEFAULT = ("sgd", "momentum", "rmsprop", "adam")
 
 
 def names() -> list[str]:
@@ -32,6 +36,18 @@ def rule(name: str) -> type[Rule]:
         return _RULES[name]
     except (KeyError, TypeError):
         raise ValueError(f"unknown optimizer {name!r}; choose one of: {', '.join(_RULES)}") from None
+
+
+@contextmanager
+def registered(*rules: type[Rule]):
+    """Add ``rules`` to the registry for the duration of a ``with`` block (tests, experiments)."""
+    saved = dict(_RULES)
+    _RULES.update({r.name: r for r in rules})
+    try:
+        yield
+    finally:
+        _RULES.clear()
+        _RULES.update(saved)
 
 
 def defaults(name: str) -> dict:
@@ -53,5 +69,5 @@ def get(name: str, **hyperparameters) -> Rule:
 
 from optim.race import Lane, race  # noqa: E402  (after get: race builds its rules with it)
 
-__all__ = ["MAX_STEPS", "Lane", "Rule", "Trajectory", "defaults", "descend", "get", "names", "race", "rule",
-           "schedules"]
+__all__ = ["MAX_ENGINE_STEPS", "RACE_DEFAULT", "Knob", "Lane", "Rule", "Trajectory", "defaults", "descend", "get",
+           "names", "race", "registered", "rule", "schedules"]

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optim.rule import Rule, check_range
+from optim.latex import coupled_decay, num, vec
+from optim.rule import Rule, check_lr, check_range, eps_knob, weight_decay_knob
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,10 @@ class Adagrad(Rule):
     """
 
     name = "adagrad"
+    title = "AdaGrad"
+    color = "#7bdff2"
+    knobs = (eps_knob(1e-10), weight_decay_knob())
+    lr_family = ("adaptive", 5.0)  # its steps shrink as √t: start larger
     buffers = ("sum",)
     lr: float = 1e-2
     lr_decay: float = 0.0
@@ -30,7 +35,7 @@ class Adagrad(Rule):
     eps: float = 1e-10
 
     def __post_init__(self):
-        check_range("lr", self.lr, 0, float("inf"))
+        check_lr(self.lr)
         check_range("lr_decay", self.lr_decay, 0, float("inf"))
         check_range("weight_decay", self.weight_decay, 0, float("inf"))
         check_range("initial_accumulator_value", self.initial_accumulator_value, 0, float("inf"))
@@ -53,3 +58,12 @@ class Adagrad(Rule):
         np.divide(grad, tmp, out=tmp)
         tmp *= -clr
         params += tmp
+
+    def explain(self, step):
+        lines, g = coupled_decay(self, step)
+        t, total = step["t"], vec(step["sum"])
+        lr = step["lr"] / (1 + (t - 1) * float(self.lr_decay))
+        return [*lines,
+                (r"s_t = s_{t-1} + g_t^2", rf"s_{{{t}}} = {vec(step['sum_prev'])} + {vec(g)}^2 = {total}"),
+                (r"\theta_t = \theta_{t-1} - \eta_t\, \frac{g_t}{\sqrt{s_t} + \epsilon}",
+                 rf"{vec(step['theta'])} - {num(lr)}\cdot \frac{{{vec(g)}}}{{\sqrt{{{total}}} + {num(self.eps)}}}")]

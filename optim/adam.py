@@ -6,7 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optim.rule import Rule, check_range, has_decay
+from optim.latex import coupled_decay, num, vec
+from optim.rule import Knob, Rule, check_lr, check_range, eps_knob, has_decay, weight_decay_knob
+
+BIAS_CORRECTION = Knob("bc", "bias_correction", "Bias correction", 0, 1, True, widget="toggle", advanced=True,
+                       help="Off shows why Adam divides by 1 − βᵗ.")
+BETAS = (Knob("beta1", "betas", "β₁ (first moment)", 0.0, 0.999, 0.9, step=0.01, index=0),
+         Knob("beta2", "betas", "β₂ (second moment)", 0.0, 0.9999, 0.999, step=0.0001, format="%.4f", index=1))
 
 
 @dataclass(frozen=True)
@@ -23,6 +29,10 @@ class Adam(Rule):
     """
 
     name = "adam"
+    title = "Adam"
+    color = "#ffffff"
+    knobs = (*BETAS, eps_knob(), weight_decay_knob(), BIAS_CORRECTION)
+    lr_family = ("adaptive", 1.0)
     buffers = ("m", "v")
     lr: float = 1e-3
     betas: tuple = (0.9, 0.999)
@@ -31,7 +41,7 @@ class Adam(Rule):
     bias_correction: bool = True
 
     def __post_init__(self):
-        check_range("lr", self.lr, 0, float("inf"))
+        check_lr(self.lr)
         if not isinstance(self.betas, (tuple, list)) or len(self.betas) != 2:
             raise ValueError(f"betas must be a pair (beta1, beta2), got {self.betas!r}")
         check_range("beta1", self.betas[0], 0, 1, high_open=True)
@@ -67,6 +77,30 @@ class Adam(Rule):
     def _decay(self, params, grad, lr, tmp):
         self._decay_grad(params, grad, tmp)
 
+    def _decay_lines(self, step):
+        return coupled_decay(self, step)
+
+    def explain(self, step):
+        lines, g = self._decay_lines(step)
+        (b1, b2), t, eps = self.betas, step["t"], self.eps
+        m, v, theta, lr = step["m"], step["v"], vec(step["theta"]), num(step["lr"])
+        lines += [
+            (r"m_t = \beta_1 m_{t-1} + (1 - \beta_1)\, g_t",
+             rf"m_{{{t}}} = {num(b1)}\cdot {vec(step['m_prev'])} + {num(1 - b1)}\cdot {vec(g)} = {vec(m)}"),
+            (r"v_t = \beta_2 v_{t-1} + (1 - \beta_2)\, g_t^2",
+             rf"v_{{{t}}} = {num(b2)}\cdot {vec(step['v_prev'])} + {num(1 - b2)}\cdot {vec(g)}^2 = {vec(v)}"),
+        ]
+        if not self.bias_correction:
+            return [*lines, (r"\theta_t = \theta_{t-1} - \eta_t\, \frac{m_t}{\sqrt{v_t} + \epsilon}\ "
+                             r"\text{(no bias correction)}",
+                             rf"{theta} - {lr}\cdot \frac{{{vec(m)}}}{{\sqrt{{{vec(v)}}} + {num(eps)}}}")]
+        m_hat, v_hat = vec(m / (1 - b1**t)), vec(v / (1 - b2**t))
+        return [*lines,
+                (r"\hat m_t = \frac{m_t}{1 - \beta_1^t},\quad \hat v_t = \frac{v_t}{1 - \beta_2^t}",
+                 rf"\hat m_{{{t}}} = {m_hat},\quad \hat v_{{{t}}} = {v_hat}"),
+                (r"\theta_t = \theta_{t-1} - \eta_t\, \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}",
+                 rf"{theta} - {lr}\cdot \frac{{{m_hat}}}{{\sqrt{{{v_hat}}} + {num(eps)}}}")]
+
 
 @dataclass(frozen=True)
 class AdamW(Adam):
@@ -77,8 +111,18 @@ class AdamW(Adam):
     """
 
     name = "adamw"
+    title = "AdamW"
+    color = "#c3a6ff"
+    knobs = (*BETAS, eps_knob(), weight_decay_knob(1e-2, "Weight decay λ (decoupled)"), BIAS_CORRECTION)
     weight_decay: float = 1e-2
 
     def _decay(self, params, grad, lr, tmp):
         if has_decay(self.weight_decay):
             params *= 1 - lr * self.weight_decay
+
+    def _decay_lines(self, step):
+        wd = float(np.asarray(self.weight_decay).ravel()[0])
+        if not wd:
+            return [], step["grad"]
+        return [(r"\theta_{t-1} \leftarrow \theta_{t-1}\,(1 - \eta_t \lambda)",
+                 rf"\text{{decay first: }} \times {num(1 - float(step['lr']) * wd)}")], step["grad"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-MAX_STEPS = 100_000  # a URL or a slider can ask for more; a page should clamp well below this
+MAX_ENGINE_STEPS = 100_000  # a URL or a slider can ask for more; a page should clamp well below this
 MAX_VALUES = 50_000_000  # (steps + 1) × starts: keeps one run's buffers under a few GB
 ESCAPE_SPANS = 10.0  # a point this many view-widths beyond the surface's bounds has left it
 
@@ -32,11 +32,12 @@ class Trajectory:
         return len(self.points) - 1
 
 
-def descend(surface, optimizer, start, steps, *, schedule=None, batch_size=None, noise=0.0,
-            seed=0, record="all") -> Trajectory:
+def descend(surface, optimizer, start, steps, *, batch_size=None, noise=0.0, seed=0,
+            record="all") -> Trajectory:
     """Run ``optimizer`` on ``surface`` from ``start`` (shape ``(..., 2)``) for ``steps`` updates.
 
-    - ``schedule``: a function ``t ↦ lr_t`` (see ``optim.schedules``); it replaces the optimizer's lr.
+    - The learning rate is the optimizer's ``lr``: a number, an array over starts, or a schedule
+      ``t ↦ lr_t`` (see ``optim.schedules``).
     - ``batch_size`` (data surfaces only): each update uses the mean gradient over a mini-batch drawn
       from seeded, shuffled epochs (the last batch of an epoch may be smaller, like a DataLoader with
       ``drop_last=False``); 1 is SGD, ``None`` the full batch. Every start sees the same batches.
@@ -51,7 +52,7 @@ def descend(surface, optimizer, start, steps, *, schedule=None, batch_size=None,
     start, steps, noise = _check_inputs(surface, start, steps, batch_size, noise, record)
     batch_shape = start.shape[:-1]
     n = int(np.prod(batch_shape))
-    lrs = _learning_rates(optimizer, schedule, steps)
+    lrs = _learning_rates(optimizer.lr, steps)
     with np.errstate(all="ignore"):
         run = _Run(surface, optimizer, start.reshape(n, 2), steps, record)
         run.loop(lrs, _batches(surface, batch_size, steps, seed), noise, np.random.default_rng([seed, 1]))
@@ -165,16 +166,16 @@ class _Run:
         )
 
 
-def _learning_rates(optimizer, schedule, steps):
+def _learning_rates(lr, steps):
     """lr of each update: ``(steps,)``, or ``(steps, N, 1)`` when lr is an array over starts."""
-    base = np.asarray(optimizer.lr if schedule is None else schedule(0), dtype=float)
+    base = np.asarray(lr.lr if callable(lr) else lr, dtype=float)
     t = np.arange(steps).reshape((steps,) + (1,) * base.ndim)
-    if schedule is None:
+    if not callable(lr):
         return np.broadcast_to(base, t.shape[:1] + base.shape).astype(float)
-    lrs = np.asarray(schedule(t), dtype=float)
+    lrs = np.asarray(lr(t), dtype=float)
     if not np.all(np.isfinite(lrs)) or np.any(lrs < 0):
         raise ValueError("the schedule gave a learning rate that is negative or not finite")
-    return lrs
+    return np.broadcast_to(lrs, t.shape[:1] + base.shape).astype(float)
 
 
 def _batches(surface, batch_size, steps, seed):
@@ -198,8 +199,8 @@ def _check_inputs(surface, start, steps, batch_size, noise, record):
         raise ValueError(f"start must have shape (..., 2), got shape {start.shape}")
     if not np.all(np.isfinite(start)):
         raise ValueError("start must be finite numbers (no NaN or inf)")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 0 <= steps <= MAX_STEPS:
-        raise ValueError(f"steps must be a whole number from 0 to {MAX_STEPS}, got {steps!r}")
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 0 <= steps <= MAX_ENGINE_STEPS:
+        raise ValueError(f"steps must be a whole number from 0 to {MAX_ENGINE_STEPS}, got {steps!r}")
     if (steps + 1) * (start.size // 2) > MAX_VALUES:
         raise ValueError(f"(steps + 1) × starts must be at most {MAX_VALUES:,}; "
                          f"got {steps + 1} × {start.size // 2}")

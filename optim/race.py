@@ -8,13 +8,12 @@ gradient are evaluated once per step for everyone, and every racer sees the same
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from optim import schedules as schedule_lib
 from optim.descend import Trajectory, descend
-from optim.rule import Rule
 
 
 @dataclass(frozen=True)
@@ -26,26 +25,29 @@ class Lane:
     seconds: float  # wall-clock cost: the shared work split evenly, plus its own rule's updates
 
 
-@dataclass(frozen=True, eq=False)
-class Mixture(Rule):
-    """Rules side by side: ``parts[i] = (rule, rows)`` updates ``params[rows]`` with ``rule``.
+class Mixture:
+    """Rules side by side, as one rule for the engine: ``parts[i] = (rule, rows)`` updates
+    ``params[rows]`` with ``rule``.
 
-    Buffers are full-height arrays named ``"<i>:<buffer>"`` (zeros outside their rows), so the
-    engine records them like any rule's. ``clock`` collects each part's time spent updating.
+    Not a frozen rule: it keeps what one run needs as plain attributes. Buffers are full-height
+    arrays named ``"<i>:<buffer>"`` (zeros outside their rows), so the engine records them like any
+    rule's; ``lr`` stacks every row's learning rate (number or schedule); ``clock`` collects each
+    part's time spent updating.
     """
 
-    parts: tuple = ()
-    lr: np.ndarray | float = 0.0  # (N, 1): every row's learning rate, for the engine and schedules
-    clock: list = field(default_factory=list)
-    views: list = field(default_factory=list)  # [state, each part's buffers as row views of it]
+    def __init__(self, parts, lr):
+        self.parts = tuple(parts)
+        self.lr = lr
+        self.clock = [0.0] * len(self.parts)
+        self._state, self._views = None, []
 
     def init(self, params):
-        self.clock[:] = [0.0] * len(self.parts)
+        self.clock = [0.0] * len(self.parts)
         state = {}
         for i, (rule, _) in enumerate(self.parts):
             for key, buf in rule.init(params).items():
                 state[f"{i}:{key}"] = buf
-        self.views[:] = [state, [self._own(state, i) for i in range(len(self.parts))]]
+        self._state, self._views = state, [self._own(state, i) for i in range(len(self.parts))]
         return state
 
     def _own(self, state, i):
@@ -54,7 +56,7 @@ class Mixture(Rule):
 
     def step_(self, params, grad, state, lr, t, tmp):
         # the engine keeps updating the state it got from init: reuse its row views (no dicts per step)
-        cached = self.views[1] if self.views and self.views[0] is state else None
+        cached = self._views if state is self._state else None
         for i, (rule, rows) in enumerate(self.parts):
             began = time.perf_counter()
             own = cached[i] if cached is not None else self._own(state, i)
@@ -62,10 +64,10 @@ class Mixture(Rule):
             self.clock[i] += time.perf_counter() - began
 
 
-def race(surface, entries, start, steps, *, schedule=None, **kwargs) -> list[Lane]:
+def race(surface, entries, start, steps, **kwargs) -> list[Lane]:
     """Run ``entries`` (``(rule_name, hyperparameters)`` pairs) from ``start`` in one engine run.
 
-    ``schedule`` is ``None`` or ``(name, parameters)``: each racer's schedule starts from its own lr.
+    Each racer's ``lr`` is a number or a schedule (see ``optim.schedules``).
     ``kwargs`` go to :func:`descend` (batch_size, noise, seed, record).
     """
     from optim import get  # here, not at import: optim/__init__ imports this module
@@ -76,12 +78,9 @@ def race(surface, entries, start, steps, *, schedule=None, **kwargs) -> list[Lan
         parts.append((get(name, **stack([entries[i][1] for i in members])), slice(rows, rows + len(members))))
         order += members
         rows += len(members)
-    lrs = np.array([[float(entries[i][1]["lr"])] for i in order])
-    mixture = Mixture(parts=tuple(parts), lr=lrs)
-    sched = schedule_lib.get(schedule[0], lr=lrs, **schedule[1]) if schedule else None
+    mixture = Mixture(parts, schedule_lib.Rows(entries[i][1]["lr"] for i in order))
     began = time.perf_counter()
-    traj = descend(surface, mixture, np.tile(np.asarray(start, dtype=float), (len(entries), 1)), steps,
-                   schedule=sched, **kwargs)
+    traj = descend(surface, mixture, np.tile(np.asarray(start, dtype=float), (len(entries), 1)), steps, **kwargs)
     shared = (time.perf_counter() - began - sum(mixture.clock)) / len(entries)
     lanes: list[Lane] = [None] * len(entries)  # type: ignore[list-item]
     for part, ((_, span), spent) in enumerate(zip(parts, mixture.clock, strict=True)):
@@ -98,7 +97,9 @@ def stack(hypers: list[dict]) -> dict:
     out = {}
     for key in hypers[0]:
         values = [h[key] for h in hypers]
-        if key == "betas":
+        if key == "lr":  # numbers or schedules: the engine takes the rates from the Mixture's Rows
+            out[key] = schedule_lib.Rows(values)
+        elif key == "betas":
             out[key] = tuple(np.array([v[i] for v in values], dtype=float)[:, None] for i in range(2))
         elif key == "bias_correction":  # a switch, not a number: one value for the batch
             if len(set(values)) > 1:

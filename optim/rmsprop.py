@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from optim.rule import Rule, check_range
+from optim.latex import coupled_decay, num, vec
+from optim.rule import Knob, Rule, check_lr, check_range, eps_knob, weight_decay_knob
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,11 @@ class RMSprop(Rule):
     """
 
     name = "rmsprop"
+    title = "RMSProp"
+    color = "#b9fbc0"
+    knobs = (Knob("alpha", "alpha", "Smoothing α", 0.0, 0.9999, 0.99, step=0.001, format="%.4f"), eps_knob(),
+             weight_decay_knob())
+    lr_family = ("adaptive", 0.5)
     buffers = ("v",)
     lr: float = 1e-2
     alpha: float = 0.99
@@ -28,7 +34,7 @@ class RMSprop(Rule):
     weight_decay: float = 0.0
 
     def __post_init__(self):
-        check_range("lr", self.lr, 0, float("inf"))
+        check_lr(self.lr)
         check_range("alpha", self.alpha, 0, 1, high_open=True)
         check_range("eps", self.eps, 0, 1, low_open=True)
         check_range("weight_decay", self.weight_decay, 0, float("inf"))
@@ -45,3 +51,12 @@ class RMSprop(Rule):
         np.divide(grad, tmp, out=tmp)
         tmp *= -lr
         params += tmp
+
+    def explain(self, step):
+        lines, g = coupled_decay(self, step)
+        t, alpha, v = step["t"], self.alpha, vec(step["v"])
+        return [*lines,
+                (r"v_t = \alpha\, v_{t-1} + (1 - \alpha)\, g_t^2",
+                 rf"v_{{{t}}} = {num(alpha)}\cdot {vec(step['v_prev'])} + {num(1 - alpha)}\cdot {vec(g)}^2 = {v}"),
+                (r"\theta_t = \theta_{t-1} - \eta_t\, \frac{g_t}{\sqrt{v_t} + \epsilon}",
+                 rf"{vec(step['theta'])} - {num(step['lr'])}\cdot \frac{{{vec(g)}}}{{\sqrt{{{v}}} + {num(self.eps)}}}")]

@@ -1,4 +1,5 @@
-"""What every update rule shares: validation of hyperparameters and the pure ``update`` wrapper."""
+"""What every update rule shares: its declaration (title, colour, knobs, lr family), validation of
+hyperparameters, and the pure ``update`` wrapper."""
 
 from __future__ import annotations
 
@@ -6,6 +7,37 @@ from dataclasses import dataclass, fields
 from typing import ClassVar
 
 import numpy as np
+
+
+@dataclass(frozen=True)
+class Knob:
+    """One hyperparameter as a page shows it: URL key (also the widget's key), label, range, default.
+
+    ``param`` is torch's keyword; ``index`` picks an entry of a tuple keyword (``betas[0]``).
+    """
+
+    key: str  # "momentum", "beta1": the URL key, the same for every rule that has the knob
+    param: str  # torch's name: "momentum", "betas", "weight_decay"
+    label: str
+    low: float
+    high: float
+    default: float | bool
+    widget: str = "slider"  # "slider", "number" or "toggle"
+    step: float | None = None
+    format: str | None = None
+    log: bool = False  # positive only, spans decades
+    advanced: bool = False  # shown under "Advanced"
+    index: int | None = None
+    help: str | None = None
+
+
+def weight_decay_knob(default: float = 0.0, label: str = "Weight decay λ") -> Knob:
+    return Knob("wd", "weight_decay", label, 0.0, 1.0, default, widget="number", step=0.001, format="%.4g",
+                advanced=True)
+
+
+def eps_knob(default: float = 1e-8) -> Knob:
+    return Knob("eps", "eps", "ε", 1e-12, 1.0, default, widget="number", format="%.2e", log=True, advanced=True)
 
 
 def check_range(name, value, low, high, *, low_open=False, high_open=False):
@@ -18,6 +50,13 @@ def check_range(name, value, low, high, *, low_open=False, high_open=False):
     if not np.all(np.isfinite(arr)) or np.any(below) or np.any(above):
         left, right = "(" if low_open else "[", ")" if high_open else "]"
         raise ValueError(f"{name} must be in {left}{low:g}, {high:g}{right}, got {_show(value)}")
+
+
+def check_lr(lr) -> None:
+    """A learning rate is a number ≥ 0 (or an array of them), or a schedule ``t ↦ lr_t``
+    (optax's ScalarOrSchedule): the engine checks a schedule's values when it runs."""
+    if not callable(lr):
+        check_range("lr", lr, 0, float("inf"))
 
 
 def has_decay(weight_decay) -> bool:
@@ -45,13 +84,39 @@ class Rule:
     ``update`` is the pure form (``params, grad, state, lr, t -> params, state``) in the style of
     optax; the engine calls ``step_`` on preallocated arrays instead, so one run of 10 000 starts
     allocates nothing per step. ``t`` counts updates from 1 and ``lr`` is this update's learning rate.
+
+    Each rule also declares what a page needs to show it: ``title``, ``color`` (the same on every
+    chart), ``knobs`` (its hyperparameters besides lr, as :class:`Knob`), ``lr_family`` (how its
+    learning rate relates to a surface's: ``("gradient", factor)`` for rules whose step scales with
+    the gradient, ``("adaptive", factor)`` for those whose step is about lr long), and ``explain``:
+    its update written symbolically and with one step's numbers.
     """
 
-    name = "rule"
+    name: ClassVar[str] = "rule"
+    title: ClassVar[str] = "Rule"
+    color: ClassVar[str] = "#ffffff"
+    knobs: ClassVar[tuple[Knob, ...]] = ()
+    lr_family: ClassVar[tuple[str, float]] = ("gradient", 1.0)
+    stable_lr_formula: ClassVar[str] = ""  # stable_lr in words, e.g. "2/L"
     buffers: ClassVar[tuple[str, ...]] = ()
 
     def hyperparameters(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    @classmethod
+    def from_knobs(cls, lr, values: dict) -> Rule:
+        """The rule with learning rate ``lr`` (a number or a schedule) and knob values by URL key."""
+        hyper: dict = {"lr": lr}
+        for knob in cls.knobs:
+            if knob.key not in values:
+                continue
+            if knob.index is None:
+                hyper[knob.param] = values[knob.key]
+            else:
+                pair = list(hyper.get(knob.param, _field_default(cls, knob.param)))
+                pair[knob.index] = values[knob.key]
+                hyper[knob.param] = tuple(pair)
+        return cls(**hyper)
 
     def init(self, params: np.ndarray) -> dict[str, np.ndarray]:
         return {key: np.zeros_like(params, dtype=float) for key in self.buffers}
@@ -67,8 +132,21 @@ class Rule:
         """Update ``params`` and ``state`` in place; ``grad`` and ``tmp`` may be overwritten."""
         raise NotImplementedError
 
+    def explain(self, step: dict) -> list[tuple[str, str]]:
+        """``(symbols, numbers)`` LaTeX pairs for one update, from ``step`` (see optim.latex)."""
+        raise NotImplementedError
+
+    def stable_lr(self, curvature: float) -> float | None:
+        """On a quadratic whose largest curvature is ``curvature``: the learning rate above which this
+        rule diverges, where theory gives one."""
+        return None
+
     def _decay_grad(self, params, grad, tmp) -> None:
         """Classic (coupled) L2 weight decay as torch applies it: ``g += λθ``."""
         if has_decay(self.weight_decay):
             np.multiply(params, self.weight_decay, out=tmp)
             grad += tmp
+
+
+def _field_default(cls, name):
+    return next(f.default for f in fields(cls) if f.name == name)

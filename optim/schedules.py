@@ -1,4 +1,5 @@
-"""Learning-rate schedules: ``get(name, lr=..., **kw)`` returns a function ``t ↦ lr_t``.
+"""Learning-rate schedules: ``get(name, lr=..., **kw)`` returns a :class:`Schedule`, a function
+``t ↦ lr_t`` that a rule takes as its ``lr`` (optax's ScalarOrSchedule).
 
 ``t`` counts updates from 0 (the first update uses ``lr_t(0)``), so the values equal torch's
 StepLR, ExponentialLR and CosineAnnealingLR stepped once per update. Every function accepts an
@@ -9,6 +10,7 @@ of optax's schedules.
 from __future__ import annotations
 
 import inspect
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -62,6 +64,41 @@ def warmup_cosine(lr: float, warmup: int = 10, t_max: int = 100, eta_min: float 
     return schedule
 
 
+@dataclass(frozen=True, eq=False)
+class Schedule:
+    """A named schedule starting from ``lr`` (a number, or an ``(n, 1)`` array: one per start)."""
+
+    name: str
+    lr: float | np.ndarray
+    parameters: dict = field(default_factory=dict)
+    function: object = None
+
+    def __call__(self, t):
+        return self.function(t)
+
+
+class Rows:
+    """Learning rates stacked over rows: row block i follows ``lrs[i]`` (a number or a schedule).
+    ``lr`` is the ``(n, 1)`` array of starting rates; called with ``t`` of shape ``(steps, 1, 1)`` it
+    gives ``(steps, n, 1)``."""
+
+    def __init__(self, lrs):
+        self.lrs = list(lrs)
+        self.lr = np.array([[float(np.ravel(_start(lr))[0])] for lr in self.lrs])
+
+    def __call__(self, t):
+        t = np.asarray(t)
+        return np.concatenate([np.broadcast_to(_values(lr, t), t.shape) for lr in self.lrs], axis=-2)
+
+
+def _start(lr):
+    return lr.lr if isinstance(lr, (Schedule, Rows)) else lr
+
+
+def _values(lr, t):
+    return lr(t) if callable(lr) else float(lr) * np.ones_like(t, dtype=float)
+
+
 _SCHEDULES = {f.__name__: f for f in (constant, step, exponential, cosine, warmup_cosine)}
 
 
@@ -85,7 +122,7 @@ def get(name: str, lr: float, **kw):
             f"it takes {', '.join(parameters(name)) or 'only lr'}"
         )
     check_range("lr", lr, 0, _INF)
-    return factory(lr, **kw)
+    return Schedule(name, lr, dict(kw), factory(lr, **kw))
 
 
 def _factory(name):

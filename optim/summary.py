@@ -1,5 +1,4 @@
-"""What a run achieved, in numbers and plain words: distance to the minima, steps to tolerance,
-why it diverged."""
+"""What a run achieved, in numbers: distance to the known minima and steps to tolerance."""
 
 from __future__ import annotations
 
@@ -38,25 +37,3 @@ def summarize(surface, points: np.ndarray, losses: np.ndarray, diverged_at: int)
         tolerance=tol,
         diverged_at=int(diverged_at),
     )
-
-
-def divergence_reason(surface, rule_name: str, lr: float, step: int) -> str:
-    """A plain sentence on why a run left the surface, and what to try instead."""
-    lead = f"The run diverged at step {step}: it left the surface."
-    if surface.lipschitz and rule_name == "sgd":
-        limit = 2 / surface.lipschitz
-        if lr > limit:
-            return (f"{lead} On this quadratic, gradient descent is stable only for lr < 2/L = {limit:.4g} "
-                    f"(L = {surface.lipschitz:.4g}, the largest curvature), and lr = {lr:.4g}. "
-                    f"Try lr below {limit:.4g}.")
-    if rule_name in ("momentum", "nesterov") and surface.lipschitz:
-        return (f"{lead} With momentum the steps add up: lower the learning rate "
-                f"(below 2(1 + μ)/L is stable on a quadratic, L = {surface.lipschitz:.4g}) or the momentum.")
-    return f"{lead} Each step overshot and the next gradient was larger still. Try a smaller learning rate."
-
-
-def gradient_steps(traj) -> np.ndarray:
-    """−η_k ∇f(θ_k) at every point of a one-start run: the step plain descent would take there."""
-    lrs = np.ravel(traj.lrs)
-    lrs = np.append(lrs, lrs[-1] if lrs.size else 0.0)
-    return -lrs[:, None] * traj.grads

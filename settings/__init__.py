@@ -3,58 +3,64 @@
 ``parse(query)`` takes any mapping of strings (or lists of strings, for repeated keys) and always
 returns a valid :class:`Settings` plus plain-text notes; ``to_query(s)`` writes the keys back. Keys:
 
-    surface, opt, lr, momentum, beta1, beta2, alpha, eps, wd, bc (Adam's bias correction, 1/0),
-    sched, step_size, gamma, t_max, eta_min, warmup (the schedule's parameters), steps, x0, y0,
-    batch (full, or 1…n on data surfaces), noise (σ on analytic surfaces), seed,
+    surface, opt, lr, the optimizer's own knobs (each rule declares them: momentum, beta1, beta2,
+    alpha, eps, wd, bc, …), sched and its parameters (step_size, gamma, t_max, eta_min, warmup),
+    steps, x0, y0, batch (full, or 1…n on data surfaces), noise (σ on analytic surfaces), seed,
     k (the step being inspected, 0…steps), view3d (show the 3D view, 1/0)
 
 Only the keys that matter for the chosen surface, optimizer and schedule are written; the others
 read back as their defaults, so ``parse(to_query(s))`` gives ``s`` back for every normalized ``s``.
+A schedule's length parameters (step_size, t_max, warmup) follow the number of steps unless a link
+or a widget sets them: then they are written, and stay. Its other parameters are always written.
+
+Every table here is derived from ``optim`` and ``landscapes``: no optimizer or surface is named.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 import landscapes
 import optim
 from optim import schedules
-from settings.defaults import SURFACE_DEFAULTS, defaults_for
 from settings.readers import Choice, Flag, Number, fmt, show
 
-MAX_STEPS = 1000
-PAGE_KEYS = ("hide", "present")  # how a page is shown, not what it shows: read by the pages
-KNOBS = {  # the URL keys each optimizer uses, besides lr
-    "sgd": ("wd",),
-    "momentum": ("momentum", "wd"),
-    "nesterov": ("momentum", "wd"),
-    "adagrad": ("eps", "wd"),
-    "rmsprop": ("alpha", "eps", "wd"),
-    "adam": ("beta1", "beta2", "eps", "wd", "bc"),
-    "adamw": ("beta1", "beta2", "eps", "wd", "bc"),
-}
-SCHEDULE_KEYS = {name: tuple(schedules.parameters(name)) for name in schedules.names()}
+MAX_PAGE_STEPS = 1000  # a page's longest run; the engine allows far more (optim.MAX_ENGINE_STEPS)
+PAGE_KEYS = ("hide", "present")  # how a page is shown, not what it shows: read by the page-state flow
+RUN_LENGTH = ("step_size", "t_max", "warmup")  # schedule parameters that follow the number of steps
+BASE_KEYS = ("surface", "opt", "lr", "sched", "steps", "x0", "y0", "batch", "noise", "seed", "k", "view3d")
+
+
+def knob_keys(opt: str) -> tuple[str, ...]:
+    """The URL keys of the optimizer's own knobs (besides lr), in its declared order."""
+    return tuple(knob.key for knob in optim.rule(opt).knobs)
+
+
+def all_knob_keys() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(key for name in optim.names() for key in knob_keys(name)))
+
+
+def schedule_keys(sched: str) -> tuple[str, ...]:
+    return tuple(schedules.parameters(sched))
+
+
+def all_schedule_keys() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(key for name in schedules.names() for key in schedule_keys(name)))
 
 
 @dataclass(frozen=True)
 class Settings:
+    """One picture: the run (surface, optimizer and knobs, schedule, start, gradient source) and
+    how it is viewed (``k``, the inspected step; ``view3d``). Knob values are read as attributes
+    (``s.momentum``), as are the schedule's parameters, explicit or following the steps (``s.t_max``)."""
+
     surface: str
     opt: str
     lr: float
-    momentum: float
-    beta1: float
-    beta2: float
-    alpha: float
-    eps: float
-    wd: float
-    bc: bool
+    knobs: tuple  # ((key, value), …) in the rule's order
     sched: str
-    step_size: int
-    gamma: float
-    t_max: int
-    eta_min: float
-    warmup: int
+    sched_set: tuple  # ((key, value), …): the schedule's parameters but the length ones that follow the steps
     steps: int
     x0: float
     y0: float
@@ -64,35 +70,42 @@ class Settings:
     k: int
     view3d: bool
 
+    def __getattr__(self, name):
+        if name.startswith("_") or name in ("knobs", "sched_set"):
+            raise AttributeError(name)
+        values = {**dict(self.knobs), **self.schedule_parameters()}
+        if name in values:
+            return values[name]
+        raise AttributeError(f"{type(self).__name__} has no setting {name!r} for {self.opt} and {self.sched}")
+
     @property
     def relevant(self) -> tuple[str, ...]:
-        """The keys that change the picture for this surface, optimizer and schedule."""
+        """The URL keys that describe this picture."""
         data = landscapes.get(self.surface).is_data
-        return ("surface", "opt", "lr", *KNOBS[self.opt], "sched", *SCHEDULE_KEYS[self.sched], "steps",
-                "x0", "y0", "batch" if data else "noise", "seed", "k", "view3d")
+        return ("surface", "opt", "lr", *knob_keys(self.opt), "sched", *dict(self.sched_set), "steps", "x0", "y0",
+                "batch" if data else "noise", "seed", "k", "view3d")
+
+    @property
+    def run_settings(self) -> Settings:
+        """These settings without the view (inspected step, 3D switch): what the engine run depends on."""
+        return replace(self, k=0, view3d=True)
+
+    def schedule_parameters(self) -> dict:
+        """Every parameter of the schedule: the explicit ones, the rest at their defaults."""
+        return {**schedule_defaults(self.sched, self.steps), **dict(self.sched_set)}
+
+    def learning_rate(self):
+        """The rule's ``lr``: a number, or the schedule starting from it."""
+        if self.sched == "constant":
+            return self.lr
+        return schedules.get(self.sched, lr=self.lr, **self.schedule_parameters())
+
+    def rule(self) -> optim.Rule:
+        return optim.rule(self.opt).from_knobs(self.learning_rate(), dict(self.knobs))
 
     def hyperparameters(self) -> dict:
-        """The optimizer's keyword arguments (torch's names)."""
-        names = {"momentum": "momentum", "alpha": "alpha", "eps": "eps", "wd": "weight_decay",
-                 "bc": "bias_correction"}
-        hyper = {"lr": self.lr}
-        for key in KNOBS[self.opt]:
-            if key in names:
-                hyper[names[key]] = getattr(self, key)
-        if "beta1" in KNOBS[self.opt]:
-            hyper["betas"] = (self.beta1, self.beta2)
-        return hyper
-
-    def schedule_spec(self) -> tuple[str, dict] | None:
-        """``(name, parameters)`` of the schedule, or None for a constant rate."""
-        if self.sched == "constant":
-            return None
-        return self.sched, {key: getattr(self, key) for key in SCHEDULE_KEYS[self.sched]}
-
-    def schedule(self):
-        """``t ↦ lr_t``, or None for a constant rate."""
-        spec = self.schedule_spec()
-        return None if spec is None else schedules.get(spec[0], lr=self.lr, **spec[1])
+        """The optimizer's keyword arguments (torch's names), ``lr`` a number or a schedule."""
+        return self.rule().hyperparameters()
 
     def gradient_source(self) -> dict:
         """``descend``'s keywords for where gradients come from: mini-batches or noise, and the seed."""
@@ -105,26 +118,34 @@ class Settings:
         return None if self.batch == "full" else int(self.batch)
 
 
-def spec(surface: str, steps: int) -> dict:
-    """The reader of every key but surface and opt; ranges that depend on the surface included."""
+def schedule_defaults(sched: str, steps: int) -> dict:
+    """A schedule's parameters by default: its own, with the length ones spanning the run."""
+    base = dict(schedules.parameters(sched))
+    warmup = max(steps // 10, 1)
+    follow = {"step_size": max(steps // 4, 1), "t_max": max(steps, warmup + 1, 2), "warmup": warmup}
+    base.update({key: value for key, value in follow.items() if key in base})
+    if "gamma" in base and sched == "step":
+        base["gamma"] = 0.5  # halve four times over the run: visible, not abrupt
+    return base
+
+
+def knob_reader(knob: optim.Knob):
+    return Flag() if knob.widget == "toggle" else Number(knob.low, knob.high, log=knob.log)
+
+
+def readers_for(surface: str, steps: int) -> dict:
+    """The reader of every key but surface, opt and the knobs; ranges that depend on the surface included."""
     s = landscapes.get(surface)
     (x0, x1), (y0, y1) = s.bounds
     return {
         "lr": Number(1e-5, 10.0, log=True),
-        "momentum": Number(0.0, 0.999),
-        "beta1": Number(0.0, 0.999),
-        "beta2": Number(0.0, 0.9999),
-        "alpha": Number(0.0, 0.9999),
-        "eps": Number(1e-12, 1.0, log=True),
-        "wd": Number(0.0, 1.0),
-        "bc": Flag(),
         "sched": Choice(tuple(schedules.names())),
-        "step_size": Number(1, MAX_STEPS, whole=True),
+        "step_size": Number(1, MAX_PAGE_STEPS, whole=True),
         "gamma": Number(0.0, 1.0),
-        "t_max": Number(2, MAX_STEPS, whole=True),
+        "t_max": Number(2, MAX_PAGE_STEPS, whole=True),
         "eta_min": Number(0.0, 10.0),
-        "warmup": Number(1, MAX_STEPS - 1, whole=True),
-        "steps": Number(1, MAX_STEPS, whole=True),
+        "warmup": Number(1, MAX_PAGE_STEPS - 1, whole=True),
+        "steps": Number(1, MAX_PAGE_STEPS, whole=True),
         "x0": Number(x0, x1),
         "y0": Number(y0, y1),
         "batch": Choice(("full", *map(str, range(1, s.n_samples + 1))),
@@ -145,54 +166,58 @@ def parse(query: Mapping) -> tuple[Settings, list[str]]:
         notes.extend([note] if note else [])
         return value
 
-    surface = read(Choice(tuple(landscapes.names())), "surface", "ravine")
-    opt = read(Choice(tuple(optim.names())), "opt", SURFACE_DEFAULTS[surface][0])
-    values = defaults_for(surface, opt)
-    values["sched"] = read(Choice(tuple(schedules.names())), "sched", "constant")
-    values.update(schedule_defaults(values["sched"], values["steps"]))
-    for key in _ordered(Settings(surface=surface, **values).relevant):
-        if key in ("surface", "opt", "sched"):
-            continue
-        values[key] = read(spec(surface, values["steps"])[key], key, values[key])
-        if key == "steps":  # what follows the run's length, unless the link says otherwise
-            values.update(schedule_defaults(values["sched"], values["steps"]))
-    settings, fixes = _consistent(Settings(surface=surface, **values))
-    return settings, notes + fixes
+    surface = read(Choice(tuple(landscapes.names())), "surface", landscapes.DEFAULT)
+    opt = read(Choice(tuple(optim.names())), "opt", landscapes.get(surface).defaults.opt)
+    d = defaults(surface, opt)
+    steps = read(readers_for(surface, 1)["steps"], "steps", d.steps)
+    spec = readers_for(surface, steps)
+    source = "batch" if landscapes.get(surface).is_data else "noise"
+    values = {key: read(spec[key], key, getattr(d, key)) for key in ("lr", "sched", "x0", "y0", source, "seed", "k",
+                                                                    "view3d")}
+    knobs = tuple((knob.key, read(knob_reader(knob), knob.key, value))
+                  for knob, (_, value) in zip(optim.rule(opt).knobs, d.knobs, strict=True))
+    fallback = schedule_defaults(values["sched"], steps)
+    sched_set = tuple((key, read(spec[key], key, fallback[key])) for key in schedule_keys(values["sched"])
+                      if key in raw or key not in RUN_LENGTH)
+    s = replace(d, **values, steps=steps, knobs=knobs, sched_set=sched_set)
+    s, fixes = _consistent(s)
+    return s, notes + fixes
 
 
 def run(s: Settings):
     """The engine run these settings describe (one start)."""
-    return optim.descend(landscapes.get(s.surface), optim.get(s.opt, **s.hyperparameters()), (s.x0, s.y0),
-                         s.steps, schedule=s.schedule(), **s.gradient_source())
+    return optim.descend(landscapes.get(s.surface), s.rule(), (s.x0, s.y0), s.steps, **s.gradient_source())
 
 
 def to_query(s: Settings) -> dict[str, str]:
     """The URL keys of ``s`` that matter for its surface, optimizer and schedule."""
-    out = {}
-    for key in s.relevant:
-        value = getattr(s, key)
-        out[key] = value if isinstance(value, str) else fmt(value)
-    return out
+    values = {**{key: getattr(s, key) for key in BASE_KEYS}, **dict(s.knobs), **dict(s.sched_set)}
+    return {key: _text(values[key]) for key in s.relevant}
 
 
-def defaults(surface: str = "ravine", opt: str | None = None) -> Settings:
-    """The settings a page opens with for this surface (and optimizer: its best one if None)."""
-    values = defaults_for(surface, opt)
-    return Settings(surface=surface, **values, **schedule_defaults("constant", values["steps"]))
+def _text(value) -> str:
+    return value if isinstance(value, str) else fmt(value)
 
 
-def schedule_defaults(sched: str, steps: int) -> dict:
-    """Schedule parameters: the schedule's own defaults, with t_max spanning the run."""
-    base = {"step_size": max(steps // 4, 1), "gamma": 0.5, "t_max": steps, "eta_min": 0.0,
-            "warmup": max(steps // 10, 1)}
-    if sched == "exponential":
-        base["gamma"] = 0.99
-    return base
+def defaults(surface: str | None = None, opt: str | None = None) -> Settings:
+    """The settings a page opens with for this surface (and optimizer: the surface's own if None)."""
+    surface = surface or landscapes.DEFAULT
+    s = landscapes.get(surface)
+    opt = opt or s.defaults.opt
+    rule = optim.rule(opt)
+    return Settings(
+        surface=surface, opt=opt, lr=s.defaults.lr_for(*rule.lr_family),
+        knobs=tuple((knob.key, knob.default) for knob in rule.knobs),
+        sched="constant", sched_set=(), steps=s.defaults.steps,
+        x0=float(s.start[0]), y0=float(s.start[1]), batch="full", noise=0.0, seed=0,
+        k=0,  # the first update: its arrows and numbers teach the most
+        view3d=True,
+    )
 
 
 def _single_values(query: Mapping) -> tuple[dict, list[str]]:
     raw, notes = {}, []
-    known = {f.name for f in fields(Settings)}
+    known = {*BASE_KEYS, *all_knob_keys(), *all_schedule_keys()}
     for key, value in query.items():
         if key in PAGE_KEYS:
             continue
@@ -208,23 +233,17 @@ def _single_values(query: Mapping) -> tuple[dict, list[str]]:
     return raw, notes
 
 
-def _ordered(keys):
-    """steps first: k's range depends on it."""
-    return sorted(keys, key=lambda k: k != "steps")
-
-
 def _consistent(s: Settings) -> tuple[Settings, list[str]]:
     """Fix combinations that are each valid but not together."""
-    notes = []
-    if s.sched == "warmup_cosine" and s.t_max <= s.warmup:
-        t_max = min(s.warmup + 1, MAX_STEPS)
-        s, warmup = replace(s, t_max=t_max), min(s.warmup, t_max - 1)
-        s = replace(s, warmup=warmup)
-        notes.append(f"t_max must be larger than warmup; using t_max={s.t_max}, warmup={s.warmup}")
-    if s.opt == "nesterov" and s.momentum == 0:
-        s = replace(s, momentum=0.9)
-        notes.append("Nesterov needs momentum above 0; using 0.9")
-    return s, notes
+    params = s.schedule_parameters()
+    if s.sched != "warmup_cosine" or params["t_max"] > params["warmup"]:
+        return s, []
+    t_max = min(params["warmup"] + 1, MAX_PAGE_STEPS)
+    warmup = min(params["warmup"], t_max - 1)
+    fixed = {**dict(s.sched_set), "t_max": t_max, "warmup": warmup}
+    s = replace(s, sched_set=tuple((key, fixed[key]) for key in schedule_keys(s.sched) if key in fixed))
+    return s, [f"t_max must be larger than warmup; using t_max={t_max}, warmup={warmup}"]
 
 
-__all__ = ["MAX_STEPS", "Settings", "defaults", "parse", "run", "spec", "to_query"]
+__all__ = ["MAX_PAGE_STEPS", "Settings", "defaults", "knob_keys", "parse", "readers_for", "run", "schedule_keys",
+           "to_query"]

@@ -8,7 +8,7 @@ import pytest
 import landscapes
 import optim
 from optim import schedules
-from optim.descend import ESCAPE_SPANS, MAX_STEPS
+from optim.descend import ESCAPE_SPANS, MAX_ENGINE_STEPS
 
 BOWL = landscapes.get("bowl")
 
@@ -78,7 +78,7 @@ def test_array_hyperparameters_run_a_sweep_in_one_go():
 
 def test_schedule_sets_the_learning_rate_of_each_update():
     sched = schedules.get("step", lr=0.1, step_size=5, gamma=0.5)
-    traj = run(name="sgd", steps=12, schedule=sched)
+    traj = run(name="sgd", steps=12, hyper={"lr": sched})
     np.testing.assert_allclose(traj.lrs, [0.1] * 5 + [0.05] * 5 + [0.025] * 2)
     # θ₁ = θ₀ − lr₀ ∇f(θ₀) on the bowl, ∇f = 2θ
     np.testing.assert_allclose(traj.points[1], np.array(BOWL.start) * (1 - 2 * 0.1))
@@ -165,7 +165,7 @@ def test_zero_steps_records_the_start():
         ({"start": "here"}, "start must be numbers"),
         ({"steps": -1}, "steps must be a whole number from 0"),
         ({"steps": 2.5}, "steps must be a whole number"),
-        ({"steps": MAX_STEPS + 1}, "steps must be a whole number"),
+        ({"steps": MAX_ENGINE_STEPS + 1}, "steps must be a whole number"),
         ({"start": np.zeros((1000, 2)), "steps": 60_000}, "× starts must be at most"),
         ({"batch_size": 4}, "batch_size needs a data surface; bowl is analytic"),
         ({"noise": -0.1}, "noise must be a finite number ≥ 0"),

@@ -35,11 +35,12 @@ def test_racers_of_one_rule_share_a_part_with_stacked_hyperparameters():
         np.testing.assert_allclose(lane.trajectory.points, alone("ravine", name, hyper, 60).points, rtol=1e-12, atol=1e-15)
 
 
-def test_each_racer_gets_its_schedule_from_its_own_learning_rate():
-    entries = [("sgd", {"lr": 0.08}), ("momentum", {"lr": 0.02})]
-    lanes = optim.race(landscapes.get("ravine"), entries, (-2.5, 0.2), 50, schedule=("cosine", {"t_max": 50}))
+def test_each_racer_follows_its_own_learning_rate_or_schedule():
+    entries = [("sgd", {"lr": schedules.get("cosine", lr=0.08, t_max=50)}), ("momentum", {"lr": 0.02}),
+               ("sgd", {"lr": schedules.get("step", lr=0.05, step_size=10, gamma=0.5)})]
+    lanes = optim.race(landscapes.get("ravine"), entries, (-2.5, 0.2), 50)
     for (name, hyper), lane in zip(entries, lanes, strict=True):
-        ref = alone("ravine", name, hyper, 50, schedule=schedules.get("cosine", lr=hyper["lr"], t_max=50))
+        ref = alone("ravine", name, hyper, 50)
         np.testing.assert_allclose(lane.trajectory.lrs, ref.lrs, rtol=1e-15)
         np.testing.assert_allclose(lane.trajectory.points, ref.points, rtol=1e-13)
 

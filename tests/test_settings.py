@@ -12,18 +12,17 @@ import landscapes
 import optim
 import settings
 from optim import schedules
-from settings import MAX_STEPS, Settings
-from settings.defaults import SURFACE_DEFAULTS
+from settings import MAX_PAGE_STEPS, Settings
 
-KEYS = list(Settings.__dataclass_fields__)
+KEYS = [*settings.BASE_KEYS, *settings.all_knob_keys(), *settings.all_schedule_keys()]
 
 
 def assert_valid(s: Settings):
     surface = landscapes.get(s.surface)
-    optim.get(s.opt, **s.hyperparameters())  # raises if any knob is out of range
-    if s.schedule() is not None:
-        assert np.isfinite(s.schedule()(np.arange(s.steps))).all()
-    assert 1 <= s.steps <= MAX_STEPS and 0 <= s.k <= s.steps
+    rule = s.rule()  # raises if any knob is out of range
+    if callable(rule.lr):
+        assert np.isfinite(rule.lr(np.arange(s.steps))).all()
+    assert 1 <= s.steps <= MAX_PAGE_STEPS and 0 <= s.k <= s.steps
     (x0, x1), (y0, y1) = surface.bounds
     assert x0 <= s.x0 <= x1 and y0 <= s.y0 <= y1
     assert s.batch == "full" or 1 <= int(s.batch) <= surface.n_samples
@@ -46,7 +45,7 @@ def test_every_schedule_field_round_trips(sched):
              "t_max": "400", "eta_min": "0.001", "warmup": "20", "steps": "450", "k": "12"}
     s, notes = settings.parse(query)
     assert notes == [] and s.sched == sched
-    for key in settings.SCHEDULE_KEYS[sched]:
+    for key in settings.schedule_keys(sched):
         assert settings.to_query(s)[key] == query[key]
     assert settings.parse(settings.to_query(s))[0] == s
 
@@ -62,7 +61,7 @@ def test_every_field_round_trips():
         assert key not in settings.to_query(s)
     other = {"surface": "saddle", "opt": "rmsprop", "alpha": "0.9", "noise": "0.5", "momentum": "0.5"}
     s2, _ = settings.parse(other)
-    assert s2.alpha == 0.9 and s2.noise == 0.5 and s2.momentum == 0.9  # momentum: not an RMSProp knob
+    assert s2.alpha == 0.9 and s2.noise == 0.5 and "momentum" not in dict(s2.knobs)  # not an RMSProp knob
     assert settings.parse(settings.to_query(s2))[0] == s2
 
 
@@ -126,6 +125,6 @@ def test_no_default_picture_diverges(surface, opt):
 @pytest.mark.parametrize("surface", landscapes.names())
 def test_the_default_optimizer_makes_progress(surface):
     s = settings.defaults(surface)
-    assert s.opt == SURFACE_DEFAULTS[surface][0]
+    assert s.opt == landscapes.get(surface).defaults.opt
     traj = optim.descend(landscapes.get(surface), optim.get(s.opt, **s.hyperparameters()), (s.x0, s.y0), s.steps)
     assert traj.losses[-1] < traj.losses[0]

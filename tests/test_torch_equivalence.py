@@ -72,6 +72,6 @@ def test_trajectories_match_torch(name, hyper, extra, surface):
 def test_schedules_match_torch_schedulers(name, kw, make):
     s = landscapes.get("ravine")
     sched = schedules.get(name, lr=0.05, **kw)
-    ours = optim.descend(s, optim.get("adam", lr=0.05), s.start, 200, schedule=sched)
+    ours = optim.descend(s, optim.get("adam", lr=sched), s.start, 200)
     theirs = torch_path(s, "adam", {"lr": 0.05}, {}, np.array(s.start), 200, scheduler=make)
     np.testing.assert_allclose(ours.points, theirs, rtol=1e-8, atol=1e-12)

@@ -95,7 +95,7 @@ def moving_traces(points, descent, k, span, stride) -> list[dict]:
 
 
 def descent_figure(surface, g: Grid, picture: str, lines: tuple, points: np.ndarray, descent: np.ndarray,
-                   k: int, *, height: int | None = None, font_size: int = 14) -> dict:
+                   k: int, *, height: int | None = None, font_size: int = 14, wide: bool = False) -> dict:
     """The animated contour figure for one path. ``descent[k]`` is −η_k ∇f(θ_k)."""
     (x0, x1), (y0, y1) = surface.bounds
     span = max(x1 - x0, y1 - y0)
@@ -103,7 +103,7 @@ def descent_figure(surface, g: Grid, picture: str, lines: tuple, points: np.ndar
     whole = whole_path_trace(points, COLORS["path"])
     return animated_figure(surface, g, picture, lines, [whole, start_trace(points[0]), end_trace(points)],
                            lambda s: moving_traces(points, descent, s, span, stride), len(points) - 1, k,
-                           height=height, font_size=font_size)
+                           height=height, font_size=font_size, wide=wide)
 
 
 def whole_path_trace(points, color: str, name: str = "whole path") -> dict:
@@ -135,7 +135,7 @@ def path_stride(steps: int, paths: int) -> int:
 
 
 def animated_figure(surface, g: Grid, picture: str, lines: tuple, fixed: list, moving, steps: int, k: int, *,
-                    height: int | None = None, font_size: int = 14) -> dict:
+                    height: int | None = None, font_size: int = 14, wide: bool = False) -> dict:
     """The surface, iso-lines, minima and ``fixed`` traces, then the traces ``moving(step)`` returns:
     drawn at step ``k``, and one frame per shown step carrying only them."""
     first = [*static_traces(surface, g, lines), *fixed]
@@ -143,8 +143,8 @@ def animated_figure(surface, g: Grid, picture: str, lines: tuple, fixed: list, m
     frames = [{"name": str(s), "traces": list(range(len(first), len(first) + len(now))),
                "data": [{"x": t["x"], "y": t["y"]} for t in moving(s)]}  # styles stay on the traces
               for s in frame_steps(steps)]
-    # presenting (bigger fonts, no sidebar) leaves a wider column: a taller plot fills it
-    layout = _layout(surface, picture, height or fitted_height(surface, 480 if font_size < 18 else 640), font_size)
+    # ``wide``: presenting (no sidebar) leaves a wider column, and a taller plot fills it
+    layout = _layout(surface, picture, height or fitted_height(surface, 640 if wide else 480), font_size)
     layout["sliders"] = [_slider(frame_steps(steps), k, font_size)]
     layout["updatemenus"] = [_buttons(font_size)]
     return {"data": [*first, *now], "layout": layout, "frames": frames}
@@ -157,9 +157,7 @@ def fitted_height(surface, width: int = 480) -> int:
 
 
 def axis_names(surface) -> tuple[str, str]:
-    if not surface.is_data:
-        return "x", "y"
-    return ("w₁", "w₂") if surface.name == "tiny_net" else ("w", "b")
+    return surface.labels
 
 
 def _layout(surface, picture, height, font_size) -> dict:

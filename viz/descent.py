@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from optim.summary import gradient_steps
 from viz import contour, curves, picture, surface3d
 
 PATH = contour.COLORS["path"]
@@ -16,11 +15,18 @@ def surface_layer(surface):
     return g, picture.png_data_uri(g), contour.iso_lines(g)
 
 
-def figures(surface, layer, traj, k: int, with_schedule: bool, font_size: int = 14) -> dict:
+def gradient_steps(traj) -> np.ndarray:
+    """−η_k ∇f(θ_k) at every point of a one-start run: the step plain descent would take there."""
+    lrs = np.ravel(traj.lrs)
+    lrs = np.append(lrs, lrs[-1] if lrs.size else 0.0)
+    return -lrs[:, None] * traj.grads
+
+
+def figures(surface, layer, traj, k: int, with_schedule: bool, font_size: int = 14, wide: bool = False) -> dict:
     g, png, lines = layer
     out = {
         "contour": contour.descent_figure(surface, g, png, lines, traj.points, gradient_steps(traj), k,
-                                          font_size=font_size),
+                                          font_size=font_size, wide=wide),
         "surface3d": surface3d.surface_figure(surface, g, [(traj.points, PATH, "path")], k, font_size=font_size),
         "loss": curves.loss_figure([(traj.losses, PATH, "loss")], k, font_size=font_size),
     }

@@ -1,15 +1,11 @@
 """The descent page under AppTest: it renders, every control does its job, links reproduce it, and
 hostile links render with a note instead of an exception."""
 
-import json
-
 import numpy as np
 import pytest
 
-import landscapes
 import settings
 from tests.app.conftest import chart, open_app
-from viz import descent
 from viz.encode import decode
 
 
@@ -26,15 +22,6 @@ def test_default_page_renders_three_charts_and_writes_the_url(app):
     assert dict(app.query_params) == settings.to_query(settings.defaults())
     assert s == settings.defaults()
     assert not app.error  # the default picture does not diverge
-
-
-def test_streamlit_sends_our_figure_dict_unchanged(app):
-    """PreparedFigure skips plotly.py's validation; if Streamlit changes how it reads figures, this fails."""
-    s = settings.defaults()
-    surface = landscapes.get(s.surface)
-    ours = descent.figures(surface, descent.surface_layer(surface), settings.run(s), s.k, False)
-    for key in ("contour", "surface3d", "loss"):
-        assert chart(app, key) == json.loads(json.dumps(ours[key]))
 
 
 def test_contour_frames_carry_only_what_moves(app):

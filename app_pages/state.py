@@ -1,0 +1,136 @@
+"""The page-state flow every page uses: the URL seeds the widgets, the widgets write the URL.
+
+A page declares a :class:`Page` (its name, its ``parse``/``to_query`` pair and the widget values
+of a state) and calls :func:`sync` once, before drawing its controls. On each run the state comes
+from exactly one place:
+
+- a link: the URL holds a query this session did not write (a pasted link, a lesson opened from
+  the gallery, the browser's back button): it is parsed, with notes on what had to be fixed;
+- arriving from another page with an empty query (a real browser clears it on navigation) or with
+  the other page's own query (AppTest keeps it): the state this page had, or its defaults;
+- otherwise the widgets: only those the user changed since the flow last set them, and never a
+  hidden one, overlaid on the previous state and parsed like a link.
+
+Then every widget is set to the state's values and the URL to the state's query. ``hide`` (a
+lesson link's comma list of controls) and ``present`` (presentation mode) stay in force for the
+session until a URL carries them again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import streamlit as st
+
+from settings.readers import fmt
+
+MAX_HIDDEN = 40
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    parse: Callable[[Mapping], tuple[Any, list[str]]]
+    to_query: Callable[[Any], dict[str, str]]
+    widgets: Callable[[Any], dict[str, Any]]  # URL key → the value its widget shows
+    helpers: Callable[[Any], dict[str, Any]] = field(default=lambda state: {})  # widgets mirroring a URL key
+
+
+def sync(page: Page) -> tuple[Any, list[str]]:
+    """This run's state of ``page`` and the notes on its link; widgets and URL set to match."""
+    ss = st.session_state
+    query = _url()
+    arrived = ss.get("_page") != page.name
+    remembered = ss.get(f"_state.{page.name}")
+    if query and query != ss.get("_url"):
+        state, notes = page.parse(query)
+    elif arrived or remembered is None:
+        state, notes = (remembered, []) if remembered is not None else (page.parse({})[0], [])
+    else:
+        changed = _changed(page, remembered)
+        if changed:
+            state, notes = page.parse({**page.to_query(remembered), **changed})[0], []
+        else:
+            state, notes = remembered, ss.get(f"_notes.{page.name}", [])
+    _seed({**page.widgets(state), **page.helpers(state)})
+    write_url(page.to_query(state))
+    ss["_page"], ss[f"_state.{page.name}"], ss[f"_notes.{page.name}"] = page.name, state, notes
+    return state, notes
+
+
+def visit(name: str) -> None:
+    """A page without state of its own (the lesson gallery): it keeps only the view keys in its URL."""
+    write_url({})
+    st.session_state["_page"] = name
+
+
+def link_view(query: Mapping) -> dict[str, str]:
+    """The view keys a link from this page carries: its own ``hide`` (none if it names none, so a
+    lesson without hidden controls shows them all), and the session's presentation mode."""
+    return {"hide": str(query.get("hide", "")), **({"present": "1"} if presenting() else {})}
+
+
+def hidden() -> set[str]:
+    """The controls a lesson link hides (``hide=lr,opt``), kept for the session."""
+    if "hide" in st.query_params:
+        raw = str(st.query_params.get("hide", ""))
+        keys = [key.strip() for key in raw.split(",")[:MAX_HIDDEN] if key.strip()]
+        st.session_state["_hide"] = list(dict.fromkeys(keys))  # the link's order, written back as it came
+    return set(st.session_state.get("_hide", []))
+
+
+def is_hidden(key: str, hide: set[str]) -> bool:
+    """``lr`` hides every racer's ``lr.<optimizer>`` too."""
+    return key in hide or key.split(".", 1)[0] in hide
+
+
+def presenting() -> bool:
+    """Presentation mode (``present=1``), kept for the session."""
+    if "present" in st.query_params:
+        st.session_state["_present"] = st.query_params.get("present") == "1"
+    return bool(st.session_state.get("_present", False))
+
+
+def view_query() -> dict[str, str]:
+    """The keys every page keeps in its URL: the session's ``hide`` and ``present``."""
+    out = {}
+    if hidden():
+        out["hide"] = ",".join(st.session_state["_hide"])
+    if presenting():
+        out["present"] = "1"
+    return out
+
+
+def write_url(query: dict[str, str]) -> None:
+    wanted = {**query, **view_query()}
+    if _url() != wanted:
+        st.query_params.from_dict(wanted)
+    st.session_state["_url"] = wanted
+
+
+def as_text(value) -> str:
+    """A widget's value as the URL writes it."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)):
+        return ",".join(map(str, value))
+    return fmt(value)
+
+
+def _url() -> dict[str, str]:
+    return {key: st.query_params.get(key) for key in st.query_params}
+
+
+def _changed(page: Page, previous) -> dict[str, str]:
+    """The widgets the user moved since the flow set them (callbacks included), hidden ones left out."""
+    ss, seeded, hide = st.session_state, st.session_state.get("_seeded", {}), hidden()
+    return {key: as_text(ss[key]) for key in page.widgets(previous)
+            if key in ss and key in seeded and ss[key] != seeded[key] and not is_hidden(key, hide)}
+
+
+def _seed(values: dict) -> None:
+    for key, value in values.items():
+        st.session_state[key] = value
+    st.session_state["_seeded"] = dict(values)
