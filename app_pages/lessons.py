@@ -19,4 +19,4 @@ for preset in lessons.PRESETS:
         left.markdown(f"**{preset.title}** · {preset.page} page")
         left.caption(preset.caption)
         right.page_link(PAGE_FILES[preset.page], label="Open", icon=":material/play_arrow:",
-                        query_params={**preset.full_query(), **state.link_view(preset.query)})
+                        query_params={**preset.full_query(), **state.link_view()})

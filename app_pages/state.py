@@ -5,7 +5,8 @@ of a state) and calls :func:`sync` once, before drawing its controls. On each ru
 from exactly one place:
 
 - a link: the URL holds a query this session did not write (a pasted link, a lesson opened from
-  the gallery, the browser's back button): it is parsed, with notes on what had to be fixed;
+  the gallery, the browser's back button): it is parsed, with notes on what had to be fixed, and
+  its ``hide`` (or none) replaces the session's;
 - arriving from another page with an empty query (a real browser clears it on navigation) or with
   the other page's own query (AppTest keeps it): the state this page had, or its defaults;
 - otherwise the widgets: only those the user changed since the flow last set them, and never a
@@ -13,7 +14,7 @@ from exactly one place:
 
 Then every widget is set to the state's values and the URL to the state's query. ``hide`` (a
 lesson link's comma list of controls) and ``present`` (presentation mode) stay in force for the
-session until a URL carries them again.
+session, across the sidebar's links, until a link says otherwise.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ def sync(page: Page) -> tuple[Any, list[str]]:
     arrived = ss.get("_page") != page.name
     remembered = ss.get(f"_state.{page.name}")
     if query and query != ss.get("_url"):
+        if "hide" not in query:  # a link says which controls it hides: none, when it names none
+            ss["_hide"] = []
         state, notes = page.parse(query)
     elif arrived or remembered is None:
         state, notes = (remembered, []) if remembered is not None else (page.parse({})[0], [])
@@ -66,10 +69,10 @@ def visit(name: str) -> None:
     st.session_state["_page"] = name
 
 
-def link_view(query: Mapping) -> dict[str, str]:
-    """The view keys a link from this page carries: its own ``hide`` (none if it names none, so a
-    lesson without hidden controls shows them all), and the session's presentation mode."""
-    return {"hide": str(query.get("hide", "")), **({"present": "1"} if presenting() else {})}
+def link_view() -> dict[str, str]:
+    """What a link from this page adds to its own query: the session's presentation mode. (Its
+    ``hide`` is its own: a link that names none shows every control.)"""
+    return {"present": "1"} if presenting() else {}
 
 
 def hidden() -> set[str]:
