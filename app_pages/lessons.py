@@ -6,8 +6,7 @@ import streamlit as st
 
 import lessons
 from app_pages import state
-
-PAGE_FILES = {"descent": "app_pages/descent.py", "race": "app_pages/race.py"}
+from app_pages.controls import PAGE_FILES
 
 state.visit("lessons")
 st.markdown("## Lessons")
