@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import numpy as np
 import streamlit as st
 
@@ -61,6 +63,17 @@ def sidebar(p: Practice, hide: set) -> None:
     retry = [key for key, ok in answered if not ok]
     if retry:
         sb.markdown("**To retry:** " + ", ".join(practice.get(name).title for name, _ in retry))
+
+
+def teacher_link(p: Practice) -> None:
+    """A link that opens chosen exercises, in the order picked, with these numbers, in presentation mode."""
+    with st.sidebar.expander("Teacher link"):
+        chosen = st.multiselect("Exercises, in order", practice.ids(), key="teacher_set",
+                                format_func=lambda name: practice.get(name).title)
+        if chosen:
+            query = {"set": ",".join(chosen), "seed": str(p.seed), "ex": chosen[0], "present": "1"}
+            st.code(f"{st.context.url or ''}?{urlencode(query)}", language=None, wrap_lines=True)
+            st.caption("Opens these exercises one after another, with the same numbers for the whole class.")
 
 
 def navigation(p: Practice) -> None:
@@ -129,6 +142,7 @@ def card(x: practice.Instance) -> None:
 current, notes = state.sync(PAGE)
 hide = state.hidden()
 sidebar(current, hide)
+teacher_link(current)
 st.markdown("## Practice")
 st.caption("Quick checks on what the pages show. The numbers come from the seed in the link, so a class can "
            "share one set; every answer is computed by the same engine that draws the pictures.")

@@ -104,3 +104,14 @@ def test_every_exercise_renders_and_its_picture_link_opens(exercise_id):
         target.query_params[key] = value
     target.run()
     assert not target.exception and not target.warning  # the link is clean: no note on it
+
+
+def test_the_teacher_link_opens_the_chosen_set_in_order_in_presentation_mode():
+    at = open_practice({"seed": "8"})
+    at.multiselect(key="teacher_set").set_value(["adam-bias", "one-update"]).run()
+    link = next(c.value for c in at.sidebar.code if "set=" in c.value)
+    assert "set=adam-bias%2Cone-update" in link and "seed=8" in link and "present=1" in link
+    query = dict(pair.split("=", 1) for pair in link.split("?", 1)[1].split("&"))
+    opened = open_practice({k: v.replace("%2C", ",") for k, v in query.items()})
+    assert opened.query_params["ex"] == "adam-bias" and opened.query_params["present"] == "1"
+    assert not opened.exception and not opened.warning
