@@ -102,7 +102,8 @@ def answer_form(x: practice.Instance) -> None:
             st.radio("Your answer", range(len(x.choices)), index=None, key=f"answer.{key}",
                      format_func=lambda i: x.choices[i])
         else:
-            st.text_input("Your answer (a number)", key=f"answer.{key}", placeholder="e.g. 0.25")
+            st.text_input("Your answer (a number)", key=f"answer.{key}", placeholder="e.g. 0.25",
+                          help=f"Counts as right {x.tolerance_text}.")
         st.form_submit_button("Check", type="primary", on_click=record, args=(x,))
     if st.session_state.pop("_practice_empty", None) == key:
         st.warning("Give an answer first.")
@@ -119,8 +120,8 @@ def feedback(x: practice.Instance) -> None:
         shown = x.choices[given] if x.exercise.kind == "choice" else str(given)[:40]
         st.error(f"Not quite: you said {shown}; the engine computes {x.shown_answer}.", icon=":material/cancel:")
     st.markdown(x.explanation)
-    if x.exercise.kind == "number" and x.tolerance:
-        st.caption(f"Answers within ±{practice.number(x.tolerance)} of the engine's value count as right.")
+    if x.exercise.kind == "number":
+        st.caption(f"Answers count as right {x.tolerance_text}.")
     page, query = x.link()
     st.page_link(ui.PAGE_FILES[page], label=f"See it on the {page} page", icon=":material/visibility:",
                  query_params={**query, **state.link_view()})

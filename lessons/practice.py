@@ -70,6 +70,14 @@ class Instance:
             return ex.tolerance_rel * abs(float(self.answer))
         return float(ex.tolerance or 0.0)
 
+    @property
+    def tolerance_text(self) -> str:
+        """How close a numeric answer must be, in words (without giving the answer away)."""
+        ex = self.exercise
+        if ex.tolerance_rel is not None:
+            return f"within {number(ex.tolerance_rel * 100)} % of the engine's value"
+        return "exactly (a whole number)" if not ex.tolerance else f"within ±{number(ex.tolerance)} of the engine's value"
+
     def check(self, given) -> bool:
         if self.exercise.kind == "choice":
             return given == self.answer
