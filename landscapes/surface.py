@@ -55,6 +55,8 @@ class Surface:
     defaults: Defaults = Defaults("sgd", 100, 0.01, 0.05)
     labels: tuple[str, str] = ("x", "y")  # the axes: parameters are (w, b) on a line fit
     strong_convexity: float | None = None  # smallest Hessian eigenvalue μ, for quadratics
+    hessian: Callable | None = None  # (..., 2) -> (..., 2, 2), analytic where known
+    gradient_formula: str | None = None  # LaTeX of the gradient, where it is derived symbolically
 
     @property
     def is_data(self) -> bool:

@@ -67,7 +67,8 @@ def get(name: str, **hyperparameters) -> Rule:
     return cls(**hyperparameters)
 
 
+from optim.basins import Basins, basins  # noqa: E402  (after get, as race)
 from optim.race import Lane, race  # noqa: E402  (after get: race builds its rules with it)
 
-__all__ = ["MAX_ENGINE_STEPS", "RACE_DEFAULT", "Knob", "Lane", "Rule", "Trajectory", "defaults", "descend", "get",
-           "names", "race", "registered", "rule", "schedules"]
+__all__ = ["MAX_ENGINE_STEPS", "RACE_DEFAULT", "Basins", "Knob", "Lane", "Rule", "Trajectory", "basins", "defaults",
+           "descend", "get", "names", "race", "registered", "rule", "schedules"]

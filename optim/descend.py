@@ -42,7 +42,9 @@ def descend(surface, optimizer, start, steps, *, batch_size=None, noise=0.0, see
       from seeded, shuffled epochs (the last batch of an epoch may be smaller, like a DataLoader with
       ``drop_last=False``); 1 is SGD, ``None`` the full batch. Every start sees the same batches.
     - ``noise``: σ of seeded Gaussian noise added to every gradient coordinate.
-    - ``record``: ``"all"`` keeps gradients and buffers, ``"path"`` only points and losses.
+    - ``record``: ``"all"`` keeps gradients and buffers, ``"path"`` only points and losses, ``"end"``
+      only the last two points and losses (``points[-1]`` is where each start ended, ``points[-1] −
+      points[-2]`` its last update): what a basin map of 40 000 starts needs, in two rows of memory.
 
     Divergence: a start diverges at the first step ``k`` whose point or loss is not finite, or whose
     point lies more than ``ESCAPE_SPANS`` times the view's width (or height) outside the surface's
@@ -60,13 +62,15 @@ def descend(surface, optimizer, start, steps, *, batch_size=None, noise=0.0, see
 
 
 class _Run:
-    """The preallocated buffers of one run, x and y of all starts contiguous: ``(steps+1, 2, N)``."""
+    """The preallocated buffers of one run, x and y of all starts contiguous: ``(steps+1, 2, N)``
+    (two rows used in turn with ``record="end"``)."""
 
     def __init__(self, surface, optimizer, starts, steps, record):
         n = len(starts)
-        self.surface, self.optimizer, self.record = surface, optimizer, record
-        self.points = np.empty((steps + 1, 2, n))
-        self.losses = np.empty((steps + 1, n))
+        self.surface, self.optimizer, self.record, self.steps = surface, optimizer, record, steps
+        rows = 2 if record == "end" else steps + 1
+        self.points = np.empty((rows, 2, n))
+        self.losses = np.empty((rows, n))
         self.diverged_at = np.full(n, -1)
         self.points[0] = starts.T
         (x0, x1), (y0, y1) = surface.bounds
@@ -83,13 +87,17 @@ class _Run:
             for key, buf in self.state.items():
                 self.history[key][0] = buf.T
 
+    def at(self, k: int) -> int:
+        """The row that holds step ``k``."""
+        return k % 2 if self.record == "end" else k
+
     def loop(self, lrs, batches, noise, rng):
-        steps = len(self.points) - 1
+        steps = self.steps
         for k in range(steps + 1):
-            params = self.points[k].T
+            params = self.points[self.at(k)].T
             idx = next(batches)
-            if k == steps and self.record == "path":
-                self.losses[k] = self.surface.loss(params)
+            if k == steps and self.record in ("path", "end"):
+                self.losses[self.at(k)] = self.surface.loss(params)
                 self._check_divergence(k)
                 break
             grad = self._loss_and_gradient(k, params, idx, noise, rng)
@@ -98,8 +106,8 @@ class _Run:
                 self.grads[k] = grad.T
             if k == steps:
                 break
-            nxt = self.points[k + 1]
-            np.copyto(nxt, self.points[k])
+            nxt = self.points[self.at(k + 1)]
+            np.copyto(nxt, self.points[self.at(k)])
             self.optimizer.step_(nxt.T, grad, self.state, lrs[k], k + 1, self.tmp)
             if left is not None:
                 # No more updates for a start that left: NaN propagates through every rule.
@@ -113,11 +121,11 @@ class _Run:
 
     def _loss_and_gradient(self, k, params, idx, noise, rng):
         """Store the loss at step k; return the gradient the update uses."""
-        surface = self.surface
+        surface, row = self.surface, self.at(k)
         if idx is None and surface.loss_and_grad is not None:
-            _, grad = surface.loss_and_grad(params, out=(self.losses[k], self.grad_buf, self.scratch))
+            _, grad = surface.loss_and_grad(params, out=(self.losses[row], self.grad_buf, self.scratch))
         else:
-            self.losses[k] = surface.loss(params)
+            self.losses[row] = surface.loss(params)
             grad = surface.grad(params) if idx is None else surface.grad(params, idx)
         if noise:
             grad = grad + noise * rng.standard_normal((2, len(params))).T
@@ -125,15 +133,15 @@ class _Run:
 
     def _check_divergence(self, k):
         """The starts that leave the surface at step ``k`` (a boolean mask), or None."""
-        pts, box = self.points[k], self.box
+        pts, box, losses = self.points[self.at(k)], self.box, self.losses[self.at(k)]
         # Fast path, three reductions: a NaN or inf anywhere fails a comparison or the sum.
         (x_low, y_low), (x_high, y_high) = pts.min(axis=1).tolist(), pts.max(axis=1).tolist()
         (bx0, bx1), (by0, by1) = self.box_bounds
         if (bx0 <= x_low and x_high <= bx1 and by0 <= y_low and y_high <= by1
-                and math.isfinite(self.losses[k].sum())):
+                and math.isfinite(losses.sum())):
             return None
         inside = ((box[:, :1] <= pts) & (pts <= box[:, 1:])).all(axis=0)
-        new = ~(inside & np.isfinite(self.losses[k])) & (self.diverged_at < 0)
+        new = ~(inside & np.isfinite(losses)) & (self.diverged_at < 0)
         if not new.any():
             return None
         self.diverged_at[new] = k
@@ -142,6 +150,11 @@ class _Run:
     def _blank_after_divergence(self):
         """Whatever a start computed after it left is NaN, whatever the surface does with NaN."""
         if (self.diverged_at < 0).all():
+            return
+        if self.record == "end":  # where a start that left ended is unknown: NaN, as on a full path
+            gone = (self.diverged_at >= 0) & (self.diverged_at < self.steps)
+            self.points[self.at(self.steps)][:, gone] = np.nan
+            self.losses[self.at(self.steps)][gone] = np.nan
             return
         stopped = np.where(self.diverged_at < 0, len(self.points), self.diverged_at)
         later = np.arange(len(self.points))[:, None] > stopped  # (steps+1, N)
@@ -152,6 +165,10 @@ class _Run:
             np.copyto(self.grads, np.nan, where=later[:, None, :])
 
     def trajectory(self, batch_shape, lrs):
+        if self.record == "end":  # the two rows in step order: [previous, last]
+            order = [self.at(max(self.steps - 1, 0)), self.at(self.steps)]
+            self.points, self.losses = self.points[order], self.losses[order]
+
         def shaped(buf):
             return np.moveaxis(buf, 1, -1).reshape((len(buf), *batch_shape, 2))
 
@@ -211,8 +228,8 @@ def _check_inputs(surface, start, steps, batch_size, noise, record):
         raise ValueError(f"noise must be a number ≥ 0, got {noise!r}") from None
     if not (np.isfinite(noise) and noise >= 0):
         raise ValueError(f"noise must be a finite number ≥ 0, got {noise!r}")
-    if record not in ("all", "path"):
-        raise ValueError(f"record must be 'all' or 'path', got {record!r}")
+    if record not in ("all", "path", "end"):
+        raise ValueError(f"record must be 'all', 'path' or 'end', got {record!r}")
     return start, int(steps), noise
 
 
