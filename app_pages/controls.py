@@ -162,8 +162,9 @@ def surface_layer(name: str):
     return descent_figures.surface_layer(landscapes.get(name))
 
 
-def chart(fig: dict, key: str, **kw) -> None:
-    lean.chart(fig, key, **kw)
+def chart(fig: dict, key: str, **kw):
+    """Draw a figure (our ready-made JSON); with ``on_select`` it returns the selection."""
+    return lean.chart(fig, key, **kw)
 
 
 def heading(title: str, surface, notes) -> None:

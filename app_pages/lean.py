@@ -30,5 +30,5 @@ def prepared(spec: dict) -> BaseFigure:
     return PreparedFigure(spec)
 
 
-def chart(fig: dict, key: str, **kw) -> None:
-    st.plotly_chart(prepared(fig), key=key, theme=None, config={"displaylogo": False}, **kw)
+def chart(fig: dict, key: str, **kw):
+    return st.plotly_chart(prepared(fig), key=key, theme=None, config={"displaylogo": False}, **kw)

@@ -12,6 +12,7 @@ _REGISTRY: dict[str, Surface] = {
 #: the surface the descent page opens with, and the one the race opens with
 DEFAULT = "ravine"
 RACE_DEFAULT = "beale"
+BASINS_DEFAULT = "himmelblau"  # the basins page: four equal minima, four basins
 
 
 def names() -> list[str]:
@@ -29,4 +30,4 @@ def get(name: str) -> Surface:
         ) from None
 
 
-__all__ = ["DEFAULT", "RACE_DEFAULT", "Defaults", "Surface", "get", "names", "pack"]
+__all__ = ["BASINS_DEFAULT", "DEFAULT", "RACE_DEFAULT", "Defaults", "Surface", "get", "names", "pack"]

@@ -1,0 +1,82 @@
+"""Basins of attraction: which minimum each start reaches, from a whole grid of starts at once."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import landscapes
+import optim
+import settings
+from app_pages import controls as ui
+from app_pages import state
+from settings.basins import BasinsSettings, grid_range, parse_basins, to_basins_query
+from viz import basins as basin_figures
+
+
+@st.cache_data(max_entries=16, show_spinner="Running every start…")
+def run(b: BasinsSettings) -> optim.Basins:
+    """One engine run over n × n starts, keyed on the settings that change it."""
+    s = b.run
+    return optim.basins(landscapes.get(s.surface), s.rule(), b.n, s.steps)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def figure(b: BasinsSettings, font_size: int) -> dict:
+    surface = landscapes.get(b.run.surface)
+    _, _, lines = ui.surface_layer(b.run.surface)
+    return basin_figures.basin_figure(surface, run(b), lines, font_size=font_size)
+
+
+def widget_values(b: BasinsSettings) -> dict:
+    s = b.run
+    return {"surface": s.surface, "opt": s.opt, "lr": s.lr, **dict(s.knobs), "steps": s.steps, "n": b.n}
+
+
+PAGE = state.Page("basins", parse_basins, to_basins_query, widget_values,
+                  helpers=lambda b: ui.lr_sliders({"lr": b.run.lr}))
+
+
+def on_surface() -> None:
+    fresh = settings.defaults(st.session_state["surface"], st.session_state["opt"])
+    st.session_state.update({"lr": fresh.lr, "steps": fresh.steps, "n": grid_range(fresh.surface)[2]})
+
+
+def on_opt() -> None:
+    st.session_state["lr"] = settings.defaults(st.session_state["surface"], st.session_state["opt"]).lr
+
+
+def controls(b: BasinsSettings, hide: set) -> None:
+    sb = st.sidebar
+    ui.surface_select(sb, hide, on_surface)
+    if "opt" not in hide:
+        sb.selectbox("Optimizer", optim.names(), key="opt", on_change=on_opt, format_func=ui.rule_label)
+    ui.learning_rate(sb, hide)
+    ui.knobs(sb, b.run.opt, hide)
+    if "steps" not in hide:
+        sb.slider("Steps", 1, settings.MAX_PAGE_STEPS, key="steps")
+    if "n" not in hide:
+        low, high, _ = grid_range(b.run.surface)
+        sb.slider("Starts per side", low, high, key="n", step=10,
+                  help="The map runs n × n starts in one vectorized engine run.")
+
+
+def open_on_descent(b: BasinsSettings, selection) -> None:
+    """A click on the map opens that start on the descent page, with this optimizer and its knobs."""
+    points = selection.selection.points if selection else []
+    if points:
+        x, y = (float(f"{points[0][axis]:.3g}") for axis in ("x", "y"))
+        query = {**settings.to_query(b.run), "x0": str(x), "y0": str(y)}
+        st.switch_page(ui.PAGE_FILES["descent"], query_params={**query, **state.link_view()})
+
+
+current, notes = state.sync(PAGE)
+hide = state.hidden()
+controls(current, hide)
+surface = landscapes.get(current.run.surface)
+st.markdown(f"## Basins of attraction · {surface.title}")
+st.caption(f"Each of the {current.n * current.n:,} starts on a {current.n} × {current.n} grid is coloured by the "
+           f"minimum {ui.rule_label(current.run.opt)} reaches from there in {current.run.steps} steps. "
+           "Click the map to watch one start on the descent page.")
+ui.show_notes(notes)
+selection = ui.chart(figure(current, ui.font_size()), "basins", on_select="rerun", selection_mode="points")
+open_on_descent(current, selection)

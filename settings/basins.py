@@ -1,0 +1,57 @@
+"""URL ⇄ state for the basins page: a surface, an optimizer with its knobs, the steps, and the grid.
+
+Keys: ``surface``, ``opt``, ``lr``, the optimizer's knobs, ``steps`` (as on the descent page), and
+``n``: the grid has n × n starts (data surfaces cost a mean over their samples per start, so their
+grid is smaller).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import landscapes
+import settings
+from settings import PAGE_KEYS, Settings
+from settings.readers import Number, show
+
+GRID = (20, 300, 200)  # low, high, default
+DATA_GRID = (20, 120, 80)
+
+
+@dataclass(frozen=True)
+class BasinsSettings:
+    run: Settings  # surface, optimizer, lr and knobs, steps (the rest at their defaults)
+    n: int
+
+
+def keys(s: Settings) -> tuple[str, ...]:
+    return ("surface", "opt", "lr", *settings.knob_keys(s.opt), "steps")
+
+
+def grid_range(surface: str) -> tuple[int, int, int]:
+    return DATA_GRID if landscapes.get(surface).is_data else GRID
+
+
+def parse_basins(query: Mapping) -> tuple[BasinsSettings, list[str]]:
+    allowed = {"surface", "opt", "lr", "steps", *settings.all_knob_keys()}
+    own, notes = {}, []
+    for key, value in query.items():
+        if key in allowed:
+            own[key] = value
+        elif key not in ("n", *PAGE_KEYS) and len(notes) < 5:
+            notes.append(f"{show(key)} is not a setting of this page; ignored")
+    own.setdefault("surface", landscapes.BASINS_DEFAULT)
+    run, found = settings.parse(own)
+    low, high, default = grid_range(run.surface)
+    n, note = Number(low, high, whole=True).read("n", _last(query["n"]), default) if "n" in query else (default, None)
+    return BasinsSettings(run, n), notes + found + ([note] if note else [])
+
+
+def _last(value):
+    return value[-1] if isinstance(value, (list, tuple)) and value else value
+
+
+def to_basins_query(b: BasinsSettings) -> dict[str, str]:
+    full = settings.to_query(b.run)
+    return {**{key: full[key] for key in keys(b.run)}, "n": str(b.n)}
