@@ -9,9 +9,10 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from settings import parse, to_query
+from settings.basins import parse_basins, to_basins_query
 from settings.race import parse_race, to_race_query
 
-PAGES = {"descent": "", "race": "race"}  # page → URL path
+PAGES = {"descent": "", "race": "race", "basins": "basins"}  # page → URL path
 PRESETS_FILE = Path(__file__).with_name("presets.toml")
 
 
@@ -28,6 +29,8 @@ class Preset:
         extra = {k: self.query[k] for k in ("hide", "present") if k in self.query}
         if self.page == "race":
             return {**to_race_query(parse_race(self.query)[0]), **extra}
+        if self.page == "basins":
+            return {**to_basins_query(parse_basins(self.query)[0]), **extra}
         return {**to_query(parse(self.query)[0]), **extra}
 
     def link(self) -> str:

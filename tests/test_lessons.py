@@ -121,6 +121,22 @@ def test_a_schedule_finishes_what_a_constant_rate_cannot():
     assert np.linalg.norm(constant.points[late] - best, axis=1).mean() > 0.15
 
 
+def test_momentum_moves_the_borders_between_basins():
+    import optim
+    from settings.basins import parse_basins
+
+    b, notes = parse_basins(lessons.get("basins-momentum").full_query())
+    assert notes == [] and b.run.opt == "sgd"
+    surface = landscapes.get(b.run.surface)
+    plain = optim.basins(surface, b.run.rule(), b.n, b.run.steps)
+    rolled = optim.basins(surface, "momentum", b.n, b.run.steps, lr=0.1, momentum=0.9)  # as the caption says
+    deepest = 0  # minima are sorted by loss: the top-right well
+    assert np.allclose(surface.minima[deepest], [1.12, 0.94], atol=0.01)
+    assert all(0.28 < share < 0.4 for label, share in plain.shares().items())  # "roughly in thirds"
+    assert 0.45 < rolled.shares()[deepest] < 0.55  # "about half of all starts"
+    assert (plain.labels != rolled.labels).mean() > 0.2
+
+
 def test_the_lesson_link_hides_all_but_the_learning_rate():
     hidden = set(lessons.get("only-learning-rate").full_query()["hide"].split(","))
     assert "lr" not in hidden and {"surface", "opt", "steps", "x0", "y0"} <= hidden
@@ -130,7 +146,7 @@ def test_there_are_at_least_ten_presets_each_with_a_claim_test():
     assert len(lessons.PRESETS) >= 10
     tested = {"lr-too-large", "lr-too-small", "lr-just-right", "ravine-momentum", "saddle-escape", "saddle-noise",
               "terrain-start", "plateau-adam", "race-rosenbrock", "race-beale", "adagrad-shrinks",
-              "schedule-rescue", "only-learning-rate"}
+              "schedule-rescue", "only-learning-rate", "basins-momentum"}
     assert {p.id for p in lessons.PRESETS} == tested
 
 

@@ -84,7 +84,7 @@ def test_hostile_race_links_render_with_a_note(query):
 def test_every_lesson_link_opens_its_picture(preset):
     url = urlsplit(preset.link())
     query = dict(parse_qsl(url.query))
-    at = open_page("app_pages/race.py" if preset.page == "race" else "app_pages/descent.py", query)
+    at = open_page(f"app_pages/{preset.page}.py", query)
     assert not at.exception and not at.warning  # a preset needs no fixing
     assert dict(at.query_params) == query
 

@@ -1,0 +1,66 @@
+"""optim.basins: a grid of starts in one engine run, each labelled by where it ends."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import landscapes
+import optim
+from optim.basins import DIVERGED, MOVING, STALLED
+from settings.basins import parse_basins, to_basins_query
+
+
+def test_himmelblau_splits_into_four_basins_that_each_hold_their_minimum():
+    s = landscapes.get("himmelblau")
+    b = optim.basins(s, "adam", 60, 300, lr=0.05)
+    assert b.labels.shape == (60, 60) and len(b.minima) == 4
+    shares = b.shares()
+    assert set(shares) == {0, 1, 2, 3} and all(0.15 < v < 0.35 for v in shares.values())
+    for m, (x, y) in enumerate(s.minima):  # the start nearest each minimum ends in it
+        i, j = np.abs(b.ys - y).argmin(), np.abs(b.xs - x).argmin()
+        assert b.labels[i, j] == m
+
+
+def test_labels_agree_with_single_runs():
+    s = landscapes.get("terrain")
+    b = optim.basins(s, "sgd", 9, 200, lr=0.1)
+    for i, j in [(0, 0), (4, 4), (8, 2), (3, 7)]:
+        traj = optim.descend(s, optim.get("sgd", lr=0.1), (b.xs[j], b.ys[i]), 200)
+        np.testing.assert_allclose(b.ends[i, j], traj.points[-1], rtol=1e-12, atol=1e-12)
+        gaps = np.linalg.norm(s.minima - traj.points[-1], axis=1)
+        assert b.labels[i, j] == (gaps.argmin() if gaps.min() < 0.03 else MOVING)
+
+
+def test_too_large_a_rate_diverges_and_too_few_steps_are_still_moving():
+    bowl = landscapes.get("bowl")
+    assert set(optim.basins(bowl, "sgd", 10, 50, lr=1.5).shares()) == {DIVERGED}
+    assert optim.basins(bowl, "sgd", 10, 3, lr=0.001).shares()[MOVING] > 0.9
+
+
+def test_the_saddle_ridge_stalls_and_new_minima_are_found_by_settling():
+    saddle = landscapes.get("saddle")
+    b = optim.basins(saddle, "sgd", (21, 21), 400, lr=0.05)
+    ridge = b.labels[np.abs(b.ys).argmin()]  # y = 0 exactly: descent slides to the saddle point
+    assert (ridge == STALLED).all()
+    ras = landscapes.get("rastrigin")  # only the global minimum is declared: the others are found
+    r = optim.basins(ras, "sgd", 30, 300, lr=0.002)
+    assert len(r.minima) > 10 and (r.labels >= 0).mean() > 0.9
+    assert np.allclose(r.minima[0], [0, 0])
+
+
+def test_parameters_reach_the_rule():
+    s = landscapes.get("terrain")
+    plain = optim.basins(s, "momentum", 30, 300, lr=0.1, momentum=0.0)
+    rolled = optim.basins(s, "momentum", 30, 300, lr=0.1, momentum=0.9)
+    assert (plain.labels != rolled.labels).any()
+
+
+@pytest.mark.parametrize(("query", "fragment"), [
+    ({"n": "abc"}, "n=abc is not a number"), ({"n": "5"}, "n=5 is out of range; using 20"),
+    ({"surface": "tiny_net", "n": "300"}, "n=300 is out of range; using 120"), ({"x0": "1"}, "x0 is not a setting"),
+    ({"surface": "moon"}, "surface=moon is not one of"), ({"lr": "nan"}, "lr=nan is not a finite number")])
+def test_hostile_basin_links_get_a_note(query, fragment):
+    b, notes = parse_basins(query)
+    assert any(fragment in note for note in notes), notes
+    assert parse_basins(to_basins_query(b)) == (b, [])
