@@ -7,7 +7,12 @@ Baselines, timed in the same process and interleaved (this machine is shared and
       path and the losses like the engine (only when torch is importable).
 Prints the median of each and the ratios. Goal: ≥ 200× the loop and ≥ 3× torch.
 
-    python bench/engine.py [--reps 5] [--starts 10000] [--steps 500]
+Then the basins case: 40 000 starts (a 200 × 200 grid) × 300 Adam steps on Himmelblau, as the basins
+page runs it (``optim.basins``: only the last two points kept, then every start labelled), against
+torch.optim.Adam on the same (40000, 2) batch with the same analytic gradient, keeping only the end
+points. Goal: ≥ 3× torch.
+
+    python bench/engine.py [--reps 5] [--starts 10000] [--steps 500] [--no-basins]
 """
 
 from __future__ import annotations
@@ -74,6 +79,54 @@ def torch_adam(points: np.ndarray, steps: int):
     return path.numpy()
 
 
+HIMMELBLAU = landscapes.get("himmelblau")
+
+
+def basins_engine(side: int, steps: int):
+    return optim.basins(HIMMELBLAU, "adam", side, steps, lr=LR_BASINS)
+
+
+def grid_starts(side: int) -> np.ndarray:
+    (x0, x1), (y0, y1) = HIMMELBLAU.bounds
+    return np.stack(np.meshgrid(np.linspace(x0, x1, side), np.linspace(y0, y1, side)), axis=-1).reshape(-1, 2)
+
+
+def basins_torch(side: int, steps: int):
+    import torch
+
+    p = torch.tensor(grid_starts(side), dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.Adam([p], lr=LR_BASINS)
+    with torch.no_grad():
+        for _ in range(steps):
+            x, y = p[:, 0], p[:, 1]
+            a, b = x * x + y - 11, x + y * y - 7
+            p.grad = torch.stack([4 * x * a + 2 * b, 2 * a + 4 * y * b], dim=1)
+            opt.step()
+    return p.detach().numpy()
+
+
+LR_BASINS = 0.05
+
+
+def basins_case(reps: int, use_torch: bool) -> None:
+    side, steps = 200, 300
+    if use_torch:  # the two must end in the same places, or the comparison means nothing
+        ours = basins_engine(side, steps).ends.reshape(-1, 2)
+        gap = np.nanmax(np.abs(ours - basins_torch(side, steps)))
+        print(f"basins: max |engine − torch| over the end points: {gap:.1e}")
+    times = {"engine": [], "torch": []}
+    for _ in range(reps):
+        times["engine"].append(timed(basins_engine, side, steps))
+        if use_torch:
+            times["torch"].append(timed(basins_torch, side, steps))
+    med = {k: statistics.median(v) for k, v in times.items() if v}
+    print(f"basins: {side * side} starts × {steps} Adam steps on himmelblau, median of {reps}:")
+    print(f"  engine (optim.basins, labels included) {med['engine'] * 1e3:9.1f} ms")
+    if use_torch:
+        print(f"  torch.optim.Adam, same batch, end only {med['torch'] * 1e3:9.1f} ms   "
+              f"ratio {med['torch'] / med['engine']:7.1f}×  (goal ≥ 3×)")
+
+
 def timed(fn, *args) -> float:
     start = time.perf_counter()
     fn(*args)
@@ -94,6 +147,7 @@ def main() -> None:
     parser.add_argument("--starts", type=int, default=10_000)
     parser.add_argument("--steps", type=int, default=500)
     parser.add_argument("--loop-slice", type=int, default=20, help="starts the Python loop runs")
+    parser.add_argument("--no-basins", action="store_true")
     args = parser.parse_args()
 
     points, steps = starts(args.starts), args.steps
@@ -119,6 +173,8 @@ def main() -> None:
               f"ratio {med['torch'] / med['engine']:7.1f}×  (goal ≥ 3×)")
     else:
         print("  torch.optim.Adam: torch is not installed, ratio not measured")
+    if not args.no_basins:
+        basins_case(args.reps, use_torch)
 
 
 if __name__ == "__main__":
