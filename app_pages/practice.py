@@ -59,7 +59,8 @@ def sidebar(p: Practice, hide: set) -> None:
         sb.number_input("Numbers from seed", 0, 2**31 - 1, key="seed", step=1)
     answered = [(key, right) for key, (_, right) in results().items() if key[0] in p.exercises]
     right = sum(ok for _, ok in answered)
-    sb.metric("Right so far", f"{right} of {len(answered)}", help="Answers checked in this visit.")
+    sb.metric("Right so far", f"{right} of {len(answered)}" if answered else "none checked yet",
+              help="Answers checked in this visit.")
     retry = [key for key, ok in answered if not ok]
     if retry:
         sb.markdown("**To retry:** " + ", ".join(practice.get(name).title for name, _ in retry))
@@ -89,10 +90,18 @@ def record(x: practice.Instance) -> None:
     """The Check button's callback: it runs before the page, so the progress shown is already up to date."""
     key = f"{x.exercise.id}.{x.seed}"
     given = st.session_state.get(f"answer.{key}")
-    if given is None or given == "":
+    if given is None or given == "" or (x.exercise.kind == "number" and not _is_number(given)):
         st.session_state["_practice_empty"] = key
     else:
         results()[(x.exercise.id, x.seed)] = (given, x.check(given))
+
+
+def _is_number(text) -> bool:
+    try:
+        float(text)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def answer_form(x: practice.Instance) -> None:
@@ -106,7 +115,7 @@ def answer_form(x: practice.Instance) -> None:
                           help=f"Counts as right {x.tolerance_text}.")
         st.form_submit_button("Check", type="primary", on_click=record, args=(x,))
     if st.session_state.pop("_practice_empty", None) == key:
-        st.warning("Give an answer first.")
+        st.warning("Give your answer as a number first." if x.exercise.kind == "number" else "Pick an answer first.")
 
 
 def feedback(x: practice.Instance) -> None:
@@ -117,8 +126,11 @@ def feedback(x: practice.Instance) -> None:
     if right:
         st.success(f"Right: {x.shown_answer}.", icon=":material/check_circle:")
     else:
-        shown = x.choices[given] if x.exercise.kind == "choice" else str(given)[:40]
-        st.error(f"Not quite: you said {shown}; the engine computes {x.shown_answer}.", icon=":material/cancel:")
+        if x.exercise.kind == "choice":
+            st.error(f"Not quite. The answer is: {x.shown_answer}.", icon=":material/cancel:")
+        else:
+            st.error(f"Not quite: you said {str(given)[:40]}, the engine computes {x.shown_answer}.",
+                     icon=":material/cancel:")
     st.markdown(x.explanation)
     if x.exercise.kind == "number":
         st.caption(f"Answers count as right {x.tolerance_text}.")
@@ -128,15 +140,19 @@ def feedback(x: practice.Instance) -> None:
 
 
 def card(x: practice.Instance) -> None:
+    """The exercise; a figure goes beside the question, so question, figure and Check fit one screen."""
     with st.container(border=True):
         st.markdown(f"### {x.exercise.title}")
-        st.markdown(x.prompt)
         fig = figure(x.exercise.id, x.seed, ui.font_size())
-        if fig is not None:
-            ui.chart(fig, f"figure.{x.exercise.id}")
-        answer_form(x)
-        with st.expander("Hint"):
-            st.markdown(x.hint)
+        text, picture = st.columns([1, 1]) if fig is not None else (st.container(), None)
+        with text:
+            st.markdown(x.prompt)
+            answer_form(x)
+            with st.expander("Hint"):
+                st.markdown(x.hint)
+        if picture is not None:
+            with picture:
+                ui.chart(fig, f"figure.{x.exercise.id}")
         feedback(x)
 
 
@@ -144,9 +160,10 @@ current, notes = state.sync(PAGE)
 hide = state.hidden()
 sidebar(current, hide)
 teacher_link(current)
-st.markdown("## Practice")
-st.caption("Quick checks on what the pages show. The numbers come from the seed in the link, so a class can "
-           "share one set; every answer is computed by the same engine that draws the pictures.")
+if not state.presenting():  # a projector needs the room for the exercise
+    st.markdown("## Practice")
+    st.caption("Quick checks on what the pages show. The numbers come from the seed in the link, so a class can "
+               "share one set; every answer is computed by the same engine that draws the pictures.")
 ui.show_notes(notes)
 navigation(current)
 card(exercise(current.ex, current.seed))

@@ -14,7 +14,9 @@ from viz.encode import f4
 
 
 def loss_curve_figure(losses: np.ndarray, font_size: int = 14) -> dict:
-    fig = curves.loss_figure([(losses, "#ff5a36", "loss")], len(losses) - 1, height=300, font_size=font_size)
+    finite = np.flatnonzero(np.isfinite(losses))
+    shown = losses[: finite[-1] + 1] if finite.size else losses  # a diverged run: up to where it left
+    fig = curves.loss_figure([(shown, "#ff5a36", "loss")], len(shown) - 1, height=320, font_size=font_size)
     fig["data"] = fig["data"][:1]  # the curve only: no marker at a step
     fig["layout"]["shapes"] = []
     return fig
@@ -38,10 +40,11 @@ def point_figure(surface, point, span_fraction: float = 0.5, font_size: int = 14
              "hovertemplate": "(%{x:.3f}, %{y:.3f})<extra>gradient = 0</extra>"},
         ],
         "layout": {
-            "height": 380, "margin": {"l": 50, "r": 10, "t": 10, "b": 40}, "font": {"size": font_size},
-            "xaxis": {**axis, "range": [wx0, wx1], "title": {"text": surface.labels[0]}, "constrain": "domain"},
-            "yaxis": {**axis, "range": [wy0, wy1], "title": {"text": surface.labels[1]}, "scaleanchor": "x",
-                      "scaleratio": 1, "constrain": "domain"},
+            "height": 400, "margin": {"l": 10, "r": 10, "t": 20, "b": 10}, "font": {"size": font_size},
+            "xaxis": {**axis, "range": [wx0, wx1], "title": {"text": surface.labels[0], "standoff": 8},
+                      "constrain": "domain", "automargin": True},
+            "yaxis": {**axis, "range": [wy0, wy1], "title": {"text": surface.labels[1], "standoff": 8},
+                      "scaleanchor": "x", "scaleratio": 1, "constrain": "domain", "automargin": True},
             "images": [{"source": picture.png_data_uri(g), "xref": "x", "yref": "y", "x": wx0, "y": wy1,
                         "sizex": wx1 - wx0, "sizey": wy1 - wy0, "sizing": "stretch", "layer": "below",
                         "xanchor": "left", "yanchor": "top"}],
