@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from landscapes import classic, data, teaching
+from landscapes.formula import formula
 from landscapes.surface import Defaults, Surface, pack
 
 _REGISTRY: dict[str, Surface] = {
@@ -30,4 +31,4 @@ def get(name: str) -> Surface:
         ) from None
 
 
-__all__ = ["BASINS_DEFAULT", "DEFAULT", "RACE_DEFAULT", "Defaults", "Surface", "get", "names", "pack"]
+__all__ = ["BASINS_DEFAULT", "DEFAULT", "RACE_DEFAULT", "Defaults", "Surface", "formula", "get", "names", "pack"]
