@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-import landscapes
 import optim
 import settings
 from app_pages import controls as ui
@@ -17,19 +16,20 @@ from viz import basins as basin_figures
 def run(b: BasinsSettings) -> optim.Basins:
     """One engine run over n × n starts, keyed on the settings that change it."""
     s = b.run
-    return optim.basins(landscapes.get(s.surface), s.rule(), b.n, s.steps)
+    return optim.basins(s.landscape, s.rule(), b.n, s.steps)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def figure(b: BasinsSettings, font_size: int) -> dict:
-    surface = landscapes.get(b.run.surface)
-    _, _, lines = ui.surface_layer(b.run.surface)
-    return basin_figures.basin_figure(surface, run(b), lines, font_size=font_size)
+    s = b.run
+    _, _, lines = ui.surface_layer(s.surface, s.f, s.view)
+    return basin_figures.basin_figure(s.landscape, run(b), lines, font_size=font_size)
 
 
 def widget_values(b: BasinsSettings) -> dict:
     s = b.run
-    return {"surface": s.surface, "opt": s.opt, "lr": s.lr, **dict(s.knobs), "steps": s.steps, "n": b.n}
+    return {"surface": s.surface, "f": s.f, "view": settings.readers.View.text(s.view), "opt": s.opt, "lr": s.lr,
+            **dict(s.knobs), "steps": s.steps, "n": b.n}
 
 
 PAGE = state.Page("basins", parse_basins, to_basins_query, widget_values,
@@ -48,6 +48,7 @@ def on_opt() -> None:
 def controls(b: BasinsSettings, hide: set) -> None:
     sb = st.sidebar
     ui.surface_select(sb, hide, on_surface)
+    ui.formula_input(sb, b.run, hide)
     if "opt" not in hide:
         sb.selectbox("Optimizer", optim.names(), key="opt", on_change=on_opt, format_func=ui.rule_label)
     ui.learning_rate(sb, hide)
@@ -72,7 +73,7 @@ def open_on_descent(b: BasinsSettings, selection) -> None:
 current, notes = state.sync(PAGE)
 hide = state.hidden()
 controls(current, hide)
-surface = landscapes.get(current.run.surface)
+surface = current.run.landscape
 st.markdown(f"## Basins of attraction · {surface.title}")
 st.caption(f"Each of the {current.n * current.n:,} starts on a {current.n} × {current.n} grid is coloured by the "
            f"minimum {ui.rule_label(current.run.opt)} reaches from there in {current.run.steps} steps. "

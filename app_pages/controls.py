@@ -68,8 +68,35 @@ def _from_slider(suffix: str) -> None:
 
 def surface_select(box, hide: set, on_change) -> None:
     if "surface" not in hide:
-        box.selectbox("Surface", landscapes.names(), key="surface", on_change=on_change,
-                      format_func=lambda n: landscapes.get(n).title)
+        box.selectbox("Surface", settings.surface_names(), key="surface", on_change=on_change,
+                      format_func=lambda n: "Your own function…" if n == settings.CUSTOM else landscapes.get(n).title)
+
+
+def formula_input(box, s, hide: set) -> None:
+    """On the custom surface: the formula and its view. A formula the parser refuses is not taken:
+    the picture keeps the last good one, and the message says what is wrong."""
+    if s.surface != settings.CUSTOM:
+        return
+    if "f" not in hide:
+        box.text_input("f(x, y) =", key="f", on_change=_check_formula, max_chars=300,
+                       help="x and y, numbers, + − * / ^, parentheses, pi, e and sin cos tan exp log sqrt abs "
+                            "tanh sinh cosh arctan arcsin arccos sigmoid. ^ means power.")
+        if error := st.session_state.pop("_formula_error", None):
+            box.error(error, icon=":material/error:")
+    if "view" not in hide:
+        box.text_input("View x0, x1, y0, y1", key="view", help="The bounds of the picture, e.g. -3,3,-3,3.")
+
+
+def _check_formula() -> None:
+    from landscapes.formula import formula
+
+    text, view = st.session_state["f"], settings.readers.View().read("view", st.session_state.get("view", ""),
+                                                                      settings.DEFAULT_VIEW)[0]
+    try:
+        formula(text, bounds=view)
+    except ValueError as error:
+        st.session_state["_formula_error"] = f"Not taken: {error}"
+        st.session_state["f"] = st.session_state.get("_seeded", {}).get("f", settings.DEFAULT_FORMULA)
 
 
 def learning_rate(box, hide: set, suffix: str = "", label: str = "Learning rate η") -> None:
@@ -108,7 +135,7 @@ def schedule(box, s, hide: set) -> None:
         return
     box.selectbox("Learning-rate schedule", schedules.names(), key="sched",
                   format_func=lambda name: SCHEDULE_NAMES.get(name, name))
-    spec = settings.readers_for(s.surface, s.steps)
+    spec = settings.readers_for(s.landscape, s.steps)
     for key in settings.schedule_keys(s.sched):
         if key in hide:
             continue
@@ -126,7 +153,7 @@ def run_controls(box, s, hide: set) -> None:
     """Steps, start, gradient source, seed and the 3D switch: shared by every racer."""
     if "steps" not in hide:
         box.slider("Steps", 1, settings.MAX_PAGE_STEPS, key="steps")
-    surface = landscapes.get(s.surface)
+    surface = s.landscape
     (x0, x1), (y0, y1) = surface.bounds
     if "x0" not in hide and "y0" not in hide:
         left, right = box.columns(2)
@@ -148,19 +175,18 @@ def run_controls(box, s, hide: set) -> None:
 def on_click() -> None:
     """A click on the contour moves the start there."""
     points = st.session_state["contour"].selection.points
-    if points:
-        (x0, x1), (y0, y1) = landscapes.get(st.session_state["surface"]).bounds
-        st.session_state["x0"] = float(np.clip(points[0]["x"], x0, x1))
-        st.session_state["y0"] = float(np.clip(points[0]["y"], y0, y1))
+    if points:  # three significant digits (the settings clamp it into the view)
+        st.session_state["x0"] = float(f"{points[0]['x']:.3g}")
+        st.session_state["y0"] = float(f"{points[0]['y']:.3g}")
         st.session_state["k"] = 0
 
 
 # ---- shared layout -----------------------------------------------------------------------------
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def surface_layer(name: str):
+def surface_layer(name: str, f: str = "", view: tuple = settings.DEFAULT_VIEW):
     """The surface's picture, grid and iso-lines: the same for every run on it."""
-    return descent_figures.surface_layer(landscapes.get(name))
+    return descent_figures.surface_layer(settings.surface_of(name, f, view))
 
 
 def chart(fig: dict, key: str, **kw):
@@ -172,6 +198,8 @@ def heading(title: str, surface, notes) -> None:
     st.markdown(f"## {title}")
     st.caption(surface.description)
     st.latex(surface.formula)
+    if surface.gradient_formula:
+        st.latex(surface.gradient_formula)
     show_notes(notes)
 
 

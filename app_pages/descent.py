@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-import landscapes
 import optim
 import settings
 from app_pages import controls as ui
@@ -29,8 +28,7 @@ def run(s: Settings) -> optim.Trajectory:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def figures(s: Settings, k: int, font_size: int, wide: bool) -> dict:
-    surface = landscapes.get(s.surface)
-    return descent_figures.figures(surface, ui.surface_layer(s.surface), run(s), k, s.sched != "constant",
+    return descent_figures.figures(s.landscape, ui.surface_layer(s.surface, s.f, s.view), run(s), k, s.sched != "constant",
                                    font_size=font_size, wide=wide)
 
 
@@ -39,7 +37,8 @@ def figures(s: Settings, k: int, font_size: int, wide: bool) -> dict:
 def widget_values(s: Settings) -> dict:
     """Every control's value for these settings, by URL key (the schedule's, even when they follow the steps)."""
     values = {key: getattr(s, key) for key in settings.BASE_KEYS}
-    return {**values, **dict(s.knobs), **s.schedule_parameters()}
+    custom = {"f": s.f, "view": settings.readers.View.text(s.view)}
+    return {**values, **custom, **dict(s.knobs), **s.schedule_parameters()}
 
 
 PAGE = state.Page("descent", settings.parse, settings.to_query, widget_values,
@@ -61,6 +60,7 @@ def on_opt() -> None:
 def controls(s: Settings, hide: set) -> None:
     sb = st.sidebar
     ui.surface_select(sb, hide, on_surface)
+    ui.formula_input(sb, s, hide)
     if "opt" not in hide:
         sb.selectbox("Optimizer", optim.names(), key="opt", on_change=on_opt, format_func=ui.rule_label)
     ui.learning_rate(sb, hide)
@@ -117,7 +117,7 @@ def surface_and_equations(s: Settings, figs: dict, traj) -> None:
 current, notes = state.sync(PAGE)
 hide = state.hidden()
 controls(current, hide)
-surface = landscapes.get(current.surface)
+surface = current.landscape
 trajectory = run(current.run_settings)
 figs = figures(current.run_settings, current.k, ui.font_size(), state.presenting())
 ui.heading(f"{surface.title} · {ui.rule_label(current.opt)}", surface, notes)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-import landscapes
 import optim
 import settings
 from app_pages import controls as ui
@@ -25,7 +24,7 @@ def run(racers: tuple) -> list:
 @st.cache_data(max_entries=32, show_spinner=False)
 def figures(racers: tuple, k: int, font_size: int, wide: bool) -> dict:
     s = racers[0]
-    return race_figures.figures(landscapes.get(s.surface), ui.surface_layer(s.surface), run(racers), k,
+    return race_figures.figures(s.landscape, ui.surface_layer(s.surface, s.f, s.view), run(racers), k,
                                 s.sched != "constant", font_size=font_size, wide=wide)
 
 
@@ -33,6 +32,7 @@ def widget_values(racers) -> dict:
     first = racers[0]
     values = {key: getattr(first, key) for key in settings.BASE_KEYS if key not in ("opt", "lr")}
     values.update(first.schedule_parameters())
+    values.update({"f": first.f, "view": settings.readers.View.text(first.view)})
     values["opt"] = [r.opt for r in racers]
     for r in racers:
         mine = {"lr": r.lr, **dict(r.knobs)}
@@ -62,6 +62,7 @@ def keep_a_racer() -> bool:
 def controls(racers, hide: set) -> None:
     sb = st.sidebar
     ui.surface_select(sb, hide, on_surface)
+    ui.formula_input(sb, racers[0], hide)
     if "opt" not in hide:
         sb.multiselect("Racers", optim.names(), key="opt", format_func=ui.rule_label)
     for r in racers:
@@ -97,7 +98,7 @@ controls(racers, hide)
 if emptied:
     st.info("Pick at least one optimizer to race; the picture shows the last race until then.")
 run_key = tuple(r.run_settings for r in racers)
-surface = landscapes.get(racers[0].surface)
+surface = racers[0].landscape
 lanes = run(run_key)
 figs = figures(run_key, racers[0].k, ui.font_size(), state.presenting())
 

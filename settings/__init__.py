@@ -23,13 +23,27 @@ from dataclasses import dataclass, replace
 
 import landscapes
 import optim
+from landscapes.formula import formula
 from optim import schedules
-from settings.readers import Choice, Flag, Number, fmt, show
+from settings.readers import Choice, Flag, Formula, Number, View, fmt, show
 
+CUSTOM = "custom"  # the surface a typed formula (key f) describes, over the view (key view)
+DEFAULT_FORMULA = "sin(x)*cos(y) + 0.1*(x^2 + y^2)"
+DEFAULT_VIEW = ((-3.0, 3.0), (-3.0, 3.0))
 MAX_PAGE_STEPS = 1000  # a page's longest run; the engine allows far more (optim.MAX_ENGINE_STEPS)
 PAGE_KEYS = ("hide", "present")  # how a page is shown, not what it shows: read by the page-state flow
 RUN_LENGTH = ("step_size", "t_max", "warmup")  # schedule parameters that follow the number of steps
 BASE_KEYS = ("surface", "opt", "lr", "sched", "steps", "x0", "y0", "batch", "noise", "seed", "k", "view3d")
+
+
+def surface_names() -> list[str]:
+    """Every surface a page offers: the declared ones, then a typed formula."""
+    return [*landscapes.names(), CUSTOM]
+
+
+def surface_of(name: str, f: str = "", view: tuple = DEFAULT_VIEW):
+    """The Surface a page draws: a declared one, or the formula ``f`` over ``view`` (cached)."""
+    return formula(f, bounds=view) if name == CUSTOM else landscapes.get(name)
 
 
 def knob_keys(opt: str) -> tuple[str, ...]:
@@ -69,9 +83,16 @@ class Settings:
     seed: int
     k: int
     view3d: bool
+    f: str = ""  # the formula, on the custom surface
+    view: tuple = DEFAULT_VIEW  # its bounds ((x0, x1), (y0, y1)), on the custom surface
+
+    @property
+    def landscape(self):
+        """The Surface these settings run on."""
+        return surface_of(self.surface, self.f, self.view)
 
     def __getattr__(self, name):
-        if name.startswith("_") or name in ("knobs", "sched_set"):
+        if name.startswith("_") or name in ("knobs", "sched_set", "f", "view"):
             raise AttributeError(name)
         values = {**dict(self.knobs), **self.schedule_parameters()}
         if name in values:
@@ -81,8 +102,9 @@ class Settings:
     @property
     def relevant(self) -> tuple[str, ...]:
         """The URL keys that describe this picture."""
-        data = landscapes.get(self.surface).is_data
-        return ("surface", "opt", "lr", *knob_keys(self.opt), "sched", *dict(self.sched_set), "steps", "x0", "y0",
+        data = self.landscape.is_data
+        custom = ("f", "view") if self.surface == CUSTOM else ()
+        return ("surface", *custom, "opt", "lr", *knob_keys(self.opt), "sched", *dict(self.sched_set), "steps", "x0", "y0",
                 "batch" if data else "noise", "seed", "k", "view3d")
 
     @property
@@ -109,7 +131,7 @@ class Settings:
 
     def gradient_source(self) -> dict:
         """``descend``'s keywords for where gradients come from: mini-batches or noise, and the seed."""
-        data = landscapes.get(self.surface).is_data
+        data = self.landscape.is_data
         return {"batch_size": self.batch_size if data else None, "noise": 0.0 if data else self.noise,
                 "seed": self.seed}
 
@@ -133,9 +155,10 @@ def knob_reader(knob: optim.Knob):
     return Flag() if knob.widget == "toggle" else Number(knob.low, knob.high, log=knob.log)
 
 
-def readers_for(surface: str, steps: int) -> dict:
-    """The reader of every key but surface, opt and the knobs; ranges that depend on the surface included."""
-    s = landscapes.get(surface)
+def readers_for(surface, steps: int) -> dict:
+    """The reader of every key but surface, opt and the knobs; ranges that depend on the surface (a
+    name or a Surface) included."""
+    s = landscapes.get(surface) if isinstance(surface, str) else surface
     (x0, x1), (y0, y1) = s.bounds
     return {
         "lr": Number(1e-5, 10.0, log=True),
@@ -166,12 +189,17 @@ def parse(query: Mapping) -> tuple[Settings, list[str]]:
         notes.extend([note] if note else [])
         return value
 
-    surface = read(Choice(tuple(landscapes.names())), "surface", landscapes.DEFAULT)
-    opt = read(Choice(tuple(optim.names())), "opt", landscapes.get(surface).defaults.opt)
-    d = defaults(surface, opt)
-    steps = read(readers_for(surface, 1)["steps"], "steps", d.steps)
-    spec = readers_for(surface, steps)
-    source = "batch" if landscapes.get(surface).is_data else "noise"
+    surface = read(Choice(tuple(surface_names())), "surface", landscapes.DEFAULT)
+    f, view = DEFAULT_FORMULA, DEFAULT_VIEW
+    if surface == CUSTOM:
+        view = read(View(), "view", DEFAULT_VIEW)
+        f = read(Formula(view), "f", DEFAULT_FORMULA)
+    where = surface_of(surface, f, view)
+    opt = read(Choice(tuple(optim.names())), "opt", where.defaults.opt)
+    d = defaults(surface, opt, f, view)
+    steps = read(readers_for(where, 1)["steps"], "steps", d.steps)
+    spec = readers_for(where, steps)
+    source = "batch" if where.is_data else "noise"
     values = {key: read(spec[key], key, getattr(d, key)) for key in ("lr", "sched", "x0", "y0", source, "seed", "k",
                                                                     "view3d")}
     knobs = tuple((knob.key, read(knob_reader(knob), knob.key, value))
@@ -186,12 +214,13 @@ def parse(query: Mapping) -> tuple[Settings, list[str]]:
 
 def run(s: Settings):
     """The engine run these settings describe (one start)."""
-    return optim.descend(landscapes.get(s.surface), s.rule(), (s.x0, s.y0), s.steps, **s.gradient_source())
+    return optim.descend(s.landscape, s.rule(), (s.x0, s.y0), s.steps, **s.gradient_source())
 
 
 def to_query(s: Settings) -> dict[str, str]:
     """The URL keys of ``s`` that matter for its surface, optimizer and schedule."""
-    values = {**{key: getattr(s, key) for key in BASE_KEYS}, **dict(s.knobs), **dict(s.sched_set)}
+    values = {**{key: getattr(s, key) for key in BASE_KEYS}, **dict(s.knobs), **dict(s.sched_set), "f": s.f,
+              "view": View.text(s.view)}
     return {key: _text(values[key]) for key in s.relevant}
 
 
@@ -199,10 +228,11 @@ def _text(value) -> str:
     return value if isinstance(value, str) else fmt(value)
 
 
-def defaults(surface: str | None = None, opt: str | None = None) -> Settings:
+def defaults(surface: str | None = None, opt: str | None = None, f: str = DEFAULT_FORMULA,
+             view: tuple = DEFAULT_VIEW) -> Settings:
     """The settings a page opens with for this surface (and optimizer: the surface's own if None)."""
     surface = surface or landscapes.DEFAULT
-    s = landscapes.get(surface)
+    s = surface_of(surface, f, view)
     opt = opt or s.defaults.opt
     rule = optim.rule(opt)
     return Settings(
@@ -212,12 +242,13 @@ def defaults(surface: str | None = None, opt: str | None = None) -> Settings:
         x0=float(s.start[0]), y0=float(s.start[1]), batch="full", noise=0.0, seed=0,
         k=0,  # the first update: its arrows and numbers teach the most
         view3d=True,
+        **({"f": f, "view": view} if surface == CUSTOM else {}),
     )
 
 
 def _single_values(query: Mapping) -> tuple[dict, list[str]]:
     raw, notes = {}, []
-    known = {*BASE_KEYS, *all_knob_keys(), *all_schedule_keys()}
+    known = {*BASE_KEYS, "f", "view", *all_knob_keys(), *all_schedule_keys()}
     for key, value in query.items():
         if key in PAGE_KEYS:
             continue

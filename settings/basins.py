@@ -26,15 +26,17 @@ class BasinsSettings:
 
 
 def keys(s: Settings) -> tuple[str, ...]:
-    return ("surface", "opt", "lr", *settings.knob_keys(s.opt), "steps")
+    custom = ("f", "view") if s.surface == settings.CUSTOM else ()
+    return ("surface", *custom, "opt", "lr", *settings.knob_keys(s.opt), "steps")
 
 
 def grid_range(surface: str) -> tuple[int, int, int]:
-    return DATA_GRID if landscapes.get(surface).is_data else GRID
+    """A typed formula is never a data surface."""
+    return DATA_GRID if surface != settings.CUSTOM and landscapes.get(surface).is_data else GRID
 
 
 def parse_basins(query: Mapping) -> tuple[BasinsSettings, list[str]]:
-    allowed = {"surface", "opt", "lr", "steps", *settings.all_knob_keys()}
+    allowed = {"surface", "f", "view", "opt", "lr", "steps", *settings.all_knob_keys()}
     own, notes = {}, []
     for key, value in query.items():
         if key in allowed:

@@ -85,5 +85,5 @@ def _qualify(note: str, name: str) -> str:
 def run_race(racers) -> list:
     """The race these settings describe: one engine run for every racer (see optim.race)."""
     s = racers[0]
-    return optim.race(landscapes.get(s.surface), [(r.opt, r.hyperparameters()) for r in racers], (s.x0, s.y0),
+    return optim.race(s.landscape, [(r.opt, r.hyperparameters()) for r in racers], (s.x0, s.y0),
                       s.steps, record="path", **s.gradient_source())

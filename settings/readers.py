@@ -78,3 +78,49 @@ def fmt(value) -> str:
     if isinstance(value, int):
         return str(value)
     return repr(float(value)) if float(value) != int(value) or abs(value) >= 1e16 else str(int(value))
+
+
+@dataclass(frozen=True)
+class View:
+    """The bounds of a typed formula's view: ``x0,x1,y0,y1``, finite, each side at most 1000 from 0,
+    each span at least 0.001."""
+
+    LIMIT = 1000.0
+
+    def read(self, key: str, raw: str, default):
+        parts = str(raw)[:200].split(",")
+        try:
+            x0, x1, y0, y1 = (float(part) for part in parts)
+        except ValueError:
+            return default, f"{key}={show(raw)} should be four numbers x0,x1,y0,y1; using {self.text(default)}"
+        values = (x0, x1, y0, y1)
+        if not all(math.isfinite(v) and abs(v) <= self.LIMIT for v in values) or x1 - x0 < 1e-3 or y1 - y0 < 1e-3:
+            return default, (f"{key}={show(raw)} must be finite, within ±1000, with x0 < x1 and y0 < y1; "
+                             f"using {self.text(default)}")
+        return ((x0, x1), (y0, y1)), None
+
+    @staticmethod
+    def text(view) -> str:
+        (x0, x1), (y0, y1) = view
+        return ",".join(fmt(v) for v in (x0, x1, y0, y1))
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula in x and y, checked by the safe parser (landscapes.formula) over ``view``."""
+
+    view: tuple
+
+    def read(self, key: str, raw: str, default):
+        from landscapes.formula import formula  # here: sympy loads only when a formula is read
+
+        try:
+            formula(str(raw), bounds=self.view)
+        except ValueError as error:
+            return default, f"{key}: {show_message(str(error))}; showing {default} instead"
+        return str(raw), None
+
+
+def show_message(text: str) -> str:
+    """A parser's message, made safe to echo like a URL value, but kept readable."""
+    return re.sub(r"[^A-Za-z0-9 .,;:'()+\-_*/^%=±]", "?", text)[:160]

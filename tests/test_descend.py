@@ -170,7 +170,7 @@ def test_zero_steps_records_the_start():
         ({"batch_size": 4}, "batch_size needs a data surface; bowl is analytic"),
         ({"noise": -0.1}, "noise must be a finite number ≥ 0"),
         ({"noise": float("inf")}, "noise must be a finite number ≥ 0"),
-        ({"record": "some"}, "record must be 'all' or 'path'"),
+        ({"record": "some"}, "record must be 'all', 'path' or 'end'"),
     ],
 )
 def test_bad_input_raises_a_plain_value_error(kw, message):

@@ -14,11 +14,12 @@ import settings
 from optim import schedules
 from settings import MAX_PAGE_STEPS, Settings
 
-KEYS = [*settings.BASE_KEYS, *settings.all_knob_keys(), *settings.all_schedule_keys()]
+KEYS = [*settings.BASE_KEYS, "f", "view", *settings.all_knob_keys(), *settings.all_schedule_keys()]
+FORMULAS = ["x^2 + y^2", "x*y", "__import__('os')", "x**1000", "", "1/0", "sin(x)+cos(y)"]
 
 
 def assert_valid(s: Settings):
-    surface = landscapes.get(s.surface)
+    surface = s.landscape
     rule = s.rule()  # raises if any knob is out of range
     if callable(rule.lr):
         assert np.isfinite(rule.lr(np.arange(s.steps))).all()
@@ -99,7 +100,8 @@ values = st.one_of(
 names = st.sampled_from([*landscapes.names(), "custom", ""])
 queries = st.dictionaries(
     st.one_of(st.sampled_from(KEYS), st.text(max_size=8)),
-    st.one_of(values, names, st.sampled_from(optim.names()), st.lists(values, max_size=3)),
+    st.one_of(values, names, st.sampled_from(optim.names()), st.lists(values, max_size=3), st.sampled_from(FORMULAS),
+              st.sampled_from(["-1,1,-1,1", "0,0,0,0", "1e9,2e9,0,1", "a,b"])),
     max_size=25,
 )
 
@@ -128,3 +130,14 @@ def test_the_default_optimizer_makes_progress(surface):
     assert s.opt == landscapes.get(surface).defaults.opt
     traj = optim.descend(landscapes.get(surface), optim.get(s.opt, **s.hyperparameters()), (s.x0, s.y0), s.steps)
     assert traj.losses[-1] < traj.losses[0]
+
+
+def test_a_typed_formula_round_trips_and_a_bad_one_gets_a_note():
+    s, notes = settings.parse({"surface": "custom", "f": "x^2 + 3*y^2", "view": "-2,2,-1,1"})
+    assert notes == [] and s.landscape.bounds == ((-2, 2), (-1, 1)) and s.f == "x^2 + 3*y^2"
+    assert settings.parse(settings.to_query(s)) == (s, [])
+    assert settings.run(s).losses[-1] < settings.run(s).losses[0]
+    bad, notes = settings.parse({"surface": "custom", "f": "__import__('os').system('id')", "view": "3,1,0"})
+    assert bad.f == settings.DEFAULT_FORMULA and bad.view == settings.DEFAULT_VIEW
+    assert any("view=" in n for n in notes) and any(n.startswith("f: ") and "allowed functions" in n for n in notes)
+    assert not any(c in n for n in notes for c in "<>[]`")
