@@ -23,7 +23,7 @@ def run(b: BasinsSettings) -> optim.Basins:
 def figure(b: BasinsSettings, font_size: int) -> dict:
     s = b.run
     _, _, lines = ui.surface_layer(s.surface, s.f, s.view)
-    return basin_figures.basin_figure(s.landscape, run(b), lines, font_size=font_size)
+    return basin_figures.basin_figure(s.landscape, run(b), lines, height=600, font_size=font_size)
 
 
 def widget_values(b: BasinsSettings) -> dict:

@@ -16,7 +16,7 @@ from settings import PAGE_KEYS, Settings
 from settings.readers import Number, show
 
 GRID = (20, 300, 200)  # low, high, default
-DATA_GRID = (20, 120, 80)
+DATA_GRID = (20, 120, 50)
 
 
 @dataclass(frozen=True)

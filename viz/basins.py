@@ -24,7 +24,7 @@ def colours(basins) -> tuple[dict[int, str], dict[int, str]]:
     minima = sorted((label for label in shares if label >= 0), key=lambda m: -shares[m])
     colour, name = {}, {}
     for rank, m in enumerate(minima):
-        x, y = basins.minima[m]
+        x, y = np.where(np.abs(basins.minima[m]) < 1e-9, 0.0, basins.minima[m])  # no "-1.08e-50"
         colour[m] = PALETTE[rank] if rank < len(PALETTE) else OTHER["other minima"]
         name[m] = f"minimum ({x:.3g}, {y:.3g})" if rank < len(PALETTE) else "other minima"
     for label, key in ((DIVERGED, "diverged"), (MOVING, "still moving"), (STALLED, "stalled at a saddle")):
@@ -71,14 +71,15 @@ def basin_figure(surface, basins, lines, *, height: int = 560, font_size: int = 
                                   "line": {"color": "#111", "width": 1.5}}})
     axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": "#444"}
     layout = {
-        "height": height, "margin": {"l": 60, "r": 10, "t": 10, "b": 50}, "font": {"size": font_size},
+        "height": height, "margin": {"l": 60, "r": 10, "t": 10, "b": 40}, "font": {"size": font_size},
         "xaxis": {**axis, "range": [x0, x1], "title": {"text": surface.labels[0]}, "constrain": "domain"},
         "yaxis": {**axis, "range": [y0, y1], "title": {"text": surface.labels[1]}, "scaleanchor": "x",
                   "scaleratio": 1, "constrain": "domain"},
         "images": [{"source": picture(basins, colour), "xref": "x", "yref": "y", "x": x0, "y": y1,
                     "sizex": x1 - x0, "sizey": y1 - y0, "sizing": "stretch", "layer": "below",
                     "xanchor": "left", "yanchor": "top"}],
-        "legend": {"x": 1.02, "y": 1, "xanchor": "left", "font": {"size": max(font_size - 2, 11)}},
+        # below the map, not beside it: on a phone a side legend squeezes the map to a stamp
+        "legend": {"orientation": "h", "x": 0, "y": -0.14, "yanchor": "top", "font": {"size": max(font_size - 2, 11)}},
         "hovermode": "closest", "dragmode": "pan",
     }
     return {"data": traces, "layout": layout}
