@@ -23,7 +23,9 @@ ANSWER = "Your answer (a number)"  # get_by_label also finds its help icon, "Hel
 SIDEBAR = "[data-testid=stSidebar]"
 METRIC = "[data-testid=stMetric]"
 ALL_PATHS = {**PATHS, "/practice": "Practice"}
-ALL_HEADINGS = {**HEADINGS, "Practice": re.compile(r"^Practice$")}
+# the page's heading, or (in presentation mode, which leaves it out for room) an exercise's title
+ALL_HEADINGS = {**HEADINGS, "Practice": re.compile(
+    "^(Practice|" + "|".join(re.escape(ex.title) for ex in practice.EXERCISES) + ")$")}
 
 
 class PracticeWalk(Walk):
