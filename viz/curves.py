@@ -17,8 +17,10 @@ def loss_figure(series, k: int, *, height: int = 340, font_size: int = 14) -> di
         traces += _line_and_marker(losses, k, color, label, "loss")
     decades = float(np.log10(finite.max() / finite.min())) if log else 0.0
     layout = _layout("loss" + (" (log scale)" if log else ""), log, height, font_size, k, legend=len(series) > 1)
-    if log:  # about six labelled decades, whatever the range
+    if log and decades >= 2:  # about six labelled decades, whatever the range
         layout["yaxis"]["dtick"] = max(1, int(np.ceil(decades / 6)))
+    elif log:  # less than two decades: label the digits too, or a short range shows no label at all
+        layout["yaxis"]["dtick"] = "D1"
     return {"data": traces, "layout": layout}
 
 

@@ -1,0 +1,33 @@
+"""Figure builders: what a reader must be able to read."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import landscapes
+import optim
+from viz import basins as basin_figures
+from viz import curves, practice
+from viz.descent import surface_layer
+
+
+def test_a_log_loss_axis_is_labelled_even_within_one_decade():
+    short = curves.loss_figure([(np.linspace(1.0, 0.62, 60), "#fff", "loss")], 0)  # the "too small" lesson
+    assert short["layout"]["yaxis"]["type"] == "log" and short["layout"]["yaxis"]["dtick"] == "D1"
+    wide = curves.loss_figure([(np.logspace(2, -8, 60), "#fff", "loss")], 0)
+    assert wide["layout"]["yaxis"]["dtick"] == 2  # ten decades: every other one labelled
+
+
+def test_the_practice_picture_does_not_give_the_answer_away():
+    fig = practice.point_figure(landscapes.get("saddle"), np.array([0.0, 0.0]))
+    assert not any("minimum" in str(t.get("name", "")) + str(t.get("hovertemplate", "")) for t in fig["data"])
+
+
+def test_the_basin_legend_names_each_basin_with_its_share():
+    s = landscapes.get("himmelblau")
+    b = optim.basins(s, "adam", 40, 200, lr=0.05)
+    fig = basin_figures.basin_figure(s, b, surface_layer(s)[2])
+    names = [t["name"] for t in fig["data"] if t.get("name", "").startswith("minimum (")]
+    assert len(names) == 4 and all(name.endswith("%") for name in names)
+    every = [t["name"] for t in fig["data"] if str(t.get("name", "")).endswith("%")]  # moving, diverged too
+    assert abs(sum(int(name.rsplit(" ", 1)[1].rstrip("%")) for name in every) - 100) <= len(every)
