@@ -74,6 +74,7 @@ current, notes = state.sync(PAGE)
 hide = state.hidden()
 controls(current, hide)
 surface = current.run.landscape
+ui.lesson_caption("basins")
 st.markdown(f"## Basins of attraction · {surface.title}")
 st.caption(f"Each of the {current.n * current.n:,} starts on a {current.n} × {current.n} grid is coloured by the "
            f"minimum {ui.rule_label(current.run.opt)} reaches from there in {current.run.steps} steps. "

@@ -18,6 +18,7 @@ import optim
 import settings
 from app_pages import lean
 from app_pages.state import is_hidden, presenting, view_query
+from app_pages.state import lesson as state_lesson
 from optim import schedules
 from viz import descent as descent_figures
 
@@ -194,7 +195,17 @@ def chart(fig: dict, key: str, **kw):
     return lean.chart(fig, key, **kw)
 
 
-def heading(title: str, surface, notes) -> None:
+def lesson_caption(page: str) -> None:
+    """A lesson opened from the gallery says what to watch, above its picture (on its own page only)."""
+    import lessons
+
+    found = [p for p in lessons.PRESETS if p.id == state_lesson() and p.page == page]
+    if found:
+        st.info(f"**{found[0].title}.** {found[0].caption}", icon=":material/school:")
+
+
+def heading(title: str, surface, notes, page: str = "") -> None:
+    lesson_caption(page)
     st.markdown(f"## {title}")
     st.caption(surface.description)
     st.latex(surface.formula)

@@ -120,7 +120,7 @@ controls(current, hide)
 surface = current.landscape
 trajectory = run(current.run_settings)
 figs = figures(current.run_settings, current.k, ui.font_size(), state.presenting())
-ui.heading(f"{surface.title} · {ui.rule_label(current.opt)}", surface, notes)
+ui.heading(f"{surface.title} · {ui.rule_label(current.opt)}", surface, notes, "descent")
 banner(current, surface, trajectory)
 path_and_loss(current, figs, surface, trajectory, hide)
 surface_and_equations(current, figs, trajectory)

@@ -18,4 +18,4 @@ for preset in lessons.PRESETS:
         left.markdown(f"**{preset.title}** · {preset.page} page")
         left.caption(preset.caption)
         right.page_link(PAGE_FILES[preset.page], label="Open", icon=":material/play_arrow:",
-                        query_params={**preset.full_query(), **state.link_view()})
+                        query_params={**preset.full_query(), "lesson": preset.id, **state.link_view()})

@@ -102,7 +102,7 @@ surface = racers[0].landscape
 lanes = run(run_key)
 figs = figures(run_key, racers[0].k, ui.font_size(), state.presenting())
 
-ui.heading(f"The race on {surface.title}", surface, notes)
+ui.heading(f"The race on {surface.title}", surface, notes, "race")
 diverged = [ui.rule_label(r.opt) for r, lane in zip(racers, lanes, strict=True) if lane.trajectory.diverged_at >= 0]
 if diverged:
     st.error(f"{', '.join(diverged)} diverged: the path left the surface. Lower its learning rate.",

@@ -48,6 +48,8 @@ def sync(page: Page) -> tuple[Any, list[str]]:
     if query and query != ss.get("_url"):
         if "hide" not in query:  # a link says which controls it hides: none, when it names none
             ss["_hide"] = []
+        if "lesson" not in query:  # and which lesson it opens, if any
+            ss["_lesson"] = ""
         state, notes = page.parse(query)
     elif arrived or remembered is None:
         state, notes = (remembered, []) if remembered is not None else (page.parse({})[0], [])
@@ -96,9 +98,16 @@ def presenting() -> bool:
     return bool(st.session_state.get("_present", False))
 
 
+def lesson() -> str:
+    """The lesson a link from the gallery opened (``lesson=<id>``), kept for the session like ``hide``."""
+    if "lesson" in st.query_params:
+        st.session_state["_lesson"] = str(st.query_params.get("lesson", ""))[:60]
+    return st.session_state.get("_lesson", "")
+
+
 def view_query() -> dict[str, str]:
-    """The keys every page keeps in its URL: the session's ``hide`` and ``present``."""
-    out = {}
+    """The keys every page keeps in its URL: the session's ``hide``, ``present`` and ``lesson``."""
+    out = {"lesson": lesson()} if lesson() else {}
     if hidden():
         out["hide"] = ",".join(st.session_state["_hide"])
     if presenting():

@@ -31,7 +31,7 @@ CUSTOM = "custom"  # the surface a typed formula (key f) describes, over the vie
 DEFAULT_FORMULA = "sin(x)*cos(y) + 0.1*(x^2 + y^2)"
 DEFAULT_VIEW = ((-3.0, 3.0), (-3.0, 3.0))
 MAX_PAGE_STEPS = 1000  # a page's longest run; the engine allows far more (optim.MAX_ENGINE_STEPS)
-PAGE_KEYS = ("hide", "present")  # how a page is shown, not what it shows: read by the page-state flow
+PAGE_KEYS = ("hide", "present", "lesson")  # how a page is shown, not what it shows: read by the page-state flow
 RUN_LENGTH = ("step_size", "t_max", "warmup")  # schedule parameters that follow the number of steps
 BASE_KEYS = ("surface", "opt", "lr", "sched", "steps", "x0", "y0", "batch", "noise", "seed", "k", "view3d")
 

@@ -102,3 +102,23 @@ def test_a_link_replaces_the_state_and_says_what_it_fixed():
     at.switch_page("app_pages/descent.py").run()  # a link opened within the session (the gallery, back)
     assert at.query_params["surface"] == "saddle"
     assert any("lr=abc is not a number" in w.value for w in at.warning)
+
+
+def test_a_lesson_from_the_gallery_says_what_to_watch_on_its_own_page_only():
+    import lessons
+
+    at = open_app({})
+    at.query_params.clear()
+    at.switch_page("app_pages/lessons.py").run()
+    link = next(p.proto for p in at.get("page_link") if "lesson=terrain-start" in p.proto.query_string)
+    preset = lessons.get("terrain-start")
+    at.query_params.clear()
+    for pair in link.query_string.split("&"):
+        key, value = pair.split("=", 1)
+        at.query_params[key] = value.replace("%2C", ",").replace("%2B", "+")
+    at.switch_page("app_pages/descent.py").run()
+    assert not at.exception
+    assert any(preset.caption in box.value for box in at.info)  # "click near (0.1, 0.3)" is not lost
+    at.query_params.clear()
+    at.switch_page("app_pages/race.py").run()  # a sidebar link: the lesson is not about this page
+    assert not any(preset.caption in box.value for box in at.info)
