@@ -31,3 +31,21 @@ def test_the_basin_legend_names_each_basin_with_its_share():
     assert len(names) == 4 and all(name.endswith("%") for name in names)
     every = [t["name"] for t in fig["data"] if str(t.get("name", "")).endswith("%")]  # moving, diverged too
     assert abs(sum(int(name.rsplit(" ", 1)[1].rstrip("%")) for name in every) - 100) <= len(every)
+
+
+def test_the_3d_view_of_a_diverged_run_keeps_the_surface_in_sight():
+    import settings
+    from viz import descent
+    from viz.encode import decode
+
+    s, _ = settings.parse({"surface": "bowl", "opt": "sgd", "lr": "1.2", "steps": "40"})  # the lesson that diverges
+    traj = settings.run(s)
+    assert traj.diverged_at >= 0
+    scene = descent.figures(s.landscape, surface_layer(s.landscape), traj, 0, False)["surface3d"]
+    layout = scene["layout"]["scene"]
+    assert layout["xaxis"]["range"] == [-2, 2] and layout["yaxis"]["range"] == [-2, 2]
+    path = scene["data"][1]
+    xs, ys, zs = (decode(path[k]) for k in "xyz")
+    shown = np.isfinite(xs)
+    assert shown.sum() >= 2 and (np.abs(xs[shown]) <= 2).all() and (np.abs(ys[shown]) <= 2).all()
+    assert (zs[shown] <= layout["zaxis"]["range"][1]).all()

@@ -31,9 +31,15 @@ def surface_figure(surface, g: Grid, paths, k: int, *, height: int = 520, font_s
     lift = 0.01 * float(np.nanmax(z) - np.nanmin(z))  # keeps the paths visible above the surface
     traces = [{"type": "surface", "x": f4(g.x[::step]), "y": f4(g.y[::step]), "z": f4(z), "colorscale": COLORSCALE,
                "showscale": False, "opacity": 0.92, "hoverinfo": "skip", "contours": {"z": {"show": False}}}]
+    (x0, x1), (y0, y1) = surface.bounds
+    zlow, zhigh = float(np.nanmin(z)), float(np.nanmax(z))
     for points, color, label in paths:
+        # a diverged path is drawn while it is over the view: the axes stay on the surface
+        inside = ((points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0) & (points[:, 1] <= y1))
+        points = np.where(inside[:, None], points, np.nan)
         with np.errstate(all="ignore"):
             pz = np.where(np.isfinite(points).all(axis=1), height_of(g, surface.loss(np.nan_to_num(points))), np.nan)
+            pz = np.clip(pz, zlow, zhigh)
         traces += [
             {"type": "scatter3d", "mode": "lines", "x": f4(points[:, 0]), "y": f4(points[:, 1]), "z": f4(pz + lift),
              "line": {"color": color, "width": 6}, "name": label, "hoverinfo": "skip"},
@@ -42,14 +48,15 @@ def surface_figure(surface, g: Grid, paths, k: int, *, height: int = 520, font_s
              "marker": {"size": 6, "color": color, "line": {"color": "#222", "width": 2}}},
         ]
     xname, yname = axis_names(surface)
-    ztitle = "log₁₀ loss (above its minimum)" if g.log else "loss"
+    ztitle = "log₁₀ loss" if g.log else "loss"  # short: a long title runs into the tick labels
     return {
         "data": traces,
         "layout": {
             "height": height, "margin": {"l": 0, "r": 0, "t": 10, "b": 0}, "showlegend": False,
             "font": {"size": font_size},
-            "scene": {"xaxis": {"title": {"text": xname}}, "yaxis": {"title": {"text": yname}},
-                      "zaxis": {"title": {"text": ztitle}}, "aspectmode": "manual",
+            "scene": {"xaxis": {"title": {"text": xname}, "range": [x0, x1]},
+                      "yaxis": {"title": {"text": yname}, "range": [y0, y1]},
+                      "zaxis": {"title": {"text": ztitle}, "range": [zlow, zhigh + 2 * lift]}, "aspectmode": "manual",
                       "aspectratio": {"x": 1, "y": 1, "z": 0.6},
                       "camera": {"eye": {"x": 1.4, "y": -1.5, "z": 1.0}}},
             "uirevision": surface.name,  # keep the user's camera across reruns
