@@ -47,5 +47,5 @@ def test_the_3d_view_of_a_diverged_run_keeps_the_surface_in_sight():
     path = scene["data"][1]
     xs, ys, zs = (decode(path[k]) for k in "xyz")
     shown = np.isfinite(xs)
-    assert shown.sum() >= 2 and (np.abs(xs[shown]) <= 2).all() and (np.abs(ys[shown]) <= 2).all()
+    assert shown[0] and (np.abs(xs[shown]) <= 2).all() and (np.abs(ys[shown]) <= 2).all()
     assert (zs[shown] <= layout["zaxis"]["range"][1]).all()
