@@ -15,7 +15,7 @@ from viz.picture import Grid
 
 MAX_FRAMES = 150
 FRAME_MS = 16  # frames land on the display's 16.7 ms ticks: 16 plays at ~38 frames/s, 33 at ~21
-PATH_BUDGET = 16_000  # points over all frames' paths: keeps a four-way race well under 0.6 MB
+PATH_BUDGET = 14_000  # points over all frames' paths: keeps a four-way race (with the click grid) under 0.6 MB
 COLORS = {"path": "#ff5a36", "grad": "#ffffff", "step": "#ffd23f", "start": "#ffffff", "minimum": "#ffffff"}
 CLICK_SIDE = 64
 ARROW_MAX = 1.0  # an arrow is drawn at most this fraction of the view long (divergent steps are huge)
