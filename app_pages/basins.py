@@ -8,7 +8,7 @@ import optim
 import settings
 from app_pages import controls as ui
 from app_pages import state
-from settings.basins import BasinsSettings, grid_range, parse_basins, to_basins_query
+from settings.basins import BasinsSettings, grid_range, keys, parse_basins, to_basins_query
 from viz import basins as basin_figures
 
 
@@ -27,9 +27,9 @@ def figure(b: BasinsSettings, font_size: int) -> dict:
 
 
 def widget_values(b: BasinsSettings) -> dict:
-    s = b.run
-    return {"surface": s.surface, "f": s.f, "view": settings.readers.View.text(s.view), "opt": s.opt, "lr": s.lr,
-            **dict(s.knobs), "steps": s.steps, "n": b.n}
+    every = settings.values(b.run)
+    return {**{key: every[key] for key in keys(b.run) if key in every}, "f": every["f"], "view": every["view"],
+            "n": b.n}
 
 
 PAGE = state.Page("basins", parse_basins, to_basins_query, widget_values,

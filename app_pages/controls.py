@@ -14,6 +14,7 @@ import numpy as np
 import streamlit as st
 
 import landscapes
+import lessons
 import optim
 import settings
 from app_pages import lean
@@ -197,8 +198,6 @@ def chart(fig: dict, key: str, **kw):
 
 def lesson_caption(page: str) -> None:
     """A lesson opened from the gallery says what to watch, above its picture (on its own page only)."""
-    import lessons
-
     found = [p for p in lessons.PRESETS if p.id == state_lesson() and p.page == page]
     if found:
         st.info(f"**{found[0].title}.** {found[0].caption}", icon=":material/school:")

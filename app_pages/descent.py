@@ -34,19 +34,12 @@ def figures(s: Settings, k: int, font_size: int, wide: bool) -> dict:
 
 # ---- state: URL ⇄ widgets, through the shared flow ---------------------------------------------
 
-def widget_values(s: Settings) -> dict:
-    """Every control's value for these settings, by URL key (the schedule's, even when they follow the steps)."""
-    values = {key: getattr(s, key) for key in settings.BASE_KEYS}
-    custom = {"f": s.f, "view": settings.readers.View.text(s.view)}
-    return {**values, **custom, **dict(s.knobs), **s.schedule_parameters()}
-
-
-PAGE = state.Page("descent", settings.parse, settings.to_query, widget_values,
+PAGE = state.Page("descent", settings.parse, settings.to_query, settings.values,
                   helpers=lambda s: ui.lr_sliders({"lr": s.lr}))
 
 
 def on_surface() -> None:
-    fresh = widget_values(settings.defaults(st.session_state["surface"], st.session_state["opt"]))
+    fresh = settings.values(settings.defaults(st.session_state["surface"], st.session_state["opt"]))
     for key in RESET_ON_SURFACE:
         st.session_state[key] = fresh[key]
 

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 import numpy as np
 import streamlit as st
 
+import landscapes
 from app_pages import controls as ui
 from app_pages import state
 from lessons import practice
@@ -28,8 +29,6 @@ def figure(exercise_id: str, seed: int, font_size: int) -> dict | None:
         return None
     if "losses" in data:
         return practice_figures.loss_curve_figure(data["losses"], font_size)
-    import landscapes
-
     return practice_figures.point_figure(landscapes.get(data["surface"]), data["point"], font_size=font_size)
 
 

@@ -9,7 +9,7 @@ import settings
 from app_pages import controls as ui
 from app_pages import state
 from optim.summary import summarize
-from settings.race import own_keys, parse_race, run_race, to_race_query
+from settings.race import own_everywhere, own_keys, parse_race, run_race, to_race_query
 from viz import race as race_figures
 
 SHARED_RESET = ("steps", "x0", "y0", "k", "batch", "noise")
@@ -29,10 +29,8 @@ def figures(racers: tuple, k: int, font_size: int, wide: bool) -> dict:
 
 
 def widget_values(racers) -> dict:
-    first = racers[0]
-    values = {key: getattr(first, key) for key in settings.BASE_KEYS if key not in ("opt", "lr")}
-    values.update(first.schedule_parameters())
-    values.update({"f": first.f, "view": settings.readers.View.text(first.view)})
+    shared = settings.values(racers[0])
+    values = {key: value for key, value in shared.items() if key not in own_everywhere() and key != "opt"}
     values["opt"] = [r.opt for r in racers]
     for r in racers:
         mine = {"lr": r.lr, **dict(r.knobs)}

@@ -217,11 +217,17 @@ def run(s: Settings):
     return optim.descend(s.landscape, s.rule(), (s.x0, s.y0), s.steps, **s.gradient_source())
 
 
+def values(s: Settings) -> dict:
+    """Every setting of ``s`` by URL key, as its control holds it (the schedule's parameters too,
+    even those that follow the steps): what the pages seed their widgets with."""
+    return {**{key: getattr(s, key) for key in BASE_KEYS}, "f": s.f, "view": View.text(s.view), **dict(s.knobs),
+            **s.schedule_parameters()}
+
+
 def to_query(s: Settings) -> dict[str, str]:
     """The URL keys of ``s`` that matter for its surface, optimizer and schedule."""
-    values = {**{key: getattr(s, key) for key in BASE_KEYS}, **dict(s.knobs), **dict(s.sched_set), "f": s.f,
-              "view": View.text(s.view)}
-    return {key: _text(values[key]) for key in s.relevant}
+    typed = values(s)
+    return {key: _text(typed[key]) for key in s.relevant}
 
 
 def _text(value) -> str:
