@@ -17,7 +17,7 @@ import landscapes
 import lessons
 import optim
 import settings
-from app_pages import lean
+from app_pages import lean, player
 from app_pages.state import is_hidden, presenting, view_query
 from app_pages.state import lesson as state_lesson
 from optim import schedules
@@ -174,15 +174,6 @@ def run_controls(box, s, hide: set) -> None:
         box.toggle("3D view", key="view3d", help="Off makes every change redraw faster on slow (software) graphics.")
 
 
-def on_click() -> None:
-    """A click on the contour moves the start there."""
-    points = st.session_state["contour"].selection.points
-    if points:  # three significant digits (the settings clamp it into the view)
-        st.session_state["x0"] = float(f"{points[0]['x']:.3g}")
-        st.session_state["y0"] = float(f"{points[0]['y']:.3g}")
-        st.session_state["k"] = 0
-
-
 # ---- shared layout -----------------------------------------------------------------------------
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -204,26 +195,20 @@ def lesson_caption(page: str) -> None:
 
 
 def heading(title: str, surface, notes, page: str = "") -> None:
+    """Short, so the picture fits a projector's first screen: the formula goes under the picture."""
     lesson_caption(page)
-    st.markdown(f"## {title}")
+    st.markdown(f"### {title}")
     st.caption(surface.description)
-    st.latex(surface.formula)
-    if surface.gradient_formula:
-        st.latex(surface.gradient_formula)
     show_notes(notes)
 
 
-def contour_and_curves(figs: dict, hide: set):
-    """The animated contour (a click sets the start) beside the loss and learning-rate curves;
-    returns the right-hand column for whatever else goes beside the picture."""
-    left, right = st.columns([3, 2])
-    with left:
-        if is_hidden("x0", hide) or is_hidden("y0", hide):  # a lesson fixed the start: clicks do nothing
-            chart(figs["contour"], "contour")
-        else:
-            chart(figs["contour"], "contour", on_select=on_click, selection_mode="points")
-    with right:
-        chart(figs["loss"], "loss")
-        if "lrs" in figs:
-            chart(figs["lrs"], "lrs")
-    return right
+def formula(surface) -> None:
+    st.markdown("**The function and its gradient**")
+    st.latex(surface.formula)
+    if surface.gradient_formula:
+        st.latex(surface.gradient_formula)
+
+
+def picture(fig: dict, hide: set) -> None:
+    """The animated picture; a click on it sets the start unless a lesson fixed the start."""
+    player.show(fig, clickable=not (is_hidden("x0", hide) or is_hidden("y0", hide)))

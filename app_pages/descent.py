@@ -8,7 +8,7 @@ import streamlit as st
 import optim
 import settings
 from app_pages import controls as ui
-from app_pages import state
+from app_pages import player, state
 from optim.summary import summarize
 from settings import Settings
 from viz import descent as descent_figures
@@ -27,9 +27,14 @@ def run(s: Settings) -> optim.Trajectory:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def figures(s: Settings, k: int, font_size: int, wide: bool) -> dict:
-    return descent_figures.figures(s.landscape, ui.surface_layer(s.surface, s.f, s.view), run(s), k, s.sched != "constant",
-                                   font_size=font_size, wide=wide)
+def picture(s: Settings, k: int, font_size: int, wide: bool) -> dict:
+    return descent_figures.picture(s.landscape, ui.surface_layer(s.surface, s.f, s.view), run(s), s.rule(), k,
+                                   s.sched != "constant", font_size=font_size, wide=wide)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def view3d(s: Settings, k: int, font_size: int) -> dict:
+    return descent_figures.view3d(s.landscape, ui.surface_layer(s.surface, s.f, s.view), run(s), k, font_size)
 
 
 # ---- state: URL ⇄ widgets, through the shared flow ---------------------------------------------
@@ -69,40 +74,40 @@ def banner(s: Settings, surface, traj) -> None:
         st.error(divergence_reason(surface, s.rule(), s.lr, int(traj.diverged_at)), icon=":material/error:")
 
 
-def path_and_loss(s: Settings, figs: dict, surface, traj, hide: set) -> None:
-    """The contour with the path beside the loss curve and the numbers: the picture a class sees."""
-    with ui.contour_and_curves(figs, hide):
-        numbers(surface, traj)
-    if "k" not in hide:
-        st.slider("Step to inspect (arrows, 3D marker, equations)", 0, s.steps, key="k")
-
-
 def numbers(surface, traj) -> None:
     summary = summarize(surface, traj.points, traj.losses, int(traj.diverged_at))
-    a, b = st.columns(2)
+    a, b, c = st.columns(3)
     a.metric("Final loss", "diverged" if summary.diverged_at >= 0 else f"{summary.final_loss:.4g}")
     b.metric("Distance to nearest minimum", "—" if not np.isfinite(summary.distance) else f"{summary.distance:.3g}")
     reached = summary.steps_to_tolerance
-    st.metric(f"First step within {summary.tolerance:.2g} of a minimum", "never" if reached < 0 else str(reached))
+    c.metric(f"First step within {summary.tolerance:.2g} of a minimum", "never" if reached < 0 else str(reached))
 
 
-def surface_and_equations(s: Settings, figs: dict, traj) -> None:
-    """Below: the 3D view (drawn last: software WebGL is slow) and the step worked out by hand."""
-    left, right = st.columns([2, 3])
-    with right:
-        values = equations.step_values(traj, s.k)
-        if values is None:
-            st.info("Pick a step before the last one (and before any divergence) to see its update worked out.")
-        else:
-            st.markdown(f"**Update {values['t']}, with its numbers** (η = {values['lr']:.4g})")
-            *rules, (_, result) = equations.update_lines(s.rule(), values)
-            for symbols, filled in rules:
-                st.latex(symbols)
-                st.latex(filled)
-            st.latex(result)
-    if s.view3d:
-        with left:
-            ui.chart(figs["surface3d"], "surface3d")
+def worked_update(s: Settings, traj) -> None:
+    """The update leaving the current step, symbols then numbers (the player's step, once it stops)."""
+    values = equations.step_values(traj, s.k)
+    if values is None:
+        st.info(f"Step {s.k} is the end of the run (or past a divergence): no update leaves it.")
+        return
+    st.markdown(f"**At step {s.k}: the update to step {s.k + 1} (update t = {values['t']}), with its numbers** "
+                f"(η = {values['lr']:.4g})")
+    *rules, (_, result) = equations.update_lines(s.rule(), values)
+    for symbols, filled in rules:
+        st.latex(symbols)
+        st.latex(filled)
+    st.latex(result)
+
+
+def below(s: Settings, surface, traj) -> None:
+    """Under the picture: the numbers of the run, the step worked out by hand, the function, the 3D view."""
+    numbers(surface, traj)
+    left, right = st.columns([3, 2]) if s.view3d else (st.container(), None)
+    with left:
+        worked_update(s, traj)
+        ui.formula(surface)
+    if right is not None:
+        with right:
+            ui.chart(view3d(s.run_settings, s.k, ui.font_size()), "surface3d")
 
 
 # ---- the page ----------------------------------------------------------------------------------
@@ -112,9 +117,8 @@ hide = state.hidden()
 controls(current, hide)
 surface = current.landscape
 trajectory = run(current.run_settings)
-figs = figures(current.run_settings, current.k, ui.font_size(), state.presenting())
 ui.heading(f"{surface.title} · {ui.rule_label(current.opt)}", surface, notes, "descent")
 banner(current, surface, trajectory)
-path_and_loss(current, figs, surface, trajectory, hide)
-surface_and_equations(current, figs, trajectory)
+ui.picture(picture(current.run_settings, player.picture_step(current.k), ui.font_size(), state.presenting()), hide)
+below(current, surface, trajectory)
 ui.share_link(settings.to_query(current))

@@ -7,7 +7,7 @@ import streamlit as st
 import optim
 import settings
 from app_pages import controls as ui
-from app_pages import state
+from app_pages import player, state
 from optim.summary import summarize
 from settings.race import own_everywhere, own_keys, parse_race, run_race, to_race_query
 from viz import race as race_figures
@@ -22,10 +22,16 @@ def run(racers: tuple) -> list:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def figures(racers: tuple, k: int, font_size: int, wide: bool) -> dict:
+def picture(racers: tuple, k: int, font_size: int, wide: bool) -> dict:
     s = racers[0]
-    return race_figures.figures(s.landscape, ui.surface_layer(s.surface, s.f, s.view), run(racers), k,
+    return race_figures.picture(s.landscape, ui.surface_layer(s.surface, s.f, s.view), run(racers), k,
                                 s.sched != "constant", font_size=font_size, wide=wide)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def view3d(racers: tuple, k: int, font_size: int) -> dict:
+    s = racers[0]
+    return race_figures.view3d(s.landscape, ui.surface_layer(s.surface, s.f, s.view), run(racers), k, font_size)
 
 
 def widget_values(racers) -> dict:
@@ -98,17 +104,16 @@ if emptied:
 run_key = tuple(r.run_settings for r in racers)
 surface = racers[0].landscape
 lanes = run(run_key)
-figs = figures(run_key, racers[0].k, ui.font_size(), state.presenting())
 
 ui.heading(f"The race on {surface.title}", surface, notes, "race")
 diverged = [ui.rule_label(r.opt) for r, lane in zip(racers, lanes, strict=True) if lane.trajectory.diverged_at >= 0]
 if diverged:
     st.error(f"{', '.join(diverged)} diverged: the path left the surface. Lower its learning rate.",
              icon=":material/error:")
-ui.contour_and_curves(figs, hide)
-if "k" not in hide:
-    st.slider("Step to inspect (markers on the 3D view and the curves)", 0, racers[0].steps, key="k")
+ui.picture(picture(run_key, player.picture_step(racers[0].k), ui.font_size(), state.presenting()), hide)
 standings(racers, lanes, surface)
 if racers[0].view3d:
-    ui.chart(figs["surface3d"], "surface3d")
+    st.markdown(f"**In 3D, at step {racers[0].k}**")
+    ui.chart(view3d(run_key, racers[0].k, ui.font_size()), "surface3d")
+ui.formula(surface)
 ui.share_link(to_race_query(racers))

@@ -24,7 +24,8 @@ class Adagrad(Rule):
 
     name = "adagrad"
     title = "AdaGrad"
-    color = "#7bdff2"
+    color = "#56B4E9"
+    marker = "square"
     knobs = (eps_knob(1e-10), weight_decay_knob())
     lr_family = ("adaptive", 5.0)  # its steps shrink as √t: start larger
     buffers = ("sum",)

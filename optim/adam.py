@@ -30,10 +30,11 @@ class Adam(Rule):
 
     name = "adam"
     title = "Adam"
-    color = "#ffffff"
+    color = "#FFFFFF"
     knobs = (*BETAS, eps_knob(), weight_decay_knob(), BIAS_CORRECTION)
     lr_family = ("adaptive", 1.0)
     buffers = ("m", "v")
+    carried_label = "−η·m̂, Adam's smoothed gradient"
     lr: float = 1e-3
     betas: tuple = (0.9, 0.999)
     eps: float = 1e-8
@@ -74,6 +75,12 @@ class Adam(Rule):
         tmp *= -step_size
         params += tmp
 
+    def carried_step(self, step):
+        # −η m̂: where the smoothed gradient alone would move (the update divides it by √v̂ + ε)
+        t, m = np.asarray(step["t"], dtype=float), step["m"]
+        scale = 1 / (1 - self.betas[0] ** t) if self.bias_correction else np.ones_like(t)
+        return -(np.asarray(step["lr"]) * scale)[:, None] * m
+
     def _decay(self, params, grad, lr, tmp):
         self._decay_grad(params, grad, tmp)
 
@@ -112,7 +119,8 @@ class AdamW(Adam):
 
     name = "adamw"
     title = "AdamW"
-    color = "#c3a6ff"
+    color = "#F0E442"
+    marker = "hexagon"
     knobs = (*BETAS, eps_knob(), weight_decay_knob(1e-2, "Weight decay λ (decoupled)"), BIAS_CORRECTION)
     weight_decay: float = 1e-2
 

@@ -27,11 +27,13 @@ class Momentum(Rule):
 
     name = "momentum"
     title = "Momentum"
-    color = "#ffd23f"
+    color = "#E69F00"
     knobs = (MOMENTUM, weight_decay_knob())
     lr_family = ("gradient", 0.2)  # the steps add up: about ×10 at μ = 0.9
     stable_lr_formula = "2(1 + μ)/L"
     buffers = ("velocity",)
+    marker = "diamond"
+    carried_label = "−ημ·b, carried by momentum"
     lr: float = 1e-3
     momentum: float = 0.9
     weight_decay: float = 0.0
@@ -75,6 +77,11 @@ class Momentum(Rule):
             lines.append((r"\theta_t = \theta_{t-1} - \eta_t\, b_t", rf"{theta} - {num(step['lr'])}\cdot {b}"))
         return lines
 
+    def carried_step(self, step):
+        # heavy ball: −η b_t = −η g_t − ημ b_{t−1}; Nesterov: −η(g_t + μ b_t): the μ part is carried
+        buffer = step["velocity"] if self.nesterov else step["velocity_prev"]
+        return -(np.asarray(step["lr"]) * self.momentum)[:, None] * buffer
+
     def stable_lr(self, curvature):
         mu = float(np.max(self.momentum))
         return 2 * (1 + mu) / curvature
@@ -96,8 +103,9 @@ class Nesterov(Momentum):
 
     name = "nesterov"
     title = "Nesterov momentum"
-    color = "#f78fb3"
+    color = "#CC79A7"
     stable_lr_formula = "2(1 + μ)/((1 + 2μ)L)"
+    marker = "triangle-up"
     knobs = (Knob("momentum", "momentum", "Momentum μ", 0.01, 0.999, 0.9, step=0.01), weight_decay_knob())
     nesterov = True
 

@@ -23,7 +23,8 @@ class RMSprop(Rule):
 
     name = "rmsprop"
     title = "RMSProp"
-    color = "#b9fbc0"
+    color = "#009E73"
+    marker = "pentagon"
     knobs = (Knob("alpha", "alpha", "Smoothing α", 0.0, 0.9999, 0.99, step=0.001, format="%.4f"), eps_knob(),
              weight_decay_knob())
     lr_family = ("adaptive", 0.5)

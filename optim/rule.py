@@ -95,6 +95,8 @@ class Rule:
     name: ClassVar[str] = "rule"
     title: ClassVar[str] = "Rule"
     color: ClassVar[str] = "#ffffff"
+    marker: ClassVar[str] = "circle"  # the symbol of its end point on a race
+    carried_label: ClassVar[str] = ""  # what :meth:`carried_step` draws, for the arrow's key
     knobs: ClassVar[tuple[Knob, ...]] = ()
     lr_family: ClassVar[tuple[str, float]] = ("gradient", 1.0)
     stable_lr_formula: ClassVar[str] = ""  # stable_lr in words, e.g. "2/L"
@@ -135,6 +137,15 @@ class Rule:
     def explain(self, step: dict) -> list[tuple[str, str]]:
         """``(symbols, numbers)`` LaTeX pairs for one update, from ``step`` (see optim.latex)."""
         raise NotImplementedError
+
+    def carried_step(self, step: dict) -> np.ndarray | None:
+        """The part of each update that the rule carries over from earlier gradients, as a
+        displacement (momentum's −ημ b, Adam's −η m̂), or None for a rule without such a buffer.
+
+        ``step`` holds arrays over updates: ``lr`` and ``t`` of shape (n,), each buffer and its
+        ``<buffer>_prev`` of shape (n, 2), as :func:`viz.equations.step_values` names them.
+        """
+        return None
 
     def stable_lr(self, curvature: float) -> float | None:
         """On a quadratic whose largest curvature is ``curvature``: the learning rate above which this

@@ -20,7 +20,8 @@ class SGD(Rule):
 
     name = "sgd"
     title = "Gradient descent"
-    color = "#ff5a36"
+    color = "#D55E00"
+    marker = "x"
     knobs = (weight_decay_knob(),)
     stable_lr_formula = "2/L"
     lr: float = 1e-3

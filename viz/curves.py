@@ -6,22 +6,52 @@ import numpy as np
 
 from viz.encode import f4
 
+GRID = "#4a4a4a"
+
 
 def loss_figure(series, k: int, *, height: int = 340, font_size: int = 14) -> dict:
     """``series``: ``(losses, colour, label)`` per run. Log y when every value is positive (so
     losses that go negative, like the saddle's, stay on a linear axis)."""
-    finite = np.concatenate([s[0][np.isfinite(s[0])] for s in series])
-    log = finite.size > 0 and finite.min() > 0
     traces = []
     for losses, color, label in series:
         traces += _line_and_marker(losses, k, color, label, "loss")
-    decades = float(np.log10(finite.max() / finite.min())) if log else 0.0
-    layout = _layout("loss" + (" (log scale)" if log else ""), log, height, font_size, k, legend=len(series) > 1)
-    if log and decades >= 2:  # about six labelled decades, whatever the range
-        layout["yaxis"]["dtick"] = max(1, int(np.ceil(decades / 6)))
-    elif log:  # less than two decades: label the digits too, or a short range shows no label at all
-        layout["yaxis"]["dtick"] = "D1"
+    layout = _layout("loss", False, height, font_size, k, legend=len(series) > 1)
+    layout["yaxis"].update(value_axis(np.concatenate([s[0] for s in series]), "loss"))
     return {"data": traces, "layout": layout}
+
+
+def value_axis(values, title: str, log: bool | None = None) -> dict:
+    """A y axis for ``values``: log when every finite value is positive (unless ``log`` says), and
+    always labelled: a log range under two decades labels its digits, or it may show no label."""
+    finite = np.asarray(values, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if log is None:
+        log = finite.size > 0 and finite.min() > 0
+    axis = {"title": {"text": title + (" (log scale)" if log else "")}, "type": "log" if log else "linear",
+            "exponentformat": "power", "gridcolor": GRID, "automargin": True, "zeroline": False}
+    if log:
+        decades = float(np.log10(finite.max() / finite.min()))
+        axis["dtick"] = max(1, int(np.ceil(decades / 6))) if decades >= 2 else "D1"
+    return axis
+
+
+def step_axis() -> dict:
+    return {"title": {"text": "step"}, "rangemode": "tozero", "gridcolor": GRID, "automargin": True, "zeroline": False}
+
+
+def line(values, color, label, what, xref="x", yref="y", shape="linear") -> dict:
+    """One run's curve over the steps, on the axes ``xref``/``yref``."""
+    return {"type": "scatter", "mode": "lines", "x": f4(np.arange(len(values))), "y": f4(values), "name": label,
+            "xaxis": xref, "yaxis": yref, "line": {"color": color, "width": 2.5, "shape": shape},
+            "hovertemplate": f"{label}<br>step %{{x}}<br>{what} %{{y:.4g}}<extra></extra>", "showlegend": False}
+
+
+def marker(values, k, color, xref="x", yref="y") -> dict:
+    """The marker at step ``k`` of a curve (what a frame moves)."""
+    y = float(values[k]) if np.isfinite(values[k]) else None
+    return {"type": "scatter", "mode": "markers", "x": [int(k)], "y": [y], "xaxis": xref, "yaxis": yref,
+            "showlegend": False, "hoverinfo": "skip",
+            "marker": {"size": 11, "color": color, "line": {"color": "#000000", "width": 1.5}}}
 
 
 def lr_figure(series, k: int, *, height: int = 220, font_size: int = 14) -> dict:

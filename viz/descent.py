@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from viz import contour, curves, picture, surface3d
+from viz import contour, player, surface3d
+from viz import picture as surface_picture
 
-PATH = contour.COLORS["path"]
+PATH = player.PATH
 
 
 def surface_layer(surface):
     """What stays the same for a surface whatever the run: grid, picture, iso-lines (cache it)."""
-    g = picture.grid(surface)
-    return g, picture.png_data_uri(g), contour.iso_lines(g)
+    g = surface_picture.grid(surface)
+    return g, surface_picture.png_data_uri(g), contour.iso_lines(g)
 
 
 def gradient_steps(traj) -> np.ndarray:
@@ -22,14 +23,56 @@ def gradient_steps(traj) -> np.ndarray:
     return -lrs[:, None] * traj.grads
 
 
-def figures(surface, layer, traj, k: int, with_schedule: bool, font_size: int = 14, wide: bool = False) -> dict:
-    g, png, lines = layer
-    out = {
-        "contour": contour.descent_figure(surface, g, png, lines, traj.points, gradient_steps(traj), k,
-                                          font_size=font_size, wide=wide),
-        "surface3d": surface3d.surface_figure(surface, g, [(traj.points, PATH, "path")], k, font_size=font_size),
-        "loss": curves.loss_figure([(traj.losses, PATH, "loss")], k, font_size=font_size),
-    }
-    if with_schedule:
-        out["lrs"] = curves.lr_figure([(np.ravel(traj.lrs), "#7bdff2", "learning rate")], k, font_size=font_size)
-    return out
+def updates(traj) -> np.ndarray:
+    """θ_{k+1} − θ_k at every point (zero after the last)."""
+    return np.vstack([np.diff(traj.points, axis=0), np.zeros((1, 2))])
+
+
+def carried_steps(rule, traj) -> np.ndarray | None:
+    """The rule's carried part of each update (momentum's −ημb, Adam's −ηm̂) at every point, or None."""
+    n = traj.steps
+    step = {"lr": np.ravel(traj.lrs)[:n], "t": np.arange(1, n + 1)}
+    for key, history in traj.state.items():
+        step[key + "_prev"], step[key] = history[:n], history[1 : n + 1]
+    carried = rule.carried_step(step) if n else None
+    return None if carried is None else np.vstack([carried, np.zeros((1, 2))])
+
+
+def _vec(v) -> str:
+    return f"({v[0]:.4g}, {v[1]:.4g})"
+
+
+def numbers(traj, s: int) -> str:
+    """The panel's text at step ``s``: where the point is and the update that leaves it."""
+    n, lrs = traj.steps, np.ravel(traj.lrs)
+    head = f"<b>step {s} of {n}</b>"
+    if not np.isfinite(traj.points[s]).all():
+        return head + "<br>diverged: the point left the surface"
+    lines = [head + (f"  ·  η = {lrs[s]:.4g}" if s < n else ""),
+             f"θ = {_vec(traj.points[s])}", f"loss = {traj.losses[s]:.4g}"]
+    if s >= n:
+        return "<br>".join([*lines, "the run ends here"])
+    if not np.isfinite(traj.points[s + 1]).all():
+        return "<br>".join([*lines, "the next update leaves the surface"])
+    lines.append(f"∇f = {_vec(traj.grads[s])}")
+    lines += [f"{key} = {_vec(history[s + 1])}" for key, history in traj.state.items()]
+    lines.append(f"Δθ = {_vec(traj.points[s + 1] - traj.points[s])}")
+    return "<br>".join(lines)
+
+
+def inspector(rule, traj) -> player.Inspector:
+    shown = player.frame_steps(traj.steps)
+    return player.Inspector(grad=gradient_steps(traj), update=updates(traj), carried=carried_steps(rule, traj),
+                            carried_label=rule.carried_label, lines={int(s): numbers(traj, int(s)) for s in shown})
+
+
+def picture(surface, layer, traj, rule, k: int, with_schedule: bool, font_size: int = 14,
+            wide: bool = False) -> dict:
+    """The animated picture: path, arrows, loss curve and the step's numbers, drawn at step ``k``."""
+    lane = player.Lane("loss", PATH, "x", 3.5, traj.points, traj.losses, np.ravel(traj.lrs))
+    return player.figure(surface, layer, [lane], k, inspector(rule, traj), with_schedule=with_schedule,
+                         font_size=font_size, height=player.height(wide))
+
+
+def view3d(surface, layer, traj, k: int, font_size: int = 14) -> dict:
+    return surface3d.surface_figure(surface, layer[0], [(traj.points, PATH, "path")], k, font_size=font_size)

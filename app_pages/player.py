@@ -1,0 +1,49 @@
+"""The animated picture and its bridge to the page (see player.js): one current step for Play, the
+scrubber, the step buttons, the worked equations, the 3D marker and the URL; a click sets the start.
+
+The figure is drawn at the step a link, a page visit or a knob change asked for. When the bridge
+reports a step, the figure is left as it is (same JSON, so the browser does not redraw it and keeps
+where the player stands) and only what the server draws for that step follows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from app_pages import lean
+
+_bridge = st.components.v2.component("downhill.player", js=(Path(__file__).with_name("player.js")).read_text())
+KEY = "player"
+
+
+def picture_step(k: int) -> int:
+    """The step to draw the figure at: the last one drawn when only the bridge moved the step."""
+    ss = st.session_state
+    if not ss.pop("_step_from_player", False) or "_picture_step" not in ss:
+        ss["_picture_step"] = k
+    return ss["_picture_step"]
+
+
+def show(fig: dict, clickable: bool) -> None:
+    """The picture and its bridge; a click moves the start (``x0``, ``y0``) when ``clickable``."""
+    lean.chart(fig, "picture")
+    _bridge(key=KEY, data={"chart": "picture", "clickable": clickable}, on_step_change=_on_step,
+            on_click_change=_on_click, width="stretch", height="content")
+
+
+def _on_step() -> None:
+    step = (st.session_state.get(KEY) or {}).get("step")
+    if isinstance(step, (int, float)) and step >= 0:
+        st.session_state["k"] = int(step)
+        st.session_state["_step_from_player"] = True
+
+
+def _on_click() -> None:
+    """Three significant digits (the settings clamp the point into the view)."""
+    point = (st.session_state.get(KEY) or {}).get("click")
+    if isinstance(point, dict) and all(isinstance(point.get(a), (int, float)) for a in "xy"):
+        st.session_state["x0"] = float(f"{point['x']:.3g}")
+        st.session_state["y0"] = float(f"{point['y']:.3g}")
+        st.session_state["k"] = 0

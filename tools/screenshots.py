@@ -1,0 +1,46 @@
+"""Screenshot every page at the sizes a class and a phone see: python tools/screenshots.py [outdir] [page ...].
+
+Starts the app, opens each page in Debian's Chromium and saves ``<page>-<size>[-present].png``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.e2e.server import CHROMIUM_ARGS, chromium_path, running_app
+
+SIZES = {"1280": (1280, 720), "1920": (1920, 1080), "phone": (390, 844)}
+PAGES = ("descent", "race", "basins", "lessons", "practice")
+
+
+def settle(page) -> None:
+    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length > 0", timeout=60_000)
+    page.wait_for_timeout(2500)  # software WebGL: the 3D view lands after the 2D charts
+
+
+def main(out: Path, pages) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    with running_app() as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        for name in pages:
+            for size, (w, h) in SIZES.items():
+                for present in ("", "?present=1") if size != "phone" else ("",):
+                    page = browser.new_page(viewport={"width": w, "height": h})
+                    page.goto(f"{url}/{'' if name == 'descent' else name}{present}")
+                    if name == "lessons":
+                        page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+                        page.wait_for_timeout(1500)
+                    else:
+                        settle(page)
+                    page.screenshot(path=str(out / f"{name}-{size}{'-present' if present else ''}.png"))
+                    page.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screens"), sys.argv[2:] or PAGES)

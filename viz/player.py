@@ -1,0 +1,309 @@
+"""The picture a class watches: the contour with the moving paths, the loss curve and the step's
+numbers in one animated figure, so Play, the scrubber and the step buttons move all of them.
+
+plotly.js draws only what frames carry while it plays, and a figure's frames cannot reach another
+figure, so everything that follows the step lives in this one figure:
+
+- left, the surface (a picture in ``layout.images``, see :mod:`viz.picture`), iso-lines, minima and
+  each lane's path so far with its current point and, on the descent page, the step's arrows;
+- right, the loss curve(s) with a marker at the step (and the learning rate, with a schedule), and
+  below them the step's numbers as text, which also says what each colour and arrow is.
+
+Frames carry only what moves, one per shown step (every step up to ``MAX_FRAMES``). Arrows are
+scaled up to be seen (a step of 1e-4 is a pixel) and the panel states the factor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from viz import curves
+from viz.contour import static_traces
+from viz.encode import f4
+
+MAX_FRAMES = 200
+PATH_BUDGET = 16_000  # points over all frames' paths (each lane twice: its casing and its line)
+SPEEDS = {"¼×": 120, "½×": 60, "1×": 30, "2×": 0}  # ms per frame; "2×": as fast as the browser draws
+ARROW_VIEW = 0.14  # arrows are scaled up until the longest is this fraction of the view
+ARROWS = {"grad": ("#FFFFFF", "dot", "−η∇f, the plain gradient step"),
+          "carried": ("#56B4E9", "solid", None),  # the rule's label
+          "update": ("#F0E442", "solid", "the update actually taken")}
+PATH = "#ff5a36"
+CONTOUR_WIDTH = 0.58  # of the figure: the rest is the loss curve and the numbers
+PANEL_FONT = "Source Code Pro, DejaVu Sans Mono, monospace"
+
+
+@dataclass(frozen=True)
+class Lane:
+    """One path as the figure draws it."""
+
+    label: str
+    color: str
+    symbol: str  # of its end point
+    width: float
+    points: np.ndarray  # (steps+1, 2)
+    losses: np.ndarray  # (steps+1,)
+    lrs: np.ndarray  # (steps,)
+
+
+@dataclass(frozen=True)
+class Inspector:
+    """What the descent page shows at each step: arrows (displacements, (steps+1, 2)) and text."""
+
+    grad: np.ndarray
+    update: np.ndarray
+    carried: np.ndarray | None
+    carried_label: str
+    lines: dict[int, str]  # the numbers panel's text at each shown step
+
+
+def height(wide: bool) -> int:
+    """The figure's height: it and the page's title fit a 1280×720 screen (presenting: bigger type)."""
+    return 500 if wide else 470
+
+
+def frame_steps(steps: int) -> np.ndarray:
+    """The steps that get a frame: every step up to MAX_FRAMES, beyond that every 2nd, 5th, 10th, …
+    (round numbers on the scrubber), and always the last."""
+    stride = 1
+    while steps / stride > MAX_FRAMES:
+        stride = next(m * 10**e for e in range(7) for m in (1, 2, 5) if m * 10**e > stride)
+    return np.unique(np.append(np.arange(0, steps + 1, stride), steps))
+
+
+def path_stride(steps: int, paths: int) -> int:
+    """Keep every n-th point of the paths in frames, so all frames together stay within budget."""
+    return max(1, int(np.ceil(len(frame_steps(steps)) * (steps + 1) * paths / 2 / PATH_BUDGET)))
+
+
+def shown_step(steps: int, k: int) -> int:
+    """The shown step nearest to ``k`` (the figure can only stop on a frame)."""
+    shown = frame_steps(steps)
+    return int(shown[np.abs(shown - k).argmin()])
+
+
+def figure(surface, layer, lanes: list[Lane], k: int, inspector: Inspector | None = None, *,
+           with_schedule: bool = False, font_size: int = 14, height: int = 470) -> dict:
+    """The animated picture, drawn at step ``k``."""
+    g, png, lines = layer
+    steps = len(lanes[0].points) - 1
+    shown = frame_steps(steps)
+    k = shown_step(steps, k)
+    span = _span(surface)
+    stride = path_stride(steps, 2 * len(lanes))  # each lane moves twice: casing and line
+    fixed = [*static_traces(surface, g, lines), *_fixed_paths(lanes), *_curves(lanes, with_schedule)]
+
+    def moving(s: int) -> list[dict]:
+        return _moving(lanes, s, stride, inspector, span, with_schedule, font_size)
+
+    now = moving(k)
+    indices = list(range(len(fixed), len(fixed) + len(now)))
+    frames = [{"name": str(s), "traces": indices, "data": [_changing(t) for t in moving(s)]} for s in shown]
+    layout = _layout(surface, png, lanes, with_schedule, height, font_size)
+    layout["sliders"] = [_slider(shown, k, font_size)]
+    layout["updatemenus"] = _buttons(font_size)
+    return {"data": [*fixed, *now], "layout": layout, "frames": frames}
+
+
+def _changing(trace: dict) -> dict:
+    """What a frame carries of a moving trace: its coordinates and text (styles stay on the trace)."""
+    return {key: trace[key] for key in ("x", "y", "text") if key in trace}
+
+
+def _span(surface) -> float:
+    (x0, x1), (y0, y1) = surface.bounds
+    return max(x1 - x0, y1 - y0)
+
+
+# ---- what stays ---------------------------------------------------------------------------------
+
+def _fixed_paths(lanes: list[Lane]) -> list[dict]:
+    """Each whole path, faint, and where it started and ended (the end marked with the lane's symbol)."""
+    traces = []
+    for lane in lanes:
+        traces.append({"type": "scatter", "mode": "lines", "x": f4(lane.points[:, 0]), "y": f4(lane.points[:, 1]),
+                       "line": {"color": lane.color, "width": 1.5}, "opacity": 0.5, "hoverinfo": "skip",
+                       "showlegend": False})
+    traces.append(start_trace(lanes[0].points[0]))
+    traces += [end_trace(lane) for lane in lanes]
+    return traces
+
+
+def start_trace(point) -> dict:
+    return {"type": "scatter", "mode": "markers", "x": f4([point[0]]), "y": f4([point[1]]), "showlegend": False,
+            "marker": {"symbol": "circle-open", "size": 15, "color": "#FFFFFF", "line": {"width": 3}},
+            "name": "start", "hovertemplate": "start (%{x:.4g}, %{y:.4g})<extra></extra>"}
+
+
+def end_trace(lane: Lane) -> dict:
+    """Where the run ended: its last finite point (the last one on the surface, if it diverged)."""
+    finite = lane.points[np.isfinite(lane.points).all(axis=1)]
+    last = finite[-1]
+    return {"type": "scatter", "mode": "markers", "x": f4([last[0]]), "y": f4([last[1]]), "showlegend": False,
+            "marker": {"symbol": lane.symbol, "size": 15, "color": lane.color, "line": {"width": 2, "color": "#000"}},
+            "name": f"{lane.label}: end", "hovertemplate": lane.label + " ended at (%{x:.4g}, %{y:.4g})<extra></extra>"}
+
+
+def _curves(lanes: list[Lane], with_schedule: bool) -> list[dict]:
+    traces = [curves.line(lane.losses, lane.color, lane.label, "loss", "x2", "y2") for lane in lanes]
+    if with_schedule:
+        traces += [curves.line(lane.lrs, lane.color, lane.label, "η", "x4", "y4", shape="hv") for lane in lanes]
+    return traces
+
+
+# ---- what moves ---------------------------------------------------------------------------------
+
+def _moving(lanes, s, stride, inspector, span, with_schedule, font_size) -> list[dict]:
+    traces = []
+    for lane in lanes:
+        so_far = np.vstack([lane.points[: s + 1 : stride], lane.points[s : s + 1]])
+        traces += [
+            {"type": "scatter", "mode": "lines", "x": f4(so_far[:, 0]), "y": f4(so_far[:, 1]), "hoverinfo": "skip",
+             "line": {"color": "#000000", "width": lane.width + 3}, "opacity": 0.55, "showlegend": False},
+            {"type": "scatter", "mode": "lines", "x": f4(so_far[:, 0]), "y": f4(so_far[:, 1]), "hoverinfo": "skip",
+             "line": {"color": lane.color, "width": lane.width}, "showlegend": False},
+        ]
+    traces += [_point(lane, s) for lane in lanes]
+    traces += [curves.marker(lane.losses, s, lane.color, "x2", "y2") for lane in lanes]
+    if with_schedule:
+        traces += [curves.marker(lane.lrs, min(s, len(lane.lrs) - 1), lane.color, "x4", "y4") for lane in lanes]
+    scale = 1.0
+    if inspector is not None:
+        arrows, scale = _arrows(lanes[0].points[s], inspector, s, span)
+        traces += arrows
+    traces.append(_panel(lanes, s, inspector, scale, font_size))
+    return traces
+
+
+def _point(lane: Lane, s: int) -> dict:
+    here = lane.points[s : s + 1]
+    return {"type": "scatter", "mode": "markers", "x": f4(here[:, 0]), "y": f4(here[:, 1]), "showlegend": False,
+            "marker": {"size": 12, "color": lane.color, "line": {"color": "#000000", "width": 2}},
+            "name": lane.label, "hovertemplate": lane.label + " (%{x:.4g}, %{y:.4g})<extra></extra>"}
+
+
+def arrow_scale(lengths, span: float) -> float:
+    """A round factor (1, 2, 5, 10, …) that makes the longest arrow about ``ARROW_VIEW`` of the view;
+    never below 1: long arrows are shortened to the view instead (see :func:`_segment`)."""
+    longest = float(np.nanmax(lengths, initial=0.0))
+    if not np.isfinite(longest) or longest <= 0 or longest >= ARROW_VIEW * span:
+        return 1.0
+    wanted = ARROW_VIEW * span / longest
+    exponent = np.floor(np.log10(wanted))
+    steps = [m * 10**exponent for m in (1, 2, 5, 10) if m * 10**exponent <= wanted]
+    return float(max(steps[-1], 1.0))
+
+
+def _arrows(here, inspector: Inspector, s: int, span: float) -> tuple[list[dict], float]:
+    kinds = [("grad", inspector.grad)]
+    if inspector.carried is not None:
+        kinds.append(("carried", inspector.carried))
+    kinds.append(("update", inspector.update))  # last: drawn on top
+    deltas = {kind: np.nan_to_num(values[s], nan=0.0, posinf=0.0, neginf=0.0) for kind, values in kinds}
+    scale = arrow_scale([np.hypot(*d) for d in deltas.values()], span)
+    traces = []
+    for kind, delta in deltas.items():
+        color, dash, _ = ARROWS[kind]
+        seg = _segment(here, delta * scale, span)
+        traces.append({"type": "scatter", "mode": "lines+markers", "x": f4(seg[:, 0]), "y": f4(seg[:, 1]),
+                       "line": {"color": color, "width": 3, "dash": dash}, "hoverinfo": "skip", "showlegend": False,
+                       "marker": {"symbol": ["circle", "arrow"], "size": [0, 14], "angleref": "previous",
+                                  "color": color, "line": {"color": "#000000", "width": 1}}})
+    return traces, scale
+
+
+def _segment(origin, delta, span):
+    """From ``origin`` along ``delta``, shortened to the view's size (a diverging step is huge)."""
+    length = float(np.hypot(*delta))
+    if not np.isfinite(origin).all():
+        return np.full((2, 2), np.nan)
+    if length > span:
+        delta = delta * (span / length)
+    return np.array([origin, origin + delta])
+
+
+def _panel(lanes, s, inspector, scale, font_size) -> dict:
+    """The step's numbers, and the key to colours and arrows: a text trace in its own corner."""
+    if inspector is not None:
+        lines = [inspector.lines[s]]
+        lines += [f"<span style='color:{ARROWS[kind][0]}'>{'┅┅▶' if kind == 'grad' else '━━▶'}</span> "
+                  f"{inspector.carried_label if kind == 'carried' else ARROWS[kind][2]}"
+                  for kind in ("grad", "carried", "update") if kind != "carried" or inspector.carried is not None]
+        lines.append(f"arrows drawn ×{scale:g}" if scale > 1 else "arrows at true length")
+    else:
+        lines = [f"<b>step {s}</b>"] + [
+            f"<span style='color:{lane.color}'>━━</span> {lane.label}: "
+            + (f"loss {lane.losses[s]:.4g}" if np.isfinite(lane.losses[s]) else "diverged") for lane in lanes]
+    return {"type": "scatter", "mode": "text", "x": [0], "y": [1], "text": ["<br>".join(lines)],
+            "textposition": "bottom right", "xaxis": "x3", "yaxis": "y3", "hoverinfo": "skip", "showlegend": False,
+            "textfont": {"size": max(font_size - 2, 11), "color": "#f4f4f4", "family": PANEL_FONT}, "cliponaxis": False}
+
+
+# ---- layout and controls ------------------------------------------------------------------------
+
+def _layout(surface, png, lanes, with_schedule, height, font_size) -> dict:
+    (x0, x1), (y0, y1) = surface.bounds
+    axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": "#666"}
+    right = CONTOUR_WIDTH + 0.09
+    loss_y = [0.62, 1.0] if with_schedule else [0.5, 1.0]
+    hidden = {"visible": False, "range": [0, 1], "fixedrange": True}
+    layout = {
+        "height": height,
+        "margin": {"l": 55, "r": 10, "t": 10, "b": 128},
+        "font": {"size": font_size, "color": "#f4f4f4"},
+        "paper_bgcolor": "#1e1e1e", "plot_bgcolor": "#1e1e1e",
+        "showlegend": False, "hovermode": "closest", "dragmode": "pan",
+        "xaxis": {**axis, "domain": [0, CONTOUR_WIDTH], "range": [x0, x1],
+                  "title": {"text": surface.labels[0], "standoff": 2}, "constrain": "domain"},
+        "yaxis": {**axis, "range": [y0, y1], "title": {"text": surface.labels[1], "standoff": 2},
+                  "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"},
+        "images": [{"source": png, "xref": "x", "yref": "y", "x": x0, "y": y1, "sizex": x1 - x0, "sizey": y1 - y0,
+                    "sizing": "stretch", "layer": "below", "xanchor": "left", "yanchor": "top"}],
+        "xaxis2": {**curves.step_axis(), "domain": [right, 1], "anchor": "y2", "title": {"text": ""}},
+        "yaxis2": {**curves.value_axis(np.concatenate([lane.losses for lane in lanes]), "loss"),
+                   "domain": loss_y, "anchor": "x2"},
+        "xaxis3": {**hidden, "domain": [CONTOUR_WIDTH + 0.03, 1], "anchor": "y3"},
+        "yaxis3": {**hidden, "domain": [0, (0.3 if with_schedule else 0.4)], "anchor": "x3"},
+    }
+    if with_schedule:
+        layout["xaxis4"] = {**curves.step_axis(), "domain": [right, 1], "anchor": "y4", "title": {"text": ""}}
+        layout["yaxis4"] = {**curves.value_axis(np.concatenate([lane.lrs for lane in lanes]), "η", log=False),
+                            "domain": [0.37, 0.55], "anchor": "x4"}
+    return layout
+
+
+def _slider(shown, k, font_size) -> dict:
+    active = int(np.searchsorted(shown, k).clip(0, len(shown) - 1))
+    still = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
+    return {
+        "active": active, "name": "step",
+        "x": 0, "len": 1.0, "y": 0, "yanchor": "top", "pad": {"t": 86, "l": 0, "r": 10},
+        "currentvalue": {"visible": True, "prefix": "step ", "xanchor": "right", "offset": 4,
+                         "font": {"size": font_size, "color": "#f4f4f4"}},
+        "font": {"size": max(font_size - 3, 10), "color": "#cccccc"}, "ticklen": 4, "minorticklen": 0,
+        "bgcolor": "#555555", "activebgcolor": "#ff5a36", "bordercolor": "#888888",
+        "steps": [{"label": str(s), "method": "animate", "args": [[str(s)], still]} for s in shown],
+    }
+
+
+def _buttons(font_size) -> list[dict]:
+    """Step back, Play, Pause, step forward (the page's bridge points the step buttons at the
+    neighbouring frames), then the speed menu, which plays at the speed picked."""
+    still = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
+    play = {**still, "fromcurrent": True, "frame": {"duration": SPEEDS["1×"], "redraw": False}}
+    common = {"x": 0, "y": 0, "xanchor": "left", "yanchor": "top", "font": {"size": font_size, "color": "#111"},
+              "bgcolor": "#f4f4f4", "bordercolor": "#888", "showactive": False}
+    buttons = {**common, "type": "buttons", "direction": "left", "pad": {"t": 44, "r": 6}, "buttons": [
+        {"label": "◀", "name": "back", "method": "animate", "args": [["0"], still]},
+        {"label": "▶ Play", "name": "play", "method": "animate", "args": [None, play]},
+        {"label": "❚❚ Pause", "name": "pause", "method": "animate", "args": [[None], still]},
+        {"label": "▶", "name": "forward", "method": "animate", "args": [None, still]},
+    ]}
+    speeds = {**common, "type": "dropdown", "direction": "up", "x": 1, "xanchor": "right", "pad": {"t": 44},
+              "active": list(SPEEDS).index("1×"), "showactive": True, "buttons": [
+                  {"label": f"speed {name}", "method": "animate",
+                   "args": [None, {**play, "frame": {"duration": ms, "redraw": False}}]}
+                  for name, ms in SPEEDS.items()]}
+    return [buttons, speeds]
