@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-import numpy as np
 import streamlit as st
 
 import landscapes
@@ -41,8 +40,20 @@ def font_size() -> int:
 
 
 def lr_sliders(rates: dict[str, float]) -> dict[str, float]:
-    """The log slider beside each exact learning-rate box (``lr`` or ``lr.adam``) shows the nearest option."""
-    return {"lr_slider" + key[2:]: nearest_lr(value) for key, value in rates.items()}
+    """The log slider above each exact learning-rate box (``lr`` or ``lr.adam``) shows the same value:
+    its stops are the log-spaced options plus the exact rate (see :func:`lr_stops`)."""
+    return {"lr_slider" + key[2:]: value for key, value in rates.items()}
+
+
+def lr_stops(value: float) -> list[float]:
+    """The slider's stops: about ten per decade, and the exact rate itself wherever it falls."""
+    return sorted({*LR_OPTIONS, float(value)})
+
+
+def lr_step(value: float) -> float:
+    """The exact box's −/+ move by about a quarter of the rate (one significant digit), so they
+    act like ÷1.25 and ×1.25 at any scale: 0.0002 goes to 0.00025, not to 0.01."""
+    return float(f"{max(float(value), 1e-5) * 0.25:.1g}")
 
 
 def share_link(query: dict) -> None:
@@ -59,10 +70,6 @@ def show_notes(notes) -> None:
 
 
 # ---- widgets -----------------------------------------------------------------------------------
-
-def nearest_lr(lr: float) -> float:
-    return min(LR_OPTIONS, key=lambda option: abs(np.log(option) - np.log(lr)))
-
 
 def _from_slider(suffix: str) -> None:
     st.session_state["lr" + suffix] = st.session_state["lr_slider" + suffix]
@@ -104,9 +111,11 @@ def _check_formula() -> None:
 def learning_rate(box, hide: set, suffix: str = "", label: str = "Learning rate η") -> None:
     if is_hidden("lr" + suffix, hide):
         return
-    box.select_slider(f"{label} (log scale)", LR_OPTIONS, key="lr_slider" + suffix, on_change=_from_slider,
+    value = st.session_state.get("lr" + suffix, LR_OPTIONS[0])
+    box.select_slider(f"{label} (log scale)", lr_stops(value), key="lr_slider" + suffix, on_change=_from_slider,
                       args=(suffix,), format_func=lambda v: f"{v:g}")
-    box.number_input(f"{label}, exact", min_value=1e-5, max_value=10.0, key="lr" + suffix, format="%.6g", step=None)
+    box.number_input(f"{label}, exact", min_value=1e-5, max_value=10.0, key="lr" + suffix, format="%.6g",
+                     step=lr_step(value), help="− and + divide and multiply it by about 1.25.")
 
 
 def knobs(box, opt: str, hide: set, suffix: str = "") -> None:
@@ -198,12 +207,13 @@ def heading(title: str, surface, notes, page: str = "") -> None:
     """Short, so the picture fits a projector's first screen: the formula goes under the picture."""
     lesson_caption(page)
     st.markdown(f"### {title}")
-    st.caption(surface.description)
+    if not presenting():  # on a projector the title is enough above the picture
+        st.caption(surface.description)
     show_notes(notes)
 
 
 def formula(surface) -> None:
-    st.markdown("**The function and its gradient**")
+    st.markdown(f"**The function and its gradient.** {surface.description}")
     st.latex(surface.formula)
     if surface.gradient_formula:
         st.latex(surface.gradient_formula)

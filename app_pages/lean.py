@@ -11,6 +11,8 @@ from __future__ import annotations
 import streamlit as st
 from plotly.basedatatypes import BaseFigure
 
+from viz import theme
+
 
 class PreparedFigure(BaseFigure):
     """A dict with ``data``, ``layout`` and optionally ``frames``, ready for plotly.js."""
@@ -31,4 +33,6 @@ def prepared(spec: dict) -> BaseFigure:
 
 
 def chart(fig: dict, key: str, **kw):
-    return st.plotly_chart(prepared(fig), key=key, theme=None, config={"displaylogo": False}, **kw)
+    """Draw ``fig`` in the page's theme (light or dark, see viz.theme)."""
+    dressed = theme.themed(fig, theme.of(st.context.theme.type))
+    return st.plotly_chart(prepared(dressed), key=key, theme=None, config={"displaylogo": False}, **kw)

@@ -30,7 +30,7 @@ class Adam(Rule):
 
     name = "adam"
     title = "Adam"
-    color = "#FFFFFF"
+    color = "#0072B2"
     knobs = (*BETAS, eps_knob(), weight_decay_knob(), BIAS_CORRECTION)
     lr_family = ("adaptive", 1.0)
     buffers = ("m", "v")

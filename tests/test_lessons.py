@@ -97,11 +97,46 @@ def test_the_rosenbrock_race():
 
 
 def test_the_beale_race():
-    _, lanes = race(lessons.get("race-beale"))
-    for name in ("rmsprop", "adam"):
-        assert reached("beale", lanes[name]) >= 0
+    """Every claim over the whole run: never there, there and staying, there first and thrown out."""
+    preset = lessons.get("race-beale")
+    _, lanes = race(preset)
+    surface = landscapes.get("beale")
     for name in ("sgd", "momentum"):
         assert reached("beale", lanes[name]) < 0 and lanes[name].diverged_at == -1
+    t = lanes["adam"]
+    tol = summarize(surface, t.points, t.losses, int(t.diverged_at)).tolerance
+    near = {name: np.linalg.norm(lanes[name].points - surface.minima[0], axis=1) < tol for name in ("rmsprop", "adam")}
+    arrive = {name: int(np.argmax(inside)) for name, inside in near.items()}
+    assert near["adam"][arrive["adam"]:].all()  # Adam gets there and stays to the end
+    assert arrive["rmsprop"] < arrive["adam"]  # RMSProp gets there first
+    leaves = arrive["rmsprop"] + int(np.argmin(near["rmsprop"][arrive["rmsprop"]:]))
+    assert leaves > arrive["rmsprop"] and not near["rmsprop"][-1]  # and is thrown out, for good
+    assert leaves > 0.8 * len(near["rmsprop"])  # near the end
+
+
+def test_rmsprop_leaves_beales_minimum_when_its_effective_rate_outgrows_the_curvature():
+    """The caption's why: at the minimum the rescaled curvature λ_max(diag(η/(√v+ε)) H) grows past 2
+    (the limit of a step on a quadratic) while √v decays, and only after that does the loss grow."""
+    import optim
+    from landscapes.refine import hessian
+
+    racers, lanes = race(lessons.get("race-beale"))
+    racer = next(r for r in racers if r.opt == "rmsprop")
+    rule, surface = racer.rule(), landscapes.get("beale")
+    t = optim.descend(surface, rule, np.array([racer.x0, racer.y0]), racer.steps)  # with its buffers
+    assert np.array_equal(t.points, lanes["rmsprop"].points, equal_nan=True)
+    best = int(np.nanargmin(t.losses))
+
+    def rescaled(k):
+        scale = np.diag(rule.lr / (np.sqrt(t.state["v"][k]) + rule.eps))
+        return float(np.max(np.abs(np.linalg.eigvals(scale @ hessian(surface.grad, t.points[k])))))
+
+    arrived = reached("beale", t)
+    assert rescaled(arrived) < 2  # stable when it arrives
+    crossing = next(k for k in range(arrived, t.steps) if rescaled(k) > 2)
+    assert crossing < best  # unstable before the loss turns up
+    assert np.all(np.diff(t.state["v"][crossing:best].max(axis=1)) < 0)  # √v decays all the while
+    assert t.losses[-1] > 1e4 * t.losses[best]  # and the point is thrown out
 
 
 def test_adagrads_steps_shrink():

@@ -20,7 +20,7 @@ def loss_figure(series, k: int, *, height: int = 340, font_size: int = 14) -> di
     return {"data": traces, "layout": layout}
 
 
-def value_axis(values, title: str, log: bool | None = None) -> dict:
+def value_axis(values, title: str, log: bool | None = None, labels: int = 6) -> dict:
     """A y axis for ``values``: log when every finite value is positive (unless ``log`` says), and
     always labelled: a log range under two decades labels its digits, or it may show no label."""
     finite = np.asarray(values, dtype=float)
@@ -31,7 +31,7 @@ def value_axis(values, title: str, log: bool | None = None) -> dict:
             "exponentformat": "power", "gridcolor": GRID, "automargin": True, "zeroline": False}
     if log:
         decades = float(np.log10(finite.max() / finite.min()))
-        axis["dtick"] = max(1, int(np.ceil(decades / 6))) if decades >= 2 else "D1"
+        axis["dtick"] = max(1, int(np.ceil(decades / labels))) if decades >= 2 else "D1"
     return axis
 
 
@@ -44,6 +44,15 @@ def line(values, color, label, what, xref="x", yref="y", shape="linear") -> dict
     return {"type": "scatter", "mode": "lines", "x": f4(np.arange(len(values))), "y": f4(values), "name": label,
             "xaxis": xref, "yaxis": yref, "line": {"color": color, "width": 2.5, "shape": shape},
             "hovertemplate": f"{label}<br>step %{{x}}<br>{what} %{{y:.4g}}<extra></extra>", "showlegend": False}
+
+
+def cased(values, color, outline, label, what, xref="x", yref="y", shape="linear") -> list[dict]:
+    """The curve over a thin outline, so a light colour still shows on a light page."""
+    under = line(values, outline, label, what, xref, yref, shape)
+    under["line"]["width"] = 4.5
+    under.update(hoverinfo="skip", opacity=0.5)
+    under.pop("hovertemplate")
+    return [under, line(values, color, label, what, xref, yref, shape)]
 
 
 def marker(values, k, color, xref="x", yref="y") -> dict:

@@ -49,7 +49,7 @@ def numbers(traj, s: int) -> str:
     if not np.isfinite(traj.points[s]).all():
         return head + "<br>diverged: the point left the surface"
     lines = [head + (f"  ·  η = {lrs[s]:.4g}" if s < n else ""),
-             f"θ = {_vec(traj.points[s])}", f"loss = {traj.losses[s]:.4g}"]
+             f"θ = {_vec(traj.points[s])}  loss {traj.losses[s]:.4g}"]
     if s >= n:
         return "<br>".join([*lines, "the run ends here"])
     if not np.isfinite(traj.points[s + 1]).all():

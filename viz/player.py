@@ -27,6 +27,7 @@ MAX_FRAMES = 200
 PATH_BUDGET = 16_000  # points over all frames' paths (each lane twice: its casing and its line)
 SPEEDS = {"¼×": 120, "½×": 60, "1×": 30, "2×": 0}  # ms per frame; "2×": as fast as the browser draws
 ARROW_VIEW = 0.14  # arrows are scaled up until the longest is this fraction of the view
+ARROW_MAX = 0.35  # and longer ones are shortened to this fraction (a diverging step is huge)
 ARROWS = {"grad": ("#FFFFFF", "dot", "−η∇f, the plain gradient step"),
           "carried": ("#56B4E9", "solid", None),  # the rule's label
           "update": ("#F0E442", "solid", "the update actually taken")}
@@ -59,9 +60,17 @@ class Inspector:
     lines: dict[int, str]  # the numbers panel's text at each shown step
 
 
+def control_rows(font_size: int) -> tuple[int, int, int]:
+    """Pixels below the plot: to the buttons (under the x axis's title), to the scrubber, and the
+    whole bottom margin; they grow with the type so nothing overlaps when presenting."""
+    buttons = int(2.2 * font_size + 13)
+    scrubber = buttons + int(1.6 * font_size) + 20
+    return buttons, scrubber, scrubber + 2 * font_size + 14
+
+
 def height(wide: bool) -> int:
     """The figure's height: it and the page's title fit a 1280×720 screen (presenting: bigger type)."""
-    return 500 if wide else 470
+    return 560 if wide else 480
 
 
 def frame_steps(steps: int) -> np.ndarray:
@@ -142,14 +151,24 @@ def end_trace(lane: Lane) -> dict:
     finite = lane.points[np.isfinite(lane.points).all(axis=1)]
     last = finite[-1]
     return {"type": "scatter", "mode": "markers", "x": f4([last[0]]), "y": f4([last[1]]), "showlegend": False,
-            "marker": {"symbol": lane.symbol, "size": 15, "color": lane.color, "line": {"width": 2, "color": "#000"}},
+            "marker": {"symbol": lane.symbol, "size": 15, "color": lane.color,
+                       "line": {"width": 2, "color": casing(lane.color)}},
             "name": f"{lane.label}: end", "hovertemplate": lane.label + " ended at (%{x:.4g}, %{y:.4g})<extra></extra>"}
 
 
+def casing(color: str) -> str:
+    """The outline that sets a line off any background: dark under light colours, white under dark."""
+    r, g, b = (int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return "#000000" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.35 else "#FFFFFF"
+
+
 def _curves(lanes: list[Lane], with_schedule: bool) -> list[dict]:
-    traces = [curves.line(lane.losses, lane.color, lane.label, "loss", "x2", "y2") for lane in lanes]
-    if with_schedule:
-        traces += [curves.line(lane.lrs, lane.color, lane.label, "η", "x4", "y4", shape="hv") for lane in lanes]
+    traces = []
+    for lane in lanes:
+        traces += curves.cased(lane.losses, lane.color, casing(lane.color), lane.label, "loss", "x2", "y2")
+        if with_schedule:
+            traces += curves.cased(lane.lrs, lane.color, casing(lane.color), lane.label, "η", "x4", "y4",
+                                   shape="hv")
     return traces
 
 
@@ -161,7 +180,7 @@ def _moving(lanes, s, stride, inspector, span, with_schedule, font_size) -> list
         so_far = np.vstack([lane.points[: s + 1 : stride], lane.points[s : s + 1]])
         traces += [
             {"type": "scatter", "mode": "lines", "x": f4(so_far[:, 0]), "y": f4(so_far[:, 1]), "hoverinfo": "skip",
-             "line": {"color": "#000000", "width": lane.width + 3}, "opacity": 0.55, "showlegend": False},
+             "line": {"color": casing(lane.color), "width": lane.width + 3}, "opacity": 0.6, "showlegend": False},
             {"type": "scatter", "mode": "lines", "x": f4(so_far[:, 0]), "y": f4(so_far[:, 1]), "hoverinfo": "skip",
              "line": {"color": lane.color, "width": lane.width}, "showlegend": False},
         ]
@@ -169,7 +188,7 @@ def _moving(lanes, s, stride, inspector, span, with_schedule, font_size) -> list
     traces += [curves.marker(lane.losses, s, lane.color, "x2", "y2") for lane in lanes]
     if with_schedule:
         traces += [curves.marker(lane.lrs, min(s, len(lane.lrs) - 1), lane.color, "x4", "y4") for lane in lanes]
-    scale = 1.0
+    scale = (1.0, False)
     if inspector is not None:
         arrows, scale = _arrows(lanes[0].points[s], inspector, s, span)
         traces += arrows
@@ -180,7 +199,7 @@ def _moving(lanes, s, stride, inspector, span, with_schedule, font_size) -> list
 def _point(lane: Lane, s: int) -> dict:
     here = lane.points[s : s + 1]
     return {"type": "scatter", "mode": "markers", "x": f4(here[:, 0]), "y": f4(here[:, 1]), "showlegend": False,
-            "marker": {"size": 12, "color": lane.color, "line": {"color": "#000000", "width": 2}},
+            "marker": {"size": 12, "color": lane.color, "line": {"color": casing(lane.color), "width": 2}},
             "name": lane.label, "hovertemplate": lane.label + " (%{x:.4g}, %{y:.4g})<extra></extra>"}
 
 
@@ -202,7 +221,9 @@ def _arrows(here, inspector: Inspector, s: int, span: float) -> tuple[list[dict]
         kinds.append(("carried", inspector.carried))
     kinds.append(("update", inspector.update))  # last: drawn on top
     deltas = {kind: np.nan_to_num(values[s], nan=0.0, posinf=0.0, neginf=0.0) for kind, values in kinds}
-    scale = arrow_scale([np.hypot(*d) for d in deltas.values()], span)
+    lengths = [float(np.hypot(*d)) for d in deltas.values()]
+    scale = arrow_scale(lengths, span)
+    shortened = max(lengths) * scale > ARROW_MAX * span
     traces = []
     for kind, delta in deltas.items():
         color, dash, _ = ARROWS[kind]
@@ -211,34 +232,36 @@ def _arrows(here, inspector: Inspector, s: int, span: float) -> tuple[list[dict]
                        "line": {"color": color, "width": 3, "dash": dash}, "hoverinfo": "skip", "showlegend": False,
                        "marker": {"symbol": ["circle", "arrow"], "size": [0, 14], "angleref": "previous",
                                   "color": color, "line": {"color": "#000000", "width": 1}}})
-    return traces, scale
+    return traces, (scale, shortened)
 
 
 def _segment(origin, delta, span):
-    """From ``origin`` along ``delta``, shortened to the view's size (a diverging step is huge)."""
+    """From ``origin`` along ``delta``, shortened to ``ARROW_MAX`` of the view."""
     length = float(np.hypot(*delta))
     if not np.isfinite(origin).all():
         return np.full((2, 2), np.nan)
-    if length > span:
-        delta = delta * (span / length)
+    if length > ARROW_MAX * span:
+        delta = delta * (ARROW_MAX * span / length)
     return np.array([origin, origin + delta])
 
 
 def _panel(lanes, s, inspector, scale, font_size) -> dict:
     """The step's numbers, and the key to colours and arrows: a text trace in its own corner."""
     if inspector is not None:
-        lines = [inspector.lines[s]]
-        lines += [f"<span style='color:{ARROWS[kind][0]}'>{'┅┅▶' if kind == 'grad' else '━━▶'}</span> "
-                  f"{inspector.carried_label if kind == 'carried' else ARROWS[kind][2]}"
-                  for kind in ("grad", "carried", "update") if kind != "carried" or inspector.carried is not None]
-        lines.append(f"arrows drawn ×{scale:g}" if scale > 1 else "arrows at true length")
+        factor, shortened = scale
+        key = {kind: f"<span style='color:{ARROWS[kind][0]}'>{'┅▶' if kind == 'grad' else '━▶'}</span>"
+               for kind in ARROWS}
+        lines = [inspector.lines[s], f"{key['grad']} −η∇f  {key['update']} update taken  "
+                 + (f"arrows ×{factor:g}" if factor > 1 else "(shortened)" if shortened else "true length")]
+        if inspector.carried is not None:
+            lines.append(f"{key['carried']} {inspector.carried_label}")
     else:
         lines = [f"<b>step {s}</b>"] + [
             f"<span style='color:{lane.color}'>━━</span> {lane.label}: "
             + (f"loss {lane.losses[s]:.4g}" if np.isfinite(lane.losses[s]) else "diverged") for lane in lanes]
     return {"type": "scatter", "mode": "text", "x": [0], "y": [1], "text": ["<br>".join(lines)],
             "textposition": "bottom right", "xaxis": "x3", "yaxis": "y3", "hoverinfo": "skip", "showlegend": False,
-            "textfont": {"size": max(font_size - 2, 11), "color": "#f4f4f4", "family": PANEL_FONT}, "cliponaxis": False}
+            "textfont": {"size": max(font_size - 4, 11), "color": "#f4f4f4", "family": PANEL_FONT}, "cliponaxis": False}
 
 
 # ---- layout and controls ------------------------------------------------------------------------
@@ -247,13 +270,15 @@ def _layout(surface, png, lanes, with_schedule, height, font_size) -> dict:
     (x0, x1), (y0, y1) = surface.bounds
     axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": "#666"}
     right = CONTOUR_WIDTH + 0.09
-    loss_y = [0.62, 1.0] if with_schedule else [0.5, 1.0]
+    loss_y = [0.72, 1.0] if with_schedule else [0.62, 1.0]
     hidden = {"visible": False, "range": [0, 1], "fixedrange": True}
     layout = {
         "height": height,
-        "margin": {"l": 55, "r": 10, "t": 10, "b": 128},
-        "font": {"size": font_size, "color": "#f4f4f4"},
-        "paper_bgcolor": "#1e1e1e", "plot_bgcolor": "#1e1e1e",
+        "margin": {"l": 55, "r": 10, "t": 10, "b": control_rows(font_size)[2]},
+        "font": {"size": font_size},
+        # the numbers box: dark in either theme, so the keys' colours read as they do on the map
+        "shapes": [{"type": "rect", "xref": "x3 domain", "yref": "y3 domain", "x0": -0.02, "x1": 1.0, "y0": 0,
+                    "y1": 1.02, "fillcolor": "#1e1e1e", "line": {"width": 0}, "layer": "below"}],
         "showlegend": False, "hovermode": "closest", "dragmode": "pan",
         "xaxis": {**axis, "domain": [0, CONTOUR_WIDTH], "range": [x0, x1],
                   "title": {"text": surface.labels[0], "standoff": 2}, "constrain": "domain"},
@@ -262,15 +287,15 @@ def _layout(surface, png, lanes, with_schedule, height, font_size) -> dict:
         "images": [{"source": png, "xref": "x", "yref": "y", "x": x0, "y": y1, "sizex": x1 - x0, "sizey": y1 - y0,
                     "sizing": "stretch", "layer": "below", "xanchor": "left", "yanchor": "top"}],
         "xaxis2": {**curves.step_axis(), "domain": [right, 1], "anchor": "y2", "title": {"text": ""}},
-        "yaxis2": {**curves.value_axis(np.concatenate([lane.losses for lane in lanes]), "loss"),
+        "yaxis2": {**curves.value_axis(np.concatenate([lane.losses for lane in lanes]), "loss", labels=4),
                    "domain": loss_y, "anchor": "x2"},
         "xaxis3": {**hidden, "domain": [CONTOUR_WIDTH + 0.03, 1], "anchor": "y3"},
-        "yaxis3": {**hidden, "domain": [0, (0.3 if with_schedule else 0.4)], "anchor": "x3"},
+        "yaxis3": {**hidden, "domain": [0, (0.42 if with_schedule else 0.5)], "anchor": "x3"},
     }
     if with_schedule:
         layout["xaxis4"] = {**curves.step_axis(), "domain": [right, 1], "anchor": "y4", "title": {"text": ""}}
         layout["yaxis4"] = {**curves.value_axis(np.concatenate([lane.lrs for lane in lanes]), "η", log=False),
-                            "domain": [0.37, 0.55], "anchor": "x4"}
+                            "domain": [0.52, 0.64], "anchor": "x4"}
     return layout
 
 
@@ -279,7 +304,7 @@ def _slider(shown, k, font_size) -> dict:
     still = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
     return {
         "active": active, "name": "step",
-        "x": 0, "len": 1.0, "y": 0, "yanchor": "top", "pad": {"t": 86, "l": 0, "r": 10},
+        "x": 0, "len": 1.0, "y": 0, "yanchor": "top", "pad": {"t": control_rows(font_size)[1], "l": 0, "r": 10},
         "currentvalue": {"visible": True, "prefix": "step ", "xanchor": "right", "offset": 4,
                          "font": {"size": font_size, "color": "#f4f4f4"}},
         "font": {"size": max(font_size - 3, 10), "color": "#cccccc"}, "ticklen": 4, "minorticklen": 0,
@@ -295,13 +320,14 @@ def _buttons(font_size) -> list[dict]:
     play = {**still, "fromcurrent": True, "frame": {"duration": SPEEDS["1×"], "redraw": False}}
     common = {"x": 0, "y": 0, "xanchor": "left", "yanchor": "top", "font": {"size": font_size, "color": "#111"},
               "bgcolor": "#f4f4f4", "bordercolor": "#888", "showactive": False}
-    buttons = {**common, "type": "buttons", "direction": "left", "pad": {"t": 44, "r": 6}, "buttons": [
+    top = control_rows(font_size)[0]
+    buttons = {**common, "type": "buttons", "direction": "left", "pad": {"t": top, "r": 6}, "buttons": [
         {"label": "◀", "name": "back", "method": "animate", "args": [["0"], still]},
         {"label": "▶ Play", "name": "play", "method": "animate", "args": [None, play]},
         {"label": "❚❚ Pause", "name": "pause", "method": "animate", "args": [[None], still]},
         {"label": "▶", "name": "forward", "method": "animate", "args": [None, still]},
     ]}
-    speeds = {**common, "type": "dropdown", "direction": "up", "x": 1, "xanchor": "right", "pad": {"t": 44},
+    speeds = {**common, "type": "dropdown", "direction": "up", "x": 1, "xanchor": "right", "pad": {"t": top},
               "active": list(SPEEDS).index("1×"), "showactive": True, "buttons": [
                   {"label": f"speed {name}", "method": "animate",
                    "args": [None, {**play, "frame": {"duration": ms, "redraw": False}}]}
