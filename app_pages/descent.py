@@ -119,6 +119,7 @@ surface = current.landscape
 trajectory = run(current.run_settings)
 ui.heading(f"{surface.title} · {ui.rule_label(current.opt)}", surface, notes, "descent")
 banner(current, surface, trajectory)
-ui.picture(picture(current.run_settings, player.picture_step(current.k), ui.font_size(), state.presenting()), hide)
+drawn_at = player.picture_step(current.k)
+ui.picture(picture(current.run_settings, drawn_at, ui.font_size(), state.presenting()), hide, current.k)
 below(current, surface, trajectory)
 ui.share_link(settings.to_query(current))

@@ -4,11 +4,11 @@
 //   relative, so their arguments are pointed at the neighbours just before plotly.js reads them).
 // - The speed menu's choice is kept for the Play button.
 // - Where the figure stops (Play ends, Pause, a step button, the scrubber) is reported to the
-//   server as the state value "step": the URL, the worked equations and the 3D marker follow.
+//   server as the trigger "step": the URL, the worked equations and the 3D marker follow.
 // - A click on the surface reports where it was, to the pixel ("click"), to move the start there.
 // No user text reaches this code: it only reads plotly.js's own layout.
 export default function (component) {
-  const { data, setStateValue, setTriggerValue } = component;
+  const { data, setTriggerValue } = component;
   let tries = 0;
 
   const still = { mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 } };
@@ -28,23 +28,23 @@ export default function (component) {
       if (tries++ < 400) setTimeout(attach, 50);
       return;
     }
-    gd.__downhill = { clickable: data.clickable, speed: null };
+    // refreshed on every run: the step the server shows now, and whether clicks move the start
+    gd.__downhill = { ...(gd.__downhill || { speed: null }), clickable: data.clickable, step: data.step };
     if (gd.__downhillAttached) return;
     gd.__downhillAttached = true;
-    let reported = current(gd);
     let timer = null;
     const report = () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
         const step = current(gd);
         gd.setAttribute("data-step", String(step));
-        if (step !== reported) {
-          reported = step;
-          setStateValue("step", step);
+        if (step !== gd.__downhill.step) {
+          gd.__downhill.step = step;
+          setTriggerValue("step", step); // a trigger: sent again even if it equals an earlier one
         }
       }, 120);
     };
-    gd.setAttribute("data-step", String(reported));
+    gd.setAttribute("data-step", String(current(gd)));
     gd.on("plotly_animated", report);
     gd.on("plotly_animationinterrupted", report);
     gd.on("plotly_sliderchange", (e) => { if (e.interaction) report(); });

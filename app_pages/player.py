@@ -26,10 +26,11 @@ def picture_step(k: int) -> int:
     return ss["_picture_step"]
 
 
-def show(fig: dict, clickable: bool) -> None:
-    """The picture and its bridge; a click moves the start (``x0``, ``y0``) when ``clickable``."""
+def show(fig: dict, clickable: bool, step: int) -> None:
+    """The picture and its bridge; a click moves the start (``x0``, ``y0``) when ``clickable``.
+    ``step``: the step the page shows now (the bridge reports only a different one)."""
     lean.chart(fig, "picture")
-    _bridge(key=KEY, data={"chart": "picture", "clickable": clickable}, on_step_change=_on_step,
+    _bridge(key=KEY, data={"chart": "picture", "clickable": clickable, "step": int(step)}, on_step_change=_on_step,
             on_click_change=_on_click, width="stretch", height="content")
 
 

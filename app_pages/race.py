@@ -110,7 +110,7 @@ diverged = [ui.rule_label(r.opt) for r, lane in zip(racers, lanes, strict=True) 
 if diverged:
     st.error(f"{', '.join(diverged)} diverged: the path left the surface. Lower its learning rate.",
              icon=":material/error:")
-ui.picture(picture(run_key, player.picture_step(racers[0].k), ui.font_size(), state.presenting()), hide)
+ui.picture(picture(run_key, player.picture_step(racers[0].k), ui.font_size(), state.presenting()), hide, racers[0].k)
 standings(racers, lanes, surface)
 if racers[0].view3d:
     st.markdown(f"**In 3D, at step {racers[0].k}**")

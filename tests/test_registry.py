@@ -78,9 +78,9 @@ def test_the_toy_rule_reaches_the_race_and_its_colour(sign):
     assert notes == [] and racers[1].scale == 0.3
     assert to_race_query(racers)["scale.sign"] == "0.3"
     lanes = run_race(racers)
-    figs = race_figures.figures(landscapes.get("bowl"), _layer("bowl"), lanes, 0, False)
-    assert any(t.get("line", {}).get("color") == "#00ff7f" for t in figs["contour"]["data"])
-    assert any(t.get("name") == "Sign descent" for t in figs["contour"]["data"])
+    fig = race_figures.picture(landscapes.get("bowl"), _layer("bowl"), lanes, 0, False)
+    assert any(t.get("line", {}).get("color") == "#00ff7f" for t in fig["data"])
+    assert any(t.get("name") == "Sign descent" for t in fig["data"])
 
 
 def test_the_toy_rule_reaches_the_equations(sign):
@@ -103,7 +103,7 @@ def test_the_toy_rule_reaches_the_controls(sign):
     race.query_params.update({"surface": "bowl", "opt": "sgd,sign"})
     race.run()
     assert not race.exception
-    colors = {t.get("line", {}).get("color") for t in chart(race, "contour")["data"]}
+    colors = {t.get("line", {}).get("color") for t in chart(race, "picture")["data"]}
     assert "#00ff7f" in colors
 
 

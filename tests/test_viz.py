@@ -41,7 +41,7 @@ def test_the_3d_view_of_a_diverged_run_keeps_the_surface_in_sight():
     s, _ = settings.parse({"surface": "bowl", "opt": "sgd", "lr": "1.2", "steps": "40"})  # the lesson that diverges
     traj = settings.run(s)
     assert traj.diverged_at >= 0
-    scene = descent.figures(s.landscape, surface_layer(s.landscape), traj, 0, False)["surface3d"]
+    scene = descent.view3d(s.landscape, surface_layer(s.landscape), traj, 0)
     layout = scene["layout"]["scene"]
     assert layout["xaxis"]["range"] == [-2, 2] and layout["yaxis"]["range"] == [-2, 2]
     path = scene["data"][1]

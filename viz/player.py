@@ -134,7 +134,7 @@ def _fixed_paths(lanes: list[Lane]) -> list[dict]:
     for lane in lanes:
         traces.append({"type": "scatter", "mode": "lines", "x": f4(lane.points[:, 0]), "y": f4(lane.points[:, 1]),
                        "line": {"color": lane.color, "width": 1.5}, "opacity": 0.5, "hoverinfo": "skip",
-                       "showlegend": False})
+                       "showlegend": False, "name": f"{lane.label}: whole path"})
     traces.append(start_trace(lanes[0].points[0]))
     traces += [end_trace(lane) for lane in lanes]
     return traces
@@ -182,7 +182,7 @@ def _moving(lanes, s, stride, inspector, span, with_schedule, font_size) -> list
             {"type": "scatter", "mode": "lines", "x": f4(so_far[:, 0]), "y": f4(so_far[:, 1]), "hoverinfo": "skip",
              "line": {"color": casing(lane.color), "width": lane.width + 3}, "opacity": 0.6, "showlegend": False},
             {"type": "scatter", "mode": "lines", "x": f4(so_far[:, 0]), "y": f4(so_far[:, 1]), "hoverinfo": "skip",
-             "line": {"color": lane.color, "width": lane.width}, "showlegend": False},
+             "line": {"color": lane.color, "width": lane.width}, "showlegend": False, "name": f"{lane.label}: so far"},
         ]
     traces += [_point(lane, s) for lane in lanes]
     traces += [curves.marker(lane.losses, s, lane.color, "x2", "y2") for lane in lanes]

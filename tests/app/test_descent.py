@@ -5,19 +5,19 @@ import numpy as np
 import pytest
 
 import settings
-from tests.app.conftest import chart, open_app
+from tests.app.conftest import bridge, chart, chart_keys, open_app, whole_paths
+from viz import player
 from viz.encode import decode
 
 
 def contour_path(at):
-    fig = chart(at, "contour")
-    whole = next(t for t in fig["data"] if t.get("name") == "whole path")
-    return np.column_stack([decode(whole["x"]), decode(whole["y"])])
+    (path,) = whole_paths(chart(at, "picture"))
+    return path
 
 
-def test_default_page_renders_three_charts_and_writes_the_url(app):
+def test_default_page_renders_the_picture_and_the_3d_view_and_writes_the_url(app):
     assert not app.exception
-    assert len(app.get("plotly_chart")) == 3
+    assert chart_keys(app) == ["picture", "surface3d"]
     s, _ = settings.parse(dict(app.query_params))
     assert dict(app.query_params) == settings.to_query(settings.defaults())
     assert s == settings.defaults()
@@ -25,9 +25,16 @@ def test_default_page_renders_three_charts_and_writes_the_url(app):
 
 
 def test_contour_frames_carry_only_what_moves(app):
-    fig = chart(app, "contour")
-    assert 1 < len(fig["frames"]) <= 150
-    assert all(len(frame["data"]) == 4 for frame in fig["frames"])
+    fig = chart(app, "picture")
+    steps = settings.defaults().steps
+    assert [int(frame["name"]) for frame in fig["frames"]] == list(player.frame_steps(steps))
+    assert 1 < len(fig["frames"]) <= player.MAX_FRAMES + 1
+    moving = fig["frames"][0]["traces"]
+    # the last traces move (path so far and its casing, point, loss marker, 2 arrows, the numbers)
+    assert moving == list(range(len(fig["data"]) - len(moving), len(fig["data"]))) and len(moving) <= 8
+    for frame in fig["frames"]:
+        assert frame["traces"] == moving and len(frame["data"]) == len(moving)
+        assert all(set(t) <= {"x", "y", "text"} for t in frame["data"])  # coordinates and text, no styles
     assert fig["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
     assert not any(t["type"] in ("contour", "heatmap") for t in fig["data"])
 
@@ -86,12 +93,21 @@ def test_the_3d_view_can_be_switched_off():
     at = open_app()
     at.toggle(key="view3d").set_value(False).run()
     assert at.query_params["view3d"] == "0"
-    assert [e.proto.id.rsplit("-", 1)[1] for e in at.get("plotly_chart")] == ["contour", "loss"]
+    assert chart_keys(at) == ["picture"]
 
 
-def test_schedule_parameters_and_lr_curve_appear_with_a_schedule():
+def lr_curves(fig):
+    return [t for t in fig["data"] if t.get("xaxis") == "x4" and t.get("yaxis") == "y4" and t["mode"] == "lines"]
+
+
+def test_schedule_parameters_and_lr_curve_appear_with_a_schedule(app):
+    assert not lr_curves(chart(app, "picture")) and "xaxis4" not in chart(app, "picture")["layout"]
     at = open_app({"sched": "step"})
-    assert len(at.get("plotly_chart")) == 4
+    assert chart_keys(at) == ["picture", "surface3d"]  # the lr curve is in the picture, on axes x4/y4
+    fig = chart(at, "picture")
+    lrs = [decode(t["y"]) for t in lr_curves(fig)]
+    assert lrs and "xaxis4" in fig["layout"] and "yaxis4" in fig["layout"]
+    assert all(y.size == settings.defaults().steps and y[-1] < y[0] for y in lrs)  # one η per update; it decays
     at.slider(key="step_size").set_value(10).run()
     assert at.query_params["step_size"] == "10"
 
@@ -105,9 +121,73 @@ def test_data_surface_offers_mini_batches():
 def test_inspected_step_moves_the_equations_and_markers():
     at = open_app({"surface": "bowl", "opt": "adam", "k": "0"})
     first = [e.value for e in at.get("latex")]
-    at.slider(key="k").set_value(5).run()
+    marker = chart(at, "surface3d")
+    at.session_state["k"] = 5  # a step set in the session (the player's bridge sets "k")
+    at.run()
+    assert not at.exception and at.query_params["k"] == "5"
     assert [e.value for e in at.get("latex")] != first
     assert any(r"\hat m_{6}" in e.value for e in at.get("latex"))
+    assert chart(at, "surface3d") != marker  # the 3D view's marker follows the step
+
+
+def shown_step(fig) -> int:
+    """The step the picture is drawn at: its scrubber's active step."""
+    slider = fig["layout"]["sliders"][0]
+    return int(slider["steps"][slider["active"]]["label"])
+
+
+def test_the_players_step_moves_the_url_and_the_equations_but_not_the_picture():
+    """Where the player stopped, the browser already shows: the picture's JSON stays the one drawn
+    (so the browser does not redraw it, app_pages/player.py picture_step) while the URL, the worked
+    equations and the 3D marker follow the step the bridge reported."""
+    at = open_app({"surface": "bowl", "opt": "adam", "k": "0"})
+    picture, marker = chart(at, "picture"), chart(at, "surface3d")
+    bridge(at, step=7)
+    assert not at.exception and at.query_params["k"] == "7"
+    assert chart(at, "picture") == picture
+    assert any(r"\hat m_{8}" in e.value for e in at.get("latex"))  # the update from step 7 to step 8
+    assert any("the update to step 8" in m.value for m in at.markdown)
+    assert chart(at, "surface3d") != marker
+    bridge(at, step=12)  # the player moved on: still the same picture
+    assert at.query_params["k"] == "12" and chart(at, "picture") == picture
+    assert any(r"\hat m_{13}" in e.value for e in at.get("latex"))
+    # control: the same kind of change set another way (the session, not the bridge) redraws it
+    at.session_state["k"] = 7
+    at.run()
+    assert at.query_params["k"] == "7" and chart(at, "picture") != picture
+    assert shown_step(chart(at, "picture")) == 7
+
+
+@pytest.mark.parametrize(("query", "shown"), [
+    ({"surface": "bowl", "k": "7"}, 7),
+    ({"surface": "bowl", "k": "0"}, 0),
+    ({"surface": "rosenbrock", "k": "7"}, 5),  # 1 000 steps: a frame every 5th step, the nearest is shown
+])
+def test_a_link_with_a_step_draws_the_picture_at_that_step(query, shown):
+    at = open_app(query)
+    assert not at.exception and at.query_params["k"] == query["k"]
+    fig = chart(at, "picture")
+    assert shown_step(fig) == shown
+    frame = next(f for f in fig["frames"] if f["name"] == str(shown))
+    drawn = [{key: fig["data"][i][key] for key in moved}
+             for i, moved in zip(frame["traces"], frame["data"], strict=True)]
+    assert drawn == frame["data"]  # what moves is drawn as that step's frame has it
+
+
+def test_a_click_on_the_surface_moves_the_start_there_and_rewinds():
+    at = open_app({"surface": "bowl", "opt": "sgd", "k": "12"})
+    bridge(at, click={"x": 0.12345, "y": -0.5})
+    assert not at.exception
+    assert (at.query_params["x0"], at.query_params["y0"], at.query_params["k"]) == ("0.123", "-0.5", "0")
+    (path,) = whole_paths(chart(at, "picture"))
+    np.testing.assert_allclose(path[0], [0.123, -0.5], rtol=1e-6)  # float32 in the figure
+    assert shown_step(chart(at, "picture")) == 0
+    bridge(at, click={"x": 1e9, "y": -1e9})  # off the surface: the settings clamp it into the view
+    (_, x1), (y0, _) = settings.defaults("bowl").landscape.bounds
+    assert (float(at.query_params["x0"]), float(at.query_params["y0"])) == (x1, y0)
+    query = dict(at.query_params)
+    bridge(at, click={"x": "0.5", "y": None})  # not a point: nothing moves
+    assert not at.exception and dict(at.query_params) == query
 
 
 def test_a_link_with_every_parameter_reproduces_the_same_figures():
@@ -117,7 +197,9 @@ def test_a_link_with_every_parameter_reproduces_the_same_figures():
     first = open_app(query)
     again = open_app(dict(first.query_params))
     assert dict(first.query_params) == query
-    for key in ("contour", "surface3d", "loss", "lrs"):
+    assert chart_keys(first) == ["picture", "surface3d"]
+    assert lr_curves(chart(first, "picture"))  # the schedule's curve is part of what is compared
+    for key in ("picture", "surface3d"):
         assert chart(first, key) == chart(again, key)
 
 
@@ -125,7 +207,7 @@ def test_divergence_shows_a_plain_banner_with_the_step_and_the_limit():
     at = open_app({"surface": "bowl", "opt": "sgd", "lr": "1.5"})
     (banner,) = at.error
     assert "diverged at step 5" in banner.value and "2/L = 1" in banner.value and "L = 2" in banner.value
-    assert len(at.get("plotly_chart")) == 3  # the picture is still drawn
+    assert chart_keys(at) == ["picture", "surface3d"]  # the picture is still drawn
 
 
 HOSTILE = [
@@ -148,7 +230,7 @@ HOSTILE = [
 def test_hostile_links_render_with_a_note_and_no_exception(query):
     at = open_app(query)
     assert not at.exception
-    assert len(at.get("plotly_chart")) >= 3
+    assert chart_keys(at) == ["picture", "surface3d"]
     text = " ".join(w.value for w in at.warning) + " ".join(e.value for e in at.error)
     assert "<script" not in text and "javascript:" not in text
     s, notes = settings.parse(query)

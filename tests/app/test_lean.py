@@ -24,7 +24,7 @@ from app_pages import lean
 from tests.app.conftest import APP, chart, open_app
 
 PAGES = {"descent": ("lr", 0.02), "race": ("lr.adam", 0.02)}
-KEYS = ("contour", "loss", "surface3d")  # the charts both pages draw by default
+KEYS = ("picture", "surface3d")  # the charts both pages draw by default
 
 
 def open_page(page: str):
@@ -88,8 +88,8 @@ def test_control_the_counter_sees_streamlit_validate_a_plain_dict(page):
     assert not at.exception
     assert given and all(t is dict for t in given)
     assert counts["figures"] == len(given)  # go.Figure(**dict), once per chart drawn
-    frames = len(chart(at, "contour")["frames"])
-    assert counts["objects"] > frames  # traces, layouts and every frame of the contour
+    frames = len(chart(at, "picture")["frames"])
+    assert counts["objects"] > frames  # traces, layouts and every frame of the picture
 
 
 def sent_and_handed(page: str, prepared) -> tuple[dict, list]:

@@ -10,7 +10,7 @@ import streamlit as st
 
 import settings
 import settings.race
-from tests.app.conftest import open_app
+from tests.app.conftest import bridge, open_app
 
 
 @pytest.fixture(autouse=True)
@@ -23,9 +23,13 @@ def test_view_knobs_never_rerun_the_engine_on_the_descent_page():
     with mock.patch.object(settings, "run", wraps=settings.run) as engine:
         at = open_app({"surface": "bowl", "opt": "adam", "lr": "0.0777"})
         assert engine.call_count == 1
-        at.slider(key="k").set_value(7).run()
+        bridge(at, step=7)  # the player stopped at step 7
+        assert at.query_params["k"] == "7"
+        at.session_state["k"] = 3  # the step set in the session
+        at.run()
         at.toggle(key="view3d").set_value(False).run()
         at.toggle(key="view3d").set_value(True).run()
+        assert at.query_params["k"] == "3"
         assert engine.call_count == 1 and not at.exception
         at.number_input(key="lr").set_value(0.0555).run()
         assert engine.call_count == 2
@@ -39,8 +43,12 @@ def test_view_knobs_never_rerun_the_engine_on_the_race():
     with mock.patch.object(settings.race, "run_race", wraps=settings.race.run_race) as engine:
         at.run()
         assert engine.call_count == 1
-        at.slider(key="k").set_value(9).run()
+        bridge(at, step=9)  # the player stopped at step 9
+        assert at.query_params["k"] == "9"
+        at.session_state["k"] = 4  # the step set in the session
+        at.run()
         at.toggle(key="view3d").set_value(False).run()
+        assert at.query_params["k"] == "4"
         assert engine.call_count == 1 and not at.exception
         at.number_input(key="lr.adam").set_value(0.0555).run()
         assert engine.call_count == 2
@@ -69,7 +77,9 @@ def test_a_hidden_start_cannot_be_moved_by_any_route():
     link = {"surface": "ravine", "opt": "sgd", "lr": "0.05", "hide": "surface,opt,steps,x0,y0"}
     at = open_app(link)
     start = (at.query_params["x0"], at.query_params["y0"])
-    at.session_state["x0"], at.session_state["y0"] = 0.5, 0.5  # what a click callback would write
+    bridge(at, click={"x": 0.5, "y": 0.5})  # a click that got through anyway (the bridge is told not to report one)
+    assert (at.query_params["x0"], at.query_params["y0"]) == start
+    at.session_state["x0"], at.session_state["y0"] = 0.5, 0.5  # what the click callback writes
     at.number_input(key="lr").set_value(0.04).run()
     assert (at.query_params["x0"], at.query_params["y0"]) == start
     assert at.query_params["hide"] == link["hide"] and at.query_params["lr"] == "0.04"

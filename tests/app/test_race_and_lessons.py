@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 import lessons
 from settings.race import parse_race, to_race_query
-from tests.app.conftest import APP, chart
+from tests.app.conftest import APP, chart, chart_keys, whole_paths
 from viz.encode import decode
 
 
@@ -24,24 +24,27 @@ def race(query=None):
     return open_page("app_pages/race.py", query)
 
 
-def moving_paths(fig):
-    """The racers' paths in the first and last frame: they all move together."""
-    return [[decode(t["x"]).size for t in frame["data"]] for frame in (fig["frames"][0], fig["frames"][-1])]
+def moving_paths(fig, racers):
+    """The length of each racer's path so far (its line, after its casing) in the first and last frame."""
+    return [[decode(t["x"]).size for t in frame["data"][1 : 2 * racers : 2]]
+            for frame in (fig["frames"][0], fig["frames"][-1])]
 
 
 def test_default_race_renders_four_racers_in_one_picture():
     at = race()
     assert not at.exception and not at.error
     assert at.query_params["opt"] == "sgd,momentum,rmsprop,adam"
-    fig = chart(at, "contour")
-    names = {t["name"] for t in fig["data"]}
+    fig = chart(at, "picture")
+    names = {t.get("name") for t in fig["data"]}
     assert {"Gradient descent", "Momentum", "RMSProp", "Adam"} <= names
-    assert all(len(frame["data"]) == 8 for frame in fig["frames"])  # path and marker of each racer
-    first, last = moving_paths(fig)
-    assert last[0] > first[0] and last[6] > first[6]
+    assert {f"{name}: end" for name in ("Gradient descent", "Momentum", "RMSProp", "Adam")} <= names
+    # each racer's path so far and its casing, its point and its loss marker; and the numbers
+    assert all(len(frame["data"]) == 4 * 4 + 1 for frame in fig["frames"])
+    first, last = moving_paths(fig, 4)
+    assert all(end > start for start, end in zip(first, last, strict=True))
     table = at.dataframe[0].value
     assert list(table["optimizer"]) == ["Gradient descent", "Momentum", "RMSProp", "Adam"]
-    assert len(at.get("plotly_chart")) == 3
+    assert chart_keys(at) == ["picture", "surface3d"]
 
 
 def test_adding_a_racer_and_changing_its_learning_rate():
@@ -66,7 +69,9 @@ def test_a_race_link_reproduces_the_same_figures():
     first = race(query)
     again = race(dict(first.query_params))
     assert dict(first.query_params) == query
-    for key in ("contour", "surface3d", "loss", "lrs"):
+    assert chart_keys(first) == ["picture", "surface3d"]
+    assert any(t.get("xaxis") == "x4" for t in chart(first, "picture")["data"])  # the lr curves are compared too
+    for key in ("picture", "surface3d"):
         assert chart(first, key) == chart(again, key)
 
 
@@ -77,7 +82,7 @@ def test_a_race_link_reproduces_the_same_figures():
 def test_hostile_race_links_render_with_a_note(query):
     at = race(query)
     assert not at.exception and at.warning
-    assert len(at.get("plotly_chart")) == 3
+    assert chart_keys(at) == ["picture", "surface3d"]
 
 
 @pytest.mark.parametrize("preset", lessons.PRESETS, ids=lambda p: p.id)
@@ -109,15 +114,17 @@ def test_a_lesson_link_hides_the_controls_it_names():
 def test_presentation_mode_uses_larger_fonts():
     plain = open_page("app_pages/descent.py", {})
     big = open_page("app_pages/descent.py", {"present": "1"})
-    assert chart(big, "contour")["layout"]["font"]["size"] > chart(plain, "contour")["layout"]["font"]["size"]
+    assert chart(big, "picture")["layout"]["font"]["size"] > chart(plain, "picture")["layout"]["font"]["size"]
     assert big.query_params["present"] == "1"
 
 
 def test_race_paths_share_one_start():
     at = race({"surface": "rosenbrock", "opt": "sgd,adam,rmsprop"})
-    fig = chart(at, "contour")
-    starts = [(decode(t["x"])[0], decode(t["y"])[0]) for t in fig["data"] if t["name"].endswith("whole path")]
+    fig = chart(at, "picture")
+    starts = [path[0] for path in whole_paths(fig)]
     assert len(starts) == 3 and np.ptp(np.array(starts), axis=0).max() == 0
+    start = next(t for t in fig["data"] if t.get("name") == "start")  # the one start marker
+    assert (decode(start["x"])[0], decode(start["y"])[0]) == tuple(starts[0])
 
 
 def test_controls_follow_a_switch_in_the_same_run():

@@ -10,74 +10,91 @@ from PIL import Image
 
 pytestmark = pytest.mark.e2e
 
-CONTOUR = ("[...document.querySelectorAll('.js-plotly-plot')]"
-           ".find(g => g.data && g.data.some(t => (t.name || '').endsWith('whole path')))")
-PATH_LENGTH = (f"() => {{ const gd = {CONTOUR}; const t = gd && gd._fullData && gd._fullData.find(t => t.name === 'path'); "
-               "return t ? t.x.length : null; }")
+PICTURE = "document.querySelector('.st-key-picture .js-plotly-plot')"
+PATH_LENGTH = (f"() => {{ const gd = {PICTURE}; const t = gd && gd._fullData && "
+               "gd._fullData.find(t => (t.name || '').endsWith(': so far')); return t ? t.x.length : null; }")
 # every racer's whole path (the descent page has one)
-WHOLE_PATH = (f"() => {{ const gd = {CONTOUR}; if (!gd || !gd._fullData) return null; "
+WHOLE_PATH = (f"() => {{ const gd = {PICTURE}; if (!gd || !gd._fullData) return null; "
               "const ts = gd._fullData.filter(t => (t.name || '').endsWith('whole path')); "
               "return ts.length ? ts.flatMap(t => Array.from(t.x).concat(Array.from(t.y))) : null; }")
-
 # redrawn: the whole path is there again and differs from what it was
 CHANGED = f"(before) => {{ const now = ({WHOLE_PATH})(); return now && JSON.stringify(now) !== JSON.stringify(before); }}"
+# what each part of the picture says the step is: the bridge, the scrubber, the numbers, the loss marker
+STEPS = f"""() => {{
+  const gd = {PICTURE}; const s = gd._fullLayout.sliders[0];
+  const panel = gd.querySelector('.textpoint text').textContent;
+  const marker = gd._fullData.find(t => t.xaxis === 'x2' && t.mode === 'markers');
+  return {{bridge: Number(gd.getAttribute('data-step')), scrubber: Number(s.steps[s.active].label),
+           panel: Number((panel.match(/step (\\d+)/) || [])[1]), marker: Number(marker.x[0])}}; }}"""
+IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
 
 def open_page(page, url):
     page.goto(url)
-    page.wait_for_function(f"() => {{ const gd = {CONTOUR}; return gd && gd._fullData; }}", timeout=60_000)
+    page.wait_for_function(f"() => {{ const gd = {PICTURE}; return gd && gd._fullData && gd.hasAttribute('data-step'); }}",
+                           timeout=60_000)
     page.wait_for_timeout(500)
 
 
+def surface_box(page) -> dict:
+    return page.locator(".st-key-picture .nsewdrag[data-subplot=xy]").bounding_box()
+
+
 def surface_visible(png: bytes) -> bool:
-    """The plot area shows the coloured surface, not the bare dark background."""
+    """The plot area shows the coloured surface, not a bare background."""
     img = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
     h, w, _ = img.shape
     centre = img[int(0.3 * h): int(0.6 * h), int(0.3 * w): int(0.7 * w)]
-    bare = (np.abs(centre - 0x22).sum(axis=-1) < 30).mean()
+    bare = np.minimum(np.abs(centre - 0x22).sum(axis=-1), np.abs(centre - 0xFF).sum(axis=-1)) < 30
     colours = len(np.unique(centre.reshape(-1, 3) // 8, axis=0))
-    return bare < 0.2 and colours > 20
+    return bare.mean() < 0.2 and colours > 20
+
+
+def shot_of_surface(page) -> bytes:
+    return page.screenshot(clip=surface_box(page))
+
+
+def button(page, name: str):
+    """A player button by its role: ◀ (0), Play (1), Pause (2), ▶ (3)."""
+    index = {"back": 0, "play": 1, "pause": 2, "forward": 3}[name]
+    return page.locator(".st-key-picture .updatemenu-button").nth(index)
 
 
 def test_page_renders_without_console_errors(page, app_url, errors):
     open_page(page, app_url)
     page.wait_for_timeout(2000)
-    assert page.locator(".js-plotly-plot").count() == 3
+    assert page.locator(".js-plotly-plot").count() == 2  # the picture and the 3D view
     assert errors == []
 
 
 def test_play_animates_with_the_surface_on_screen_throughout(page, app_url, errors):
     open_page(page, app_url + "/?surface=ravine&opt=momentum&lr=0.018&steps=150")
-    chart = page.locator(".js-plotly-plot").first
     assert page.evaluate(PATH_LENGTH) == 2  # step 0: the start, then the current point
-    chart.locator(".updatemenu-button").first.click()
+    button(page, "play").click()
     lengths, shots = [], []
     for _ in range(4):
         page.wait_for_timeout(250)
         lengths.append(page.evaluate(PATH_LENGTH))
-        shots.append(chart.screenshot())
-    page.wait_for_timeout(4000)
+        shots.append(shot_of_surface(page))
+    page.wait_for_timeout(6000)
     assert lengths == sorted(lengths) and lengths[-1] > lengths[0] > 2, lengths
     assert all(surface_visible(s) for s in shots)
-    assert surface_visible(chart.screenshot())  # and after it finished
+    assert surface_visible(shot_of_surface(page))  # and after it finished
     assert page.evaluate(PATH_LENGTH) > lengths[-1]
     assert errors == []
 
 
-def test_a_click_on_the_contour_moves_the_start(page, app_url):
+def test_a_click_on_the_surface_moves_the_start_there(page, app_url):
+    """Within 1 % of the view of where the click was, written with three significant digits."""
     open_page(page, app_url)
-    box = page.locator(".js-plotly-plot .nsewdrag").first.bounding_box()
-    page.mouse.move(box["x"] + 0.8 * box["width"], box["y"] + 0.2 * box["height"])
-    page.wait_for_timeout(300)
+    box = surface_box(page)
     page.mouse.click(box["x"] + 0.8 * box["width"], box["y"] + 0.2 * box["height"])
     page.wait_for_function("() => !location.search.includes('x0=-2.5')", timeout=20_000)
     x0 = float(re.search(r"x0=([-\d.e]+)", page.url).group(1))
     y0 = float(re.search(r"y0=([-\d.e]+)", page.url).group(1))
-    assert x0 > 1.0 and y0 > 0.5  # upper right of the ravine's view (−3…3 × −2…2)
-    # where the click was, within half a spacing of the click grid: 1.3 % of the view (x −3…3, y −2…2) …
-    assert abs(x0 - (-3 + 0.8 * 6)) <= 0.08 and abs(y0 - (2 - 0.2 * 4)) <= 0.08, (x0, y0)
-    # … and written with three significant digits, not float32 noise
-    assert all(len(f"{v:.3g}") >= len(str(v).rstrip("0").rstrip(".")) for v in (x0, y0)), (x0, y0)
+    # the ravine's view is x −3…3, y −2…2: 1 % of it is 0.06 in x and 0.04 in y
+    assert abs(x0 - (-3 + 0.8 * 6)) <= 0.06 and abs(y0 - (2 - 0.2 * 4)) <= 0.04, (x0, y0)
+    assert all(v == float(f"{v:.3g}") for v in (x0, y0)), (x0, y0)
 
 
 def test_a_learning_rate_change_redraws_the_chart(page, app_url):
@@ -88,6 +105,16 @@ def test_a_learning_rate_change_redraws_the_chart(page, app_url):
     box.press("Enter")
     page.wait_for_function(CHANGED, arg=before, timeout=20_000)
     assert "lr=0.02" in page.url
+
+
+def test_the_slider_and_the_exact_box_agree(page, app_url):
+    open_page(page, app_url + "/?lr=0.09")
+    shown = page.locator(".st-key-lr_slider [data-testid=stSliderThumbValue]")
+    assert shown.inner_text() == "0.09"
+    page.locator(".st-key-lr button").last.click()  # the box's +: about ×1.25
+    page.wait_for_function("() => location.search.includes('lr=0.11')", timeout=20_000)
+    page.wait_for_selector(IDLE)
+    assert shown.inner_text() == "0.11"
 
 
 def test_reopening_the_address_gives_the_same_picture(page, app_url, context):
@@ -102,3 +129,54 @@ def test_reopening_the_address_gives_the_same_picture(page, app_url, context):
     open_page(other, page.url)
     assert other.evaluate(WHOLE_PATH) == first
     assert other.get_by_label("Learning rate η, exact").input_value() == "0.15"
+
+
+def test_play_scrubber_step_buttons_and_the_equations_agree_on_the_step(page, app_url, errors):
+    open_page(page, app_url + "/?surface=bowl&opt=momentum&lr=0.05&steps=60&k=0")
+    for _ in range(3):
+        button(page, "forward").click()
+        page.wait_for_timeout(150)
+    assert page.evaluate(STEPS) == {"bridge": 3, "scrubber": 3, "panel": 3, "marker": 3}
+    page.wait_for_function("() => location.search.includes('k=3')", timeout=20_000)
+    page.get_by_text("At step 3: the update to step 4").wait_for(timeout=20_000)
+    button(page, "back").click()
+    page.wait_for_function("() => location.search.includes('k=2')", timeout=20_000)
+    assert page.evaluate(STEPS) == {"bridge": 2, "scrubber": 2, "panel": 2, "marker": 2}
+    page.get_by_text("At step 2: the update to step 3").wait_for(timeout=20_000)
+
+    button(page, "play").click()  # during Play every part shows the same step
+    seen = []
+    for _ in range(5):
+        page.wait_for_timeout(120)
+        now = page.evaluate(STEPS)
+        seen.append(now["scrubber"])
+        assert now["panel"] == now["marker"] == now["scrubber"], now
+    assert seen == sorted(seen) and seen[-1] > seen[0]
+    page.wait_for_function("() => location.search.includes('k=60')", timeout=30_000)
+    assert page.evaluate(STEPS) == {"bridge": 60, "scrubber": 60, "panel": 60, "marker": 60}
+    page.get_by_text("Step 60 is the end of the run").wait_for(timeout=20_000)
+
+    rail = page.locator(".st-key-picture .slider-rail-rect").bounding_box()  # the scrubber, a third along
+    page.mouse.click(rail["x"] + rail["width"] / 3, rail["y"] + rail["height"] / 2)
+    page.wait_for_function("() => !location.search.includes('k=60')", timeout=20_000)
+    page.wait_for_selector(IDLE)
+    steps = page.evaluate(STEPS)
+    assert len(set(steps.values())) == 1 and 10 < steps["scrubber"] < 30, steps
+    assert f"k={steps['scrubber']}" in page.url
+    assert errors == []
+
+
+FOLD = [("/", 1280, 720), ("/?present=1", 1280, 720), ("/race", 1280, 720), ("/race?present=1", 1280, 720),
+        ("/", 1920, 1080), ("/?present=1", 1920, 1080), ("/race", 1920, 1080), ("/race?present=1", 1920, 1080)]
+
+
+@pytest.mark.parametrize(("path", "width", "height"), FOLD, ids=[f"{p}@{w}" for p, w, _ in FOLD])
+def test_the_picture_and_play_are_on_the_first_screen(browser, app_url, path, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    open_page(page, app_url + path)
+    surface, play = surface_box(page), button(page, "play").bounding_box()
+    picture = page.locator(".st-key-picture").bounding_box()
+    assert surface["y"] >= 0 and surface["y"] + surface["height"] <= height
+    assert play["y"] + play["height"] <= height
+    assert picture["width"] * picture["height"] >= 0.3 * width * height  # the largest thing on the page
+    page.close()

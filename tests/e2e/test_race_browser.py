@@ -3,25 +3,22 @@
 import pytest
 
 import lessons
-from tests.e2e.test_descent_browser import open_page, surface_visible
+from tests.e2e.test_descent_browser import PICTURE, button, open_page, shot_of_surface, surface_visible
 
 pytestmark = pytest.mark.e2e
 
-RACE_LENGTHS = """() => { const gd = [...document.querySelectorAll('.js-plotly-plot')]
-    .find(g => g.data && g.data.some(t => (t.name || '').endsWith('whole path')));
-  return gd._fullData.filter(t => t.mode === 'lines' && !(t.name || '').endsWith('whole path')
-                                   && t.name !== 'iso-lines').map(t => t.x.length); }"""
+RACE_LENGTHS = f"""() => {{ const gd = {PICTURE};
+  return gd._fullData.filter(t => (t.name || '').endsWith(': so far')).map(t => t.x.length); }}"""
 
 
 def test_the_race_animates_every_path_together(page, app_url, errors):
     open_page(page, app_url + "/race?surface=rosenbrock&opt=sgd,momentum,adam")
     before = page.evaluate(RACE_LENGTHS)
     assert len(before) == 3
-    chart = page.locator(".js-plotly-plot").first
-    chart.locator(".updatemenu-button").first.click()
-    page.wait_for_timeout(600)
+    button(page, "play").click()
+    page.wait_for_timeout(1500)
     during = page.evaluate(RACE_LENGTHS)
-    shot = chart.screenshot()
+    shot = shot_of_surface(page)
     page.wait_for_timeout(4500)
     after = page.evaluate(RACE_LENGTHS)
     assert all(d > b for d, b in zip(during, before, strict=True))  # all moved, together
