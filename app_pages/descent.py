@@ -8,33 +8,13 @@ import streamlit as st
 import optim
 import settings
 from app_pages import controls as ui
-from app_pages import player, state
+from app_pages import player, state, work
 from optim.summary import summarize
 from settings import Settings
-from viz import descent as descent_figures
 from viz import equations
 from viz.captions import divergence_reason
 
 RESET_ON_SURFACE = ("lr", "steps", "x0", "y0", "k", "batch", "noise")
-
-
-# ---- cached work (the math lives in optim, landscapes and viz) ---------------------------------
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def run(s: Settings) -> optim.Trajectory:
-    """The engine run: keyed on the run's settings only (``s.run_settings``), never on the view."""
-    return settings.run(s)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def picture(s: Settings, k: int, font_size: int, wide: bool) -> dict:
-    return descent_figures.picture(s.landscape, ui.surface_layer(s.surface, s.f, s.view), run(s), s.rule(), k,
-                                   s.sched != "constant", font_size=font_size, wide=wide)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def view3d(s: Settings, k: int, font_size: int) -> dict:
-    return descent_figures.view3d(s.landscape, ui.surface_layer(s.surface, s.f, s.view), run(s), k, font_size)
 
 
 # ---- state: URL ⇄ widgets, through the shared flow ---------------------------------------------
@@ -107,7 +87,7 @@ def below(s: Settings, surface, traj) -> None:
         ui.formula(surface)
     if right is not None:
         with right:
-            ui.chart(view3d(s.run_settings, s.k, ui.font_size()), "surface3d")
+            ui.chart(work.descent_view3d(s.run_settings, s.k, ui.font_size()), "surface3d")
 
 
 # ---- the page ----------------------------------------------------------------------------------
@@ -116,10 +96,10 @@ current, notes = state.sync(PAGE)
 hide = state.hidden()
 controls(current, hide)
 surface = current.landscape
-trajectory = run(current.run_settings)
+trajectory = work.descent_run(current.run_settings)
 ui.heading(f"{surface.title} · {ui.rule_label(current.opt)}", surface, notes, "descent")
 banner(current, surface, trajectory)
 drawn_at = player.picture_step(current.k)
-ui.picture(picture(current.run_settings, drawn_at, ui.font_size(), state.presenting()), hide, current.k)
+ui.picture(work.descent_picture(current.run_settings, drawn_at, ui.font_size(), state.presenting()), hide, current.k)
 below(current, surface, trajectory)
 ui.share_link(settings.to_query(current))

@@ -7,31 +7,11 @@ import streamlit as st
 import optim
 import settings
 from app_pages import controls as ui
-from app_pages import player, state
+from app_pages import player, state, work
 from optim.summary import summarize
-from settings.race import own_everywhere, own_keys, parse_race, run_race, to_race_query
-from viz import race as race_figures
+from settings.race import own_everywhere, own_keys, parse_race, to_race_query
 
 SHARED_RESET = ("steps", "x0", "y0", "k", "batch", "noise")
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def run(racers: tuple) -> list:
-    """The engine run: keyed on the racers' run settings only, never on the view."""
-    return run_race(racers)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def picture(racers: tuple, k: int, font_size: int, wide: bool) -> dict:
-    s = racers[0]
-    return race_figures.picture(s.landscape, ui.surface_layer(s.surface, s.f, s.view), run(racers), k,
-                                s.sched != "constant", font_size=font_size, wide=wide)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def view3d(racers: tuple, k: int, font_size: int) -> dict:
-    s = racers[0]
-    return race_figures.view3d(s.landscape, ui.surface_layer(s.surface, s.f, s.view), run(racers), k, font_size)
 
 
 def widget_values(racers) -> dict:
@@ -91,8 +71,8 @@ def standings(racers, lanes, surface) -> None:
             "run time (ms)": f"{lane.seconds * 1e3:.2f}",
         })
     st.dataframe(rows, hide_index=True, width="stretch")
-    st.caption("Run time: each racer's share of the one vectorized engine run (the shared work split evenly, "
-               "plus its own updates).")
+    st.caption("Run time: each racer's own engine run. A racer whose settings did not change is not run "
+               "again.")
 
 
 emptied = keep_a_racer()
@@ -103,17 +83,18 @@ if emptied:
     st.info("Pick at least one optimizer to race; the picture shows the last race until then.")
 run_key = tuple(r.run_settings for r in racers)
 surface = racers[0].landscape
-lanes = run(run_key)
+lanes = work.race_run(run_key)
 
 ui.heading(f"The race on {surface.title}", surface, notes, "race")
 diverged = [ui.rule_label(r.opt) for r, lane in zip(racers, lanes, strict=True) if lane.trajectory.diverged_at >= 0]
 if diverged:
     st.error(f"{', '.join(diverged)} diverged: the path left the surface. Lower its learning rate.",
              icon=":material/error:")
-ui.picture(picture(run_key, player.picture_step(racers[0].k), ui.font_size(), state.presenting()), hide, racers[0].k)
+drawn_at = player.picture_step(racers[0].k)
+ui.picture(work.race_picture(run_key, drawn_at, ui.font_size(), state.presenting()), hide, racers[0].k)
 standings(racers, lanes, surface)
 if racers[0].view3d:
     st.markdown(f"**In 3D, at step {racers[0].k}**")
-    ui.chart(view3d(run_key, racers[0].k, ui.font_size()), "surface3d")
+    ui.chart(work.race_view3d(run_key, racers[0].k, ui.font_size()), "surface3d")
 ui.formula(surface)
 ui.share_link(to_race_query(racers))

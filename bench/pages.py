@@ -1,190 +1,158 @@
-"""How fast do the descent and race pages answer? Server time and payload per learning-rate change,
-against the obvious build, then (when Debian's Chromium is present) the browser's redraw time and frame rate.
+"""How fast do the descent and race pages answer? Server time per learning-rate change against the
+pages at an earlier commit, then (when Debian's Chromium is present) the browser's redraw and step times.
 
-    python bench/pages.py [--changes 20] [--no-browser]
+    python bench/pages.py [--changes 20] [--no-browser] [--baseline 693cb82]
 
-Server (AppTest, one process, each page script compiled once as the server does; median of ``--changes``
-learning-rate changes per build, the two builds' reruns interleaved so the machine's load falls on both
-alike; the cache is cleared before each configuration and each build gets its own learning rates, so no
-timed rerun is a cache hit):
-  - lean: the pages as they ship (figures as dicts with float32 typed arrays, passed through as is);
-  - obvious: the same figures as validated ``go.Figure``/``go.Frame`` objects with float64 arrays,
-    injected by patching ``app_pages.lean.prepared`` (which ``chart()`` looks up at every call).
-Goals: lean ≥ 8× faster than obvious on each page; lean ≤ 30 ms per change and ≤ 0.6 MB of figure JSON.
-The benchmark exits non-zero if the obvious build did not take effect (its wrapper never called, the
-same bytes sent, or not slower than lean): such a comparison would measure nothing.
-Browser: knob change → 2D chart redrawn (median, goal ≤ 300 ms); Play's frame rate (goal ≥ 30/s),
-with screenshots taken mid-play checked for the surface.
+Server: the baseline commit is checked out into a temporary git worktree. Two worker processes (this
+file with ``--worker``) each open one page under AppTest, one on this checkout and one on the worktree,
+with each page script compiled once as the server does. The bench sends both the same learning-rate
+changes in turn (ABBA order, so the machine's load falls on both alike; every change a new rate, so no
+rerun is a cache hit) and each worker answers with the seconds of its rerun and the bytes it sent.
+Goal: this checkout takes at most half the baseline's median on each page.
+The bench exits non-zero when the baseline did not take effect: the worktree is not at the baseline
+commit, the baseline worker imported the app from somewhere else, or both sent the same figures.
+
+Browser (Chromium, 1400×1000, medians):
+  - learning-rate change → the picture redrawn (goal ≤ 300 ms), on descent with the 3D view on and
+    off, and on the race of four;
+  - the player's ▶ → the next step drawn everywhere it shows (goal ≤ 100 ms, no server round trip);
+  - Play's frame rate, and the surface on screen in screenshots taken mid-play.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import plotly.graph_objects as go  # noqa: E402
-import streamlit as st  # noqa: E402
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from app_pages import lean  # noqa: E402
-from viz.encode import decode  # noqa: E402
-
-GOAL = 8.0  # the lean build must be at least this many times faster than the obvious one, on each page
+BASELINE = "693cb82"
 PAGES = {  # page → (what AppTest switches to, the learning-rate box changed, what the default shows)
-    "descent": (None, "lr", "default picture"),
-    "race": ("app_pages/race.py", "lr.adam", "default race, four optimizers"),
+    "descent": (None, "lr", "default picture, 3D view on"),
+    "race": ("app_pages/race.py", "lr.adam", "default race of four, 3D view on"),
 }
+SERVER_GOAL = 0.5  # this checkout's median at most this fraction of the baseline's
+REDRAW_GOAL, STEP_GOAL = 0.300, 0.100
 
 
-def float64(value):
-    """Typed arrays (at any depth) back to float64 NumPy arrays, as a first version would hold them."""
-    if isinstance(value, dict):
-        if "bdata" in value:
-            return decode(value).astype(float)
-        return {k: float64(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [float64(v) for v in value]
-    return value
+# ---- the worker: one page of one checkout under AppTest ------------------------------------------
+
+def worker(root: str, page: str) -> None:
+    """Answer ``<lr>`` lines with ``<seconds> <bytes sent>``; first say where the app came from."""
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import AppTest
+
+    sys.path.insert(0, root)
+    shared = ScriptCache()  # AppTest recompiles every run; the server compiles each script once
+    with mock.patch("streamlit.testing.v1.app_test.ScriptCache", lambda: shared):
+        switch, key, _ = PAGES[page]
+        at = AppTest.from_file(str(Path(root) / "app.py"), default_timeout=120)
+        if switch:
+            at.switch_page(switch)
+        at.run()
+        origin = sys.modules["app_pages"].__path__[0] if "app_pages" in sys.modules else "?"
+        print(json.dumps({"origin": origin, "error": str(at.exception) if at.exception else ""}), flush=True)
+        for line in sys.stdin:
+            at.number_input(key=key).set_value(float(line))
+            start = time.perf_counter()
+            at.run()
+            seconds = time.perf_counter() - start
+            sent = sum(len(c.proto.spec) for c in at.get("plotly_chart"))
+            print(json.dumps({"seconds": seconds, "bytes": sent, "error": str(at.exception) if at.exception else ""}),
+                  flush=True)
 
 
-def obvious_figure(spec: dict) -> go.Figure:
-    """What a first version would send: go objects, float64 arrays, every frame validated."""
-    return go.Figure(data=float64(spec["data"]), layout=float64(spec["layout"]),
-                     frames=[go.Frame(**float64(f)) for f in spec.get("frames", [])])
+class Worker:
+    def __init__(self, root: Path, page: str):
+        self.root = root
+        self.proc = subprocess.Popen([sys.executable, __file__, "--worker", str(root), page], cwd=root,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.hello = self._read()
+
+    def _read(self) -> dict:
+        line = self.proc.stdout.readline()
+        if not line:
+            raise SystemExit(f"bench/pages.py: the worker on {self.root} stopped")
+        answer = json.loads(line)
+        if answer["error"]:
+            raise SystemExit(f"bench/pages.py: the page on {self.root} raised: {answer['error']}")
+        return answer
+
+    def change(self, lr: float) -> dict:
+        self.proc.stdin.write(f"{lr}\n")
+        self.proc.stdin.flush()
+        return self._read()
+
+    def close(self) -> None:
+        self.proc.stdin.close()
+        self.proc.wait(timeout=60)
 
 
 @contextmanager
-def obvious_build(calls: list):
-    """The pages send :func:`obvious_figure` instead of the lean wrapper; each call is appended to ``calls``."""
-    def counted(spec: dict) -> go.Figure:
-        calls.append(1)
-        return obvious_figure(spec)
-
-    with mock.patch.object(lean, "prepared", counted):
-        yield
-
-
-@dataclass
-class Server:
-    times: list  # seconds per learning-rate change
-    specs: dict  # chart key → the figure JSON Streamlit sent, both builds at the same learning rate
-
-    @property
-    def median(self) -> float:
-        return statistics.median(self.times)
-
-    @property
-    def bytes(self) -> int:
-        return sum(map(len, self.specs.values()))
+def worktree(commit: str):
+    with tempfile.TemporaryDirectory(prefix="downhill-baseline-") as tmp:
+        path = Path(tmp) / "tree"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(path), commit], check=True,
+                       capture_output=True)
+        try:
+            yield path
+        finally:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(path)], capture_output=True)
 
 
-def open_page(page: str) -> AppTest:
-    switch, key, _ = PAGES[page]
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    if switch:
-        at.switch_page(switch)
-    at.run()
-    if at.exception:
-        raise SystemExit(f"bench/pages.py: the {page} page raised: {at.exception}")
-    try:
-        at.number_input(key=key)
-    except KeyError:
-        raise SystemExit(f"bench/pages.py: the {page} page has no number input {key!r} any more; "
-                         f"update PAGES in bench/pages.py") from None
-    return at
-
-
-def rerun(at: AppTest, page: str, lr: float) -> float:
-    """Seconds the page takes to answer a learning-rate change."""
-    at.number_input(key=PAGES[page][1]).set_value(lr)
-    start = time.perf_counter()
-    at.run()
-    seconds = time.perf_counter() - start
-    if at.exception:
-        raise SystemExit(f"bench/pages.py: the {page} page raised: {at.exception}")
-    return seconds
-
-
-def sent(at: AppTest) -> dict:
-    return {c.proto.id.rsplit("-", 1)[-1]: c.proto.spec for c in at.get("plotly_chart")}
-
-
-def server_times(page: str, changes: int) -> tuple[Server, Server, int]:
-    """Both builds of one page, one AppTest session each, their reruns interleaved so the machine's load
-    falls on both alike. The cache is cleared before each configuration, and the two take different
-    learning rates, so every timed rerun runs the engine and builds its figures (no cache hits). Then
-    both rerun once at the same learning rate, for the bytes. Fails if the obvious build did not run."""
-    calls = []
-    st.cache_data.clear()
-    fast = open_page(page)
-    st.cache_data.clear()
-    with obvious_build(calls):
-        slow = open_page(page)
-    fast_times, slow_times = [], []
+def server(page: str, changes: int, old_root: Path, commit: str) -> bool:
+    new, old = Worker(ROOT, page), Worker(old_root, page)
+    check_baseline(old_root, old, commit)
+    times = {"new": [], "old": []}
+    sizes = {}
     for i in range(changes):
         lr = round(0.01 + 0.003 * i, 6)
-        for which in ((0, 1) if i % 2 == 0 else (1, 0)):  # ABBA: neither always goes first
-            if which == 0:
-                fast_times.append(rerun(fast, page, lr))
-            else:
-                with obvious_build(calls):
-                    slow_times.append(rerun(slow, page, round(lr + 0.0015, 6)))
-    same = round(0.01 + 0.003 * changes, 6)
-    rerun(fast, page, same)
-    with obvious_build(calls):
-        rerun(slow, page, same)
-    lean_run, obvious_run = Server(fast_times, sent(fast)), Server(slow_times, sent(slow))
-    check(page, changes, lean_run, obvious_run, len(calls))
-    return lean_run, obvious_run, len(calls)
-
-
-def check(page: str, changes: int, fast: Server, slow: Server, calls: int) -> None:
-    """Exit non-zero when the obvious build did not take effect: the comparison would measure nothing."""
-    runs, charts = changes + 2, len(slow.specs)
-    problems = []
-    if not calls:
-        problems.append("app_pages.lean.prepared was patched but never called (do the pages still draw "
-                        "every chart through app_pages.lean.chart?)")
-    elif calls < runs * charts:
-        problems.append(f"the obvious wrapper ran {calls} times, fewer than the {runs * charts} charts drawn "
-                        f"({runs} runs × {charts} charts)")
-    if fast.specs == slow.specs or fast.bytes == slow.bytes:
-        same = "the same figure JSON" if fast.specs == slow.specs else "as many bytes of figure JSON"
-        problems.append(f"both builds sent {same} ({fast.bytes:,} bytes)")
-    elif not any('"dtype":"f8"' in spec for spec in slow.specs.values()):
-        problems.append("the obvious build sent no float64 arrays")
-    if slow.median <= fast.median:
-        problems.append(f"the obvious build was not slower ({slow.median * 1e3:.1f} ms against "
-                        f"{fast.median * 1e3:.1f} ms lean)")
-    if problems:
-        raise SystemExit(f"bench/pages.py: the obvious build did not take effect on the {page} page, so "
-                         "this comparison measures nothing:\n  - " + "\n  - ".join(problems))
-
-
-def report(page: str, changes: int, fast: Server, slow: Server, calls: int) -> bool:
-    ratio = slow.median / fast.median
-    met = ratio >= GOAL
-    print(f"{page} page, server, median of {changes} learning-rate changes each, interleaved (AppTest, "
-          f"{PAGES[page][2]}, {len(fast.specs)} charts):")
-    print(f"  lean (as shipped)        {fast.median * 1e3:7.1f} ms   {fast.bytes:>9,} bytes of figure JSON "
-          f"(contour {len(fast.specs.get('contour', '')):,})   goals ≤ 30 ms, ≤ 600,000 bytes")
-    print(f"  obvious go.Figure build  {slow.median * 1e3:7.1f} ms   {slow.bytes:>9,} bytes of figure JSON "
-          f"(contour {len(slow.specs.get('contour', '')):,}; wrapper called {calls} times)")
-    print(f"  ratio                    {ratio:7.1f}×         {slow.bytes / fast.bytes:5.2f}× the bytes   "
-          f"goal ≥ {GOAL:g}×: {'met' if met else 'NOT MET'}")
+        for name in (("new", "old") if i % 2 == 0 else ("old", "new")):
+            answer = (new if name == "new" else old).change(lr)
+            times[name].append(answer["seconds"])
+            sizes[name] = answer["bytes"]
+    new.close()
+    old.close()
+    if sizes["new"] == sizes["old"]:
+        raise SystemExit("bench/pages.py: both checkouts sent as many bytes: is the baseline really another build?")
+    fast, slow = statistics.median(times["new"]), statistics.median(times["old"])
+    met = fast <= SERVER_GOAL * slow
+    print(f"{page} page, server, median of {changes} learning-rate changes each, interleaved "
+          f"(AppTest, {PAGES[page][2]}):")
+    print(f"  this checkout     {fast * 1e3:7.1f} ms   {sizes['new']:>9,} bytes of figure JSON")
+    print(f"  {commit} (baseline) {slow * 1e3:7.1f} ms   {sizes['old']:>9,} bytes of figure JSON")
+    print(f"  ratio             {fast / slow:7.2f}     goal ≤ {SERVER_GOAL:g}: {'met' if met else 'NOT MET'}")
     return met
 
 
+def check_baseline(old_root: Path, old: Worker, commit: str) -> None:
+    head = subprocess.run(["git", "-C", str(old_root), "rev-parse", "HEAD"], capture_output=True, text=True).stdout
+    wanted = subprocess.run(["git", "-C", str(ROOT), "rev-parse", commit], capture_output=True, text=True).stdout
+    problems = []
+    if not head.strip() or head != wanted:
+        problems.append(f"the worktree is at {head.strip() or '?'}, not {commit}")
+    if not old.hello["origin"].startswith(str(old_root)):
+        problems.append(f"the baseline worker imported app_pages from {old.hello['origin']}, not the worktree")
+    if problems:
+        raise SystemExit("bench/pages.py: the baseline did not take effect, so this comparison measures "
+                         "nothing:\n  - " + "\n  - ".join(problems))
+
+
+# ---- the browser -------------------------------------------------------------------------------
+
 def browser(changes: int) -> None:
+    from tests.e2e.server import chromium_path
+
+    if chromium_path() is None:
+        print("browser: Debian's chromium is not installed; skipped")
+        return
     runs = (("", "", "descent, 3D view on (default)"), ("", "?view3d=0", "descent, 3D view off"),
             ("race", "", "race of four, 3D view on"))
     for path, query, label in runs:
@@ -195,11 +163,8 @@ def browser_run(changes: int, path: str, query: str, label: str) -> None:
     from playwright.sync_api import sync_playwright
 
     from tests.e2e.server import CHROMIUM_ARGS, chromium_path, running_app
-    from tests.e2e.test_descent_browser import CHANGED, WHOLE_PATH, open_page
+    from tests.e2e.test_descent_browser import CHANGED, STEPS, WHOLE_PATH, button, open_page
 
-    if chromium_path() is None:
-        print("browser: Debian's chromium is not installed; skipped")
-        return
     with running_app() as url, sync_playwright() as p:
         b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         page = b.new_page(viewport={"width": 1400, "height": 1000})
@@ -213,58 +178,67 @@ def browser_run(changes: int, path: str, query: str, label: str) -> None:
             box.fill(str(round(0.02 + 0.002 * i, 6)))
             start = time.perf_counter()
             box.press("Enter")
-            page.wait_for_function(CHANGED, arg=before)
+            page.wait_for_function(CHANGED, arg=before, polling="raf")
             redraws.append(time.perf_counter() - start)
-        print(f"browser, {label}: lr change → 2D chart redrawn, median of {changes}: "
-              f"{statistics.median(redraws) * 1e3:.0f} ms (goal ≤ 300 ms)")
+            page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
+            page.wait_for_timeout(300)  # the 3D view lands after the picture
+        steps = step_times(page, changes, STEPS, button)
         fps, visible = play(page)
-        print(f"browser, {label}: Play runs at {fps:.1f} frames/s (goal ≥ 30); surface on screen in "
+        redraw, step = statistics.median(redraws), statistics.median(steps)
+        print(f"browser, {label}:")
+        print(f"  lr change → picture redrawn   {redraw * 1e3:6.0f} ms  (median of {changes}; goal ≤ 300 ms: "
+              f"{'met' if redraw <= REDRAW_GOAL else 'NOT MET'})")
+        print(f"  ▶ → next step drawn           {step * 1e3:6.0f} ms  (median of {len(steps)}; goal ≤ 100 ms: "
+              f"{'met' if step <= STEP_GOAL else 'NOT MET'})")
+        print(f"  Play                          {fps:6.1f} frames/s; surface on screen in "
               f"{sum(visible)}/{len(visible)} screenshots taken mid-play")
         b.close()
 
 
+def step_times(page, changes: int, steps_js: str, button) -> list[float]:
+    """▶ clicked → the bridge, scrubber, numbers and loss marker all show the next step."""
+    times = []
+    for _ in range(changes):
+        before = page.evaluate(steps_js)["scrubber"]
+        start = time.perf_counter()
+        button(page, "forward").click()
+        page.wait_for_function(f"(b) => {{ const s = ({steps_js})(); return s.scrubber > b && s.panel === s.scrubber "
+                               "&& s.marker === s.scrubber; }", arg=before, polling="raf")
+        times.append(time.perf_counter() - start)
+    return times
+
+
 def play(page) -> tuple[float, list[bool]]:
-    from tests.e2e.test_descent_browser import surface_visible
+    from tests.e2e.test_descent_browser import PICTURE, button, shot_of_surface, surface_visible
 
-    page.evaluate("""() => { const gd = [...document.querySelectorAll('.js-plotly-plot')][0];
-        window.__frames = []; gd.on('plotly_animatingframe', () => window.__frames.push(performance.now())); }""")
-    chart = page.locator(".js-plotly-plot").first
-    chart.locator(".updatemenu-button").first.click()
-
+    page.evaluate(f"""() => {{ const gd = {PICTURE}; window.__frames = [];
+        gd.on('plotly_animatingframe', () => window.__frames.push(performance.now())); }}""")
+    button(page, "back").click()
+    button(page, "play").click()
     visible = []
     for _ in range(5):
         page.wait_for_timeout(200)
-        visible.append(surface_visible(chart.screenshot()))
-    page.wait_for_timeout(4000)
+        visible.append(surface_visible(shot_of_surface(page)))
+    page.wait_for_timeout(3000)
     stamps = page.evaluate("() => window.__frames")
     fps = (len(stamps) - 1) / ((stamps[-1] - stamps[0]) / 1000) if len(stamps) > 1 else 0.0
     return fps, visible
-
-
-@contextmanager
-def scripts_compiled_once():
-    """The server compiles each page script once and keeps it; AppTest makes a new ScriptCache on every
-    run and so recompiles app.py and the page each time (13–17 ms here), a cost no visitor pays. Share
-    one cache, as the server does, so both builds are timed as the server runs them."""
-    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-
-    shared = ScriptCache()
-    with mock.patch("streamlit.testing.v1.app_test.ScriptCache", lambda: shared):
-        yield
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--baseline", default=BASELINE)
+    parser.add_argument("--worker", nargs=2, metavar=("ROOT", "PAGE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-
-    met = {}
-    with scripts_compiled_once():
-        for page in PAGES:
-            fast, slow, calls = server_times(page, args.changes)
-            met[page] = report(page, args.changes, fast, slow, calls)
-    print(f"goal (lean ≥ {GOAL:g}× faster on each page): "
+    if args.worker:
+        worker(*args.worker)
+        return
+    sys.path.insert(0, str(ROOT))
+    with worktree(args.baseline) as old_root:
+        met = {page: server(page, args.changes, old_root, args.baseline) for page in PAGES}
+    print("server goal (≤ half the baseline's time on each page): "
           + ", ".join(f"{page} {'met' if ok else 'NOT MET'}" for page, ok in met.items()))
     if not args.no_browser:
         browser(min(args.changes, 10))

@@ -55,12 +55,10 @@ def cased(values, color, outline, label, what, xref="x", yref="y", shape="linear
     return [under, line(values, color, label, what, xref, yref, shape)]
 
 
-def marker(values, k, color, xref="x", yref="y") -> dict:
-    """The marker at step ``k`` of a curve (what a frame moves)."""
-    y = float(values[k]) if np.isfinite(values[k]) else None
-    return {"type": "scatter", "mode": "markers", "x": [int(k)], "y": [y], "xaxis": xref, "yaxis": yref,
-            "showlegend": False, "hoverinfo": "skip",
-            "marker": {"size": 11, "color": color, "line": {"color": "#000000", "width": 1.5}}}
+def marker_style(color, xref="x", yref="y") -> dict:
+    """The marker that shows a curve's current step (frames move it)."""
+    return {"type": "scatter", "mode": "markers", "xaxis": xref, "yaxis": yref, "showlegend": False,
+            "hoverinfo": "skip", "marker": {"size": 11, "color": color, "line": {"color": "#000000", "width": 1.5}}}
 
 
 def lr_figure(series, k: int, *, height: int = 220, font_size: int = 14) -> dict:

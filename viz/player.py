@@ -100,25 +100,17 @@ def figure(surface, layer, lanes: list[Lane], k: int, inspector: Inspector | Non
     steps = len(lanes[0].points) - 1
     shown = frame_steps(steps)
     k = shown_step(steps, k)
-    span = _span(surface)
-    stride = path_stride(steps, 2 * len(lanes))  # each lane moves twice: casing and line
     fixed = [*static_traces(surface, g, lines), *_fixed_paths(lanes), *_curves(lanes, with_schedule)]
-
-    def moving(s: int) -> list[dict]:
-        return _moving(lanes, s, stride, inspector, span, with_schedule, font_size)
-
-    now = moving(k)
-    indices = list(range(len(fixed), len(fixed) + len(now)))
-    frames = [{"name": str(s), "traces": indices, "data": [_changing(t) for t in moving(s)]} for s in shown]
+    styles = _moving_styles(lanes, inspector, with_schedule, font_size)
+    frames_data = _moving_data(lanes, shown, inspector, _span(surface), with_schedule)
+    indices = list(range(len(fixed), len(fixed) + len(styles)))
+    frames = [{"name": str(s), "traces": indices, "data": data} for s, data in zip(shown, frames_data, strict=True)]
+    now = frames_data[int(np.searchsorted(shown, k))]
     layout = _layout(surface, png, lanes, with_schedule, height, font_size)
     layout["sliders"] = [_slider(shown, k, font_size)]
     layout["updatemenus"] = _buttons(font_size)
-    return {"data": [*fixed, *now], "layout": layout, "frames": frames}
-
-
-def _changing(trace: dict) -> dict:
-    """What a frame carries of a moving trace: its coordinates and text (styles stay on the trace)."""
-    return {key: trace[key] for key in ("x", "y", "text") if key in trace}
+    return {"data": [*fixed, *({**style, **data} for style, data in zip(styles, now, strict=True))],
+            "layout": layout, "frames": frames}
 
 
 def _span(surface) -> float:
@@ -172,81 +164,104 @@ def _curves(lanes: list[Lane], with_schedule: bool) -> list[dict]:
     return traces
 
 
-# ---- what moves ---------------------------------------------------------------------------------
+# ---- what moves: styles once, then each frame's coordinates and text ---------------------------
 
-def _moving(lanes, s, stride, inspector, span, with_schedule, font_size) -> list[dict]:
-    traces = []
+def _moving_styles(lanes, inspector, with_schedule, font_size) -> list[dict]:
+    """The moving traces without their data, in the order :func:`_moving_data` fills them."""
+    line = {"type": "scatter", "mode": "lines", "hoverinfo": "skip", "showlegend": False}
+    styles = []
     for lane in lanes:
-        so_far = np.vstack([lane.points[: s + 1 : stride], lane.points[s : s + 1]])
-        traces += [
-            {"type": "scatter", "mode": "lines", "x": f4(so_far[:, 0]), "y": f4(so_far[:, 1]), "hoverinfo": "skip",
-             "line": {"color": casing(lane.color), "width": lane.width + 3}, "opacity": 0.6, "showlegend": False},
-            {"type": "scatter", "mode": "lines", "x": f4(so_far[:, 0]), "y": f4(so_far[:, 1]), "hoverinfo": "skip",
-             "line": {"color": lane.color, "width": lane.width}, "showlegend": False, "name": f"{lane.label}: so far"},
-        ]
-    traces += [_point(lane, s) for lane in lanes]
-    traces += [curves.marker(lane.losses, s, lane.color, "x2", "y2") for lane in lanes]
-    if with_schedule:
-        traces += [curves.marker(lane.lrs, min(s, len(lane.lrs) - 1), lane.color, "x4", "y4") for lane in lanes]
-    scale = (1.0, False)
+        styles += [{**line, "line": {"color": casing(lane.color), "width": lane.width + 3}, "opacity": 0.6},
+                   {**line, "line": {"color": lane.color, "width": lane.width}, "name": f"{lane.label}: so far"}]
+    styles += [{"type": "scatter", "mode": "markers", "showlegend": False, "name": lane.label,
+                "marker": {"size": 12, "color": lane.color, "line": {"color": casing(lane.color), "width": 2}},
+                "hovertemplate": lane.label + " (%{x:.4g}, %{y:.4g})<extra></extra>"} for lane in lanes]
+    axes = [("x2", "y2")] + ([("x4", "y4")] if with_schedule else [])
+    styles += [curves.marker_style(lane.color, x, y) for x, y in axes for lane in lanes]
     if inspector is not None:
-        arrows, scale = _arrows(lanes[0].points[s], inspector, s, span)
-        traces += arrows
-    traces.append(_panel(lanes, s, inspector, scale, font_size))
-    return traces
+        kinds = ["grad", *(["carried"] if inspector.carried is not None else []), "update"]  # update on top
+        styles += [{**line, "mode": "lines+markers", "line": {"color": ARROWS[kind][0], "width": 3,
+                                                               "dash": ARROWS[kind][1]},
+                    "marker": {"symbol": ["circle", "arrow"], "size": [0, 14], "angleref": "previous",
+                               "color": ARROWS[kind][0], "line": {"color": "#000000", "width": 1}}}
+                   for kind in kinds]
+    styles.append({"type": "scatter", "mode": "text", "textposition": "bottom right", "xaxis": "x3", "yaxis": "y3",
+                   "hoverinfo": "skip", "showlegend": False, "cliponaxis": False,
+                   "textfont": {"size": max(font_size - 4, 11), "color": "#f4f4f4", "family": PANEL_FONT}})
+    return styles
 
 
-def _point(lane: Lane, s: int) -> dict:
-    here = lane.points[s : s + 1]
-    return {"type": "scatter", "mode": "markers", "x": f4(here[:, 0]), "y": f4(here[:, 1]), "showlegend": False,
-            "marker": {"size": 12, "color": lane.color, "line": {"color": casing(lane.color), "width": 2}},
-            "name": lane.label, "hovertemplate": lane.label + " (%{x:.4g}, %{y:.4g})<extra></extra>"}
+def _moving_data(lanes, shown, inspector, span, with_schedule) -> list[list[dict]]:
+    """For each shown step, the data of every moving trace (the same order as the styles)."""
+    steps = len(lanes[0].points) - 1
+    stride = path_stride(steps, 2 * len(lanes))  # each lane moves twice: casing and line
+    columns = []  # one list per moving trace, one entry per frame
+    for lane in lanes:
+        so_far = [_xy(np.vstack([lane.points[: s + 1 : stride], lane.points[s : s + 1]])) for s in shown]
+        columns += [so_far, so_far]  # casing and line share the encoded arrays
+    columns += [_xy_list(lane.points[shown]) for lane in lanes]
+    series = [lane.losses for lane in lanes] + ([lane.lrs for lane in lanes] if with_schedule else [])
+    for values in series:
+        at = np.minimum(shown, len(values) - 1)
+        ys = np.where(np.isfinite(values[at]), values[at], np.nan)
+        columns.append([{"x": [int(s)], "y": [None if np.isnan(y) else float(y)]} for s, y in zip(at, ys, strict=True)])
+    factors = None
+    if inspector is not None:
+        segments, factors, shortened = arrows(lanes[0].points[shown], inspector, shown, span)
+        # kinds × frames × (x0, x1), (y0, y1): one tolist for all, NaN as None (JSON has no NaN)
+        ends = np.where(np.isfinite(segments), segments, np.nan).transpose(0, 1, 3, 2).tolist()
+        columns += [[{"x": _none(x), "y": _none(y)} for x, y in kind] for kind in ends]
+        factors = list(zip(factors, shortened, strict=True))
+    columns.append([{"x": [0], "y": [1], "text": [_panel(lanes, int(s), inspector, factors[i] if factors else None)]}
+                    for i, s in enumerate(shown)])
+    return [list(frame) for frame in zip(*columns, strict=True)]
 
 
-def arrow_scale(lengths, span: float) -> float:
-    """A round factor (1, 2, 5, 10, …) that makes the longest arrow about ``ARROW_VIEW`` of the view;
-    never below 1: long arrows are shortened to the view instead (see :func:`_segment`)."""
-    longest = float(np.nanmax(lengths, initial=0.0))
-    if not np.isfinite(longest) or longest <= 0 or longest >= ARROW_VIEW * span:
-        return 1.0
-    wanted = ARROW_VIEW * span / longest
-    exponent = np.floor(np.log10(wanted))
-    steps = [m * 10**exponent for m in (1, 2, 5, 10) if m * 10**exponent <= wanted]
-    return float(max(steps[-1], 1.0))
+def _none(values: list) -> list:
+    return [None if v != v else v for v in values]  # v != v: NaN
 
 
-def _arrows(here, inspector: Inspector, s: int, span: float) -> tuple[list[dict], float]:
-    kinds = [("grad", inspector.grad)]
-    if inspector.carried is not None:
-        kinds.append(("carried", inspector.carried))
-    kinds.append(("update", inspector.update))  # last: drawn on top
-    deltas = {kind: np.nan_to_num(values[s], nan=0.0, posinf=0.0, neginf=0.0) for kind, values in kinds}
-    lengths = [float(np.hypot(*d)) for d in deltas.values()]
-    scale = arrow_scale(lengths, span)
-    shortened = max(lengths) * scale > ARROW_MAX * span
-    traces = []
-    for kind, delta in deltas.items():
-        color, dash, _ = ARROWS[kind]
-        seg = _segment(here, delta * scale, span)
-        traces.append({"type": "scatter", "mode": "lines+markers", "x": f4(seg[:, 0]), "y": f4(seg[:, 1]),
-                       "line": {"color": color, "width": 3, "dash": dash}, "hoverinfo": "skip", "showlegend": False,
-                       "marker": {"symbol": ["circle", "arrow"], "size": [0, 14], "angleref": "previous",
-                                  "color": color, "line": {"color": "#000000", "width": 1}}})
-    return traces, (scale, shortened)
+def _xy(points) -> dict:
+    return {"x": f4(points[:, 0]), "y": f4(points[:, 1])}
 
 
-def _segment(origin, delta, span):
-    """From ``origin`` along ``delta``, shortened to ``ARROW_MAX`` of the view."""
-    length = float(np.hypot(*delta))
-    if not np.isfinite(origin).all():
-        return np.full((2, 2), np.nan)
-    if length > ARROW_MAX * span:
-        delta = delta * (ARROW_MAX * span / length)
-    return np.array([origin, origin + delta])
+def _xy_list(points) -> list[dict]:
+    """One point per frame, as plain lists (cheaper than a typed array for one number)."""
+    return [{"x": _none([x]), "y": _none([y])} for x, y in np.where(np.isfinite(points), points, np.nan).tolist()]
 
 
-def _panel(lanes, s, inspector, scale, font_size) -> dict:
-    """The step's numbers, and the key to colours and arrows: a text trace in its own corner."""
+def arrow_scale(lengths, span: float) -> np.ndarray:
+    """Per row of ``lengths`` (frames × arrows): a round factor (1, 2, 5, 10, …) that makes the
+    longest arrow about ``ARROW_VIEW`` of the view; never below 1 (long arrows are shortened instead)."""
+    longest = np.nanmax(np.where(np.isfinite(lengths), lengths, np.nan), axis=-1, initial=0.0)
+    with np.errstate(all="ignore"):
+        wanted = np.where(longest > 0, ARROW_VIEW * span / longest, 1.0)
+        exponent = np.floor(np.log10(np.maximum(wanted, 1.0)))
+        mantissa = wanted / 10**exponent
+    round_down = np.select([mantissa >= 5, mantissa >= 2], [5.0, 2.0], 1.0)
+    return np.maximum(round_down * 10**exponent, 1.0)
+
+
+def arrows(here, inspector: Inspector, shown, span: float):
+    """Each arrow kind's segments (kinds × frames × 2 points × 2), the factor each frame's arrows
+    were scaled by, and whether a frame's longest arrow had to be shortened to ``ARROW_MAX``."""
+    kinds = [inspector.grad, *([inspector.carried] if inspector.carried is not None else []), inspector.update]
+    deltas = np.stack([np.nan_to_num(values[shown], nan=0.0, posinf=0.0, neginf=0.0) for values in kinds])
+    lengths = np.hypot(deltas[..., 0], deltas[..., 1])  # kinds × frames
+    factor = arrow_scale(lengths.T, span)
+    scaled = lengths * factor
+    shortened = scaled.max(axis=0) > ARROW_MAX * span
+    with np.errstate(all="ignore"):
+        shrink = np.where(scaled > ARROW_MAX * span, ARROW_MAX * span / scaled, 1.0)
+    tips = here + deltas * (factor * shrink)[..., None]
+    origin = np.broadcast_to(here, tips.shape)
+    segments = np.stack([origin, tips], axis=2)  # kinds × frames × 2 × 2
+    segments[:, ~np.isfinite(here).all(axis=1)] = np.nan
+    return segments, factor, shortened
+
+
+def _panel(lanes, s, inspector, scale) -> str:
+    """The step's numbers, and the key to colours and arrows (a text trace in its own corner)."""
     if inspector is not None:
         factor, shortened = scale
         key = {kind: f"<span style='color:{ARROWS[kind][0]}'>{'┅▶' if kind == 'grad' else '━▶'}</span>"
@@ -259,9 +274,7 @@ def _panel(lanes, s, inspector, scale, font_size) -> dict:
         lines = [f"<b>step {s}</b>"] + [
             f"<span style='color:{lane.color}'>━━</span> {lane.label}: "
             + (f"loss {lane.losses[s]:.4g}" if np.isfinite(lane.losses[s]) else "diverged") for lane in lanes]
-    return {"type": "scatter", "mode": "text", "x": [0], "y": [1], "text": ["<br>".join(lines)],
-            "textposition": "bottom right", "xaxis": "x3", "yaxis": "y3", "hoverinfo": "skip", "showlegend": False,
-            "textfont": {"size": max(font_size - 4, 11), "color": "#f4f4f4", "family": PANEL_FONT}, "cliponaxis": False}
+    return "<br>".join(lines)
 
 
 # ---- layout and controls ------------------------------------------------------------------------

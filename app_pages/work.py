@@ -1,0 +1,67 @@
+"""The pages' cached work: engine runs and figures, keyed on what they depend on.
+
+In a module of their own, not in the page scripts: a page script runs top to bottom on every rerun,
+and each ``@st.cache_data`` it runs rebuilds the cache's wrapper (hashing the function's source,
+~1.5 ms each here). A module is imported once.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import optim
+import settings
+import settings.race
+from app_pages.controls import surface_layer
+from settings import Settings
+from viz import descent as descent_figures
+from viz import race as race_figures
+
+# A Settings (frozen, plain fields) is keyed by its repr: Streamlit's own hashing walks every field
+# through its generic hasher, ~3 ms per cached call and several calls a rerun.
+BY_REPR = {Settings: repr}
+
+
+def _layer(s: Settings):
+    return surface_layer(s.surface, s.f, s.view)
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)
+def descent_run(s: Settings) -> optim.Trajectory:
+    """The engine run: keyed on the run's settings only (``s.run_settings``), never on the view."""
+    return settings.run(s)
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)
+def descent_picture(s: Settings, k: int, font_size: int, wide: bool) -> dict:
+    return descent_figures.picture(s.landscape, _layer(s), descent_run(s), s.rule(), k, s.sched != "constant",
+                                   font_size=font_size, wide=wide)
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)
+def descent_view3d(s: Settings, k: int, font_size: int) -> dict:
+    return descent_figures.view3d(s.landscape, _layer(s), descent_run(s), k, font_size)
+
+
+def race_run(racers: tuple) -> list:
+    """Each racer's run, cached on its own: a change to Adam's knobs runs Adam again, no one else
+    (the lanes share start, steps and gradient source, which are in every racer's settings)."""
+    return [race_lane(racer) for racer in racers]
+
+
+@st.cache_data(max_entries=128, show_spinner=False, hash_funcs=BY_REPR)
+def race_lane(racer: Settings):
+    """One racer's engine run: keyed on its run settings only, never on the view."""
+    return settings.race.run_race((racer,))[0]
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def race_picture(racers: tuple, k: int, font_size: int, wide: bool) -> dict:
+    s = racers[0]
+    return race_figures.picture(s.landscape, _layer(s), race_run(racers), k, s.sched != "constant",
+                                font_size=font_size, wide=wide)
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def race_view3d(racers: tuple, k: int, font_size: int) -> dict:
+    return race_figures.view3d(racers[0].landscape, _layer(racers[0]), race_run(racers), k, font_size)
