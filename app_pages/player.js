@@ -30,6 +30,9 @@ export default function (component) {
     }
     // refreshed on every run: the step the server shows now, and whether clicks move the start
     gd.__downhill = { ...(gd.__downhill || { speed: null }), clickable: data.clickable, step: data.step };
+    // a phone: ask for the stacked picture (and back, if the window grows)
+    const narrow = gd.getBoundingClientRect().width < data.narrow_below;
+    if (narrow !== data.narrow) setTriggerValue("narrow", narrow);
     if (gd.__downhillAttached) return;
     gd.__downhillAttached = true;
     let timer = null;

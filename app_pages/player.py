@@ -16,6 +16,7 @@ from app_pages import lean
 
 _bridge = st.components.v2.component("downhill.player", js=(Path(__file__).with_name("player.js")).read_text())
 KEY = "player"
+NARROW_BELOW = 640  # pixels of picture width: below this, stack the parts
 
 
 def picture_step(k: int) -> int:
@@ -26,12 +27,25 @@ def picture_step(k: int) -> int:
     return ss["_picture_step"]
 
 
+def narrow() -> bool:
+    """Whether the browser said its picture is narrow (a phone): then the parts are stacked."""
+    return bool(st.session_state.get("_narrow", False))
+
+
 def show(fig: dict, clickable: bool, step: int) -> None:
     """The picture and its bridge; a click moves the start (``x0``, ``y0``) when ``clickable``.
     ``step``: the step the page shows now (the bridge reports only a different one)."""
     lean.chart(fig, "picture")
-    _bridge(key=KEY, data={"chart": "picture", "clickable": clickable, "step": int(step)}, on_step_change=_on_step,
-            on_click_change=_on_click, width="stretch", height="content")
+    _bridge(key=KEY, data={"chart": "picture", "clickable": clickable, "step": int(step), "narrow": narrow(),
+                           "narrow_below": NARROW_BELOW},
+            on_step_change=_on_step, on_click_change=_on_click, on_narrow_change=_on_narrow, width="stretch",
+            height="content")
+
+
+def _on_narrow() -> None:
+    value = (st.session_state.get(KEY) or {}).get("narrow")
+    if isinstance(value, bool):
+        st.session_state["_narrow"] = value
 
 
 def _on_step() -> None:

@@ -68,9 +68,20 @@ def control_rows(font_size: int) -> tuple[int, int, int]:
     return buttons, scrubber, scrubber + 2 * font_size + 14
 
 
-def height(wide: bool) -> int:
-    """The figure's height: it and the page's title fit a 1280×720 screen (presenting: bigger type)."""
-    return 560 if wide else 480
+def height(wide: bool, narrow: bool = False) -> int:
+    """The figure's height: it and the page's title fit a 1280×720 screen (presenting: bigger type);
+    on a narrow screen (a phone) the parts are stacked, so it is taller."""
+    return 900 if narrow else 560 if wide else 480
+
+
+def domains(with_schedule: bool, narrow: bool) -> dict[str, tuple[list, list]]:
+    """Where each part sits, as (x, y) domains: side by side, or stacked on a narrow screen."""
+    if narrow:
+        return {"contour": ([0, 1], [0.5, 1]), "loss": ([0.1, 1], [0.33, 0.44] if with_schedule else [0.28, 0.44]),
+                "lr": ([0.1, 1], [0.25, 0.3]), "numbers": ([0.02, 1], [0, 0.2])}
+    right = [CONTOUR_WIDTH + 0.09, 1]
+    return {"contour": ([0, CONTOUR_WIDTH], [0, 1]), "loss": (right, [0.72, 1.0] if with_schedule else [0.62, 1.0]),
+            "lr": (right, [0.52, 0.64]), "numbers": ([CONTOUR_WIDTH + 0.03, 1], [0, 0.42 if with_schedule else 0.5])}
 
 
 def frame_steps(steps: int) -> np.ndarray:
@@ -94,7 +105,7 @@ def shown_step(steps: int, k: int) -> int:
 
 
 def figure(surface, layer, lanes: list[Lane], k: int, inspector: Inspector | None = None, *,
-           with_schedule: bool = False, font_size: int = 14, height: int = 470) -> dict:
+           with_schedule: bool = False, font_size: int = 14, height: int = 470, narrow: bool = False) -> dict:
     """The animated picture, drawn at step ``k``."""
     g, png, lines = layer
     steps = len(lanes[0].points) - 1
@@ -106,9 +117,9 @@ def figure(surface, layer, lanes: list[Lane], k: int, inspector: Inspector | Non
     indices = list(range(len(fixed), len(fixed) + len(styles)))
     frames = [{"name": str(s), "traces": indices, "data": data} for s, data in zip(shown, frames_data, strict=True)]
     now = frames_data[int(np.searchsorted(shown, k))]
-    layout = _layout(surface, png, lanes, with_schedule, height, font_size)
+    layout = _layout(surface, png, lanes, with_schedule, height, font_size, narrow)
     layout["sliders"] = [_slider(shown, k, font_size)]
-    layout["updatemenus"] = _buttons(font_size)
+    layout["updatemenus"] = _buttons(font_size, narrow)
     return {"data": [*fixed, *({**style, **data} for style, data in zip(styles, now, strict=True))],
             "layout": layout, "frames": frames}
 
@@ -279,11 +290,10 @@ def _panel(lanes, s, inspector, scale) -> str:
 
 # ---- layout and controls ------------------------------------------------------------------------
 
-def _layout(surface, png, lanes, with_schedule, height, font_size) -> dict:
+def _layout(surface, png, lanes, with_schedule, height, font_size, narrow) -> dict:
     (x0, x1), (y0, y1) = surface.bounds
     axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": "#666"}
-    right = CONTOUR_WIDTH + 0.09
-    loss_y = [0.72, 1.0] if with_schedule else [0.62, 1.0]
+    where = domains(with_schedule, narrow)
     hidden = {"visible": False, "range": [0, 1], "fixedrange": True}
     layout = {
         "height": height,
@@ -293,22 +303,23 @@ def _layout(surface, png, lanes, with_schedule, height, font_size) -> dict:
         "shapes": [{"type": "rect", "xref": "x3 domain", "yref": "y3 domain", "x0": -0.02, "x1": 1.0, "y0": 0,
                     "y1": 1.02, "fillcolor": "#1e1e1e", "line": {"width": 0}, "layer": "below"}],
         "showlegend": False, "hovermode": "closest", "dragmode": "pan",
-        "xaxis": {**axis, "domain": [0, CONTOUR_WIDTH], "range": [x0, x1],
+        "xaxis": {**axis, "domain": where["contour"][0], "range": [x0, x1],
                   "title": {"text": surface.labels[0], "standoff": 2}, "constrain": "domain"},
-        "yaxis": {**axis, "range": [y0, y1], "title": {"text": surface.labels[1], "standoff": 2},
+        "yaxis": {**axis, "domain": where["contour"][1], "range": [y0, y1],
+                  "title": {"text": surface.labels[1], "standoff": 2},
                   "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"},
         "images": [{"source": png, "xref": "x", "yref": "y", "x": x0, "y": y1, "sizex": x1 - x0, "sizey": y1 - y0,
                     "sizing": "stretch", "layer": "below", "xanchor": "left", "yanchor": "top"}],
-        "xaxis2": {**curves.step_axis(), "domain": [right, 1], "anchor": "y2", "title": {"text": ""}},
+        "xaxis2": {**curves.step_axis(), "domain": where["loss"][0], "anchor": "y2", "title": {"text": ""}},
         "yaxis2": {**curves.value_axis(np.concatenate([lane.losses for lane in lanes]), "loss", labels=4),
-                   "domain": loss_y, "anchor": "x2"},
-        "xaxis3": {**hidden, "domain": [CONTOUR_WIDTH + 0.03, 1], "anchor": "y3"},
-        "yaxis3": {**hidden, "domain": [0, (0.42 if with_schedule else 0.5)], "anchor": "x3"},
+                   "domain": where["loss"][1], "anchor": "x2"},
+        "xaxis3": {**hidden, "domain": where["numbers"][0], "anchor": "y3"},
+        "yaxis3": {**hidden, "domain": where["numbers"][1], "anchor": "x3"},
     }
     if with_schedule:
-        layout["xaxis4"] = {**curves.step_axis(), "domain": [right, 1], "anchor": "y4", "title": {"text": ""}}
+        layout["xaxis4"] = {**curves.step_axis(), "domain": where["lr"][0], "anchor": "y4", "title": {"text": ""}}
         layout["yaxis4"] = {**curves.value_axis(np.concatenate([lane.lrs for lane in lanes]), "η", log=False),
-                            "domain": [0.52, 0.64], "anchor": "x4"}
+                            "domain": where["lr"][1], "anchor": "x4"}
     return layout
 
 
@@ -326,7 +337,7 @@ def _slider(shown, k, font_size) -> dict:
     }
 
 
-def _buttons(font_size) -> list[dict]:
+def _buttons(font_size, narrow: bool = False) -> list[dict]:
     """Step back, Play, Pause, step forward (the page's bridge points the step buttons at the
     neighbouring frames), then the speed menu, which plays at the speed picked."""
     still = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
@@ -337,12 +348,12 @@ def _buttons(font_size) -> list[dict]:
     buttons = {**common, "type": "buttons", "direction": "left", "pad": {"t": top, "r": 6}, "buttons": [
         {"label": "◀", "name": "back", "method": "animate", "args": [["0"], still]},
         {"label": "▶ Play", "name": "play", "method": "animate", "args": [None, play]},
-        {"label": "❚❚ Pause", "name": "pause", "method": "animate", "args": [[None], still]},
+        {"label": "❚❚" if narrow else "❚❚ Pause", "name": "pause", "method": "animate", "args": [[None], still]},
         {"label": "▶", "name": "forward", "method": "animate", "args": [None, still]},
     ]}
     speeds = {**common, "type": "dropdown", "direction": "up", "x": 1, "xanchor": "right", "pad": {"t": top},
               "active": list(SPEEDS).index("1×"), "showactive": True, "buttons": [
-                  {"label": f"speed {name}", "method": "animate",
+                  {"label": name if narrow else f"speed {name}", "method": "animate",
                    "args": [None, {**play, "frame": {"duration": ms, "redraw": False}}]}
                   for name, ms in SPEEDS.items()]}
     return [buttons, speeds]
