@@ -17,10 +17,18 @@ SIZES = {"1280": (1280, 720), "1920": (1920, 1080), "phone": (390, 844)}
 PAGES = ("descent", "race", "basins", "lessons", "practice")
 
 
-def settle(page) -> None:
-    page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=60_000)
-    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length > 0", timeout=60_000)
-    page.wait_for_timeout(2500)  # software WebGL: the 3D view lands after the 2D charts
+IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+
+
+def settle(page, charts: bool) -> None:
+    """Wait for the page to finish, its charts to draw, and a second run (a phone's stacked
+    picture) to finish too; software WebGL draws the 3D view last."""
+    page.wait_for_selector(IDLE, timeout=180_000)
+    if charts:
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length > 0", timeout=180_000)
+    page.wait_for_timeout(2500)
+    page.wait_for_selector(IDLE, timeout=180_000)
+    page.wait_for_timeout(2500)
 
 
 def main(out: Path, pages) -> None:
@@ -32,11 +40,7 @@ def main(out: Path, pages) -> None:
                 for present in ("", "?present=1") if size != "phone" else ("",):
                     page = browser.new_page(viewport={"width": w, "height": h})
                     page.goto(f"{url}/{'' if name == 'descent' else name}{present}")
-                    if name == "lessons":
-                        page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
-                        page.wait_for_timeout(1500)
-                    else:
-                        settle(page)
+                    settle(page, charts=name != "lessons")
                     page.screenshot(path=str(out / f"{name}-{size}{'-present' if present else ''}.png"))
                     page.close()
         browser.close()

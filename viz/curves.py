@@ -14,7 +14,9 @@ def loss_figure(series, k: int, *, height: int = 340, font_size: int = 14) -> di
     losses that go negative, like the saddle's, stay on a linear axis)."""
     traces = []
     for losses, color, label in series:
-        traces += _line_and_marker(losses, k, color, label, "loss")
+        y = float(losses[k]) if np.isfinite(losses[k]) else None
+        traces += [{**line(losses, color, label, "loss"), "showlegend": len(series) > 1},
+                   {**marker_style(color), "x": [int(k)], "y": [y]}]
     layout = _layout("loss", False, height, font_size, k, legend=len(series) > 1)
     layout["yaxis"].update(value_axis(np.concatenate([s[0] for s in series]), "loss"))
     return {"data": traces, "layout": layout}
@@ -59,25 +61,6 @@ def marker_style(color, xref="x", yref="y") -> dict:
     """The marker that shows a curve's current step (frames move it)."""
     return {"type": "scatter", "mode": "markers", "xaxis": xref, "yaxis": yref, "showlegend": False,
             "hoverinfo": "skip", "marker": {"size": 11, "color": color, "line": {"color": "#000000", "width": 1.5}}}
-
-
-def lr_figure(series, k: int, *, height: int = 220, font_size: int = 14) -> dict:
-    traces = []
-    for lrs, color, label in series:
-        traces += _line_and_marker(lrs, min(k, len(lrs) - 1), color, label, "lr", shape="hv")
-    return {"data": traces, "layout": _layout("learning rate ηₜ", False, height, font_size, k, legend=False)}
-
-
-def _line_and_marker(values, k, color, label, what, shape="linear"):
-    marker_y = float(values[k]) if np.isfinite(values[k]) else None
-    hover = "%{fullData.name}<br>step %{x}<br>" + what + " %{y:.4g}<extra></extra>"
-    return [
-        {"type": "scatter", "mode": "lines", "x": f4(np.arange(len(values))), "y": f4(values), "name": label,
-         "legendgroup": label, "line": {"color": color, "width": 2.5, "shape": shape}, "hovertemplate": hover},
-        {"type": "scatter", "mode": "markers", "x": [k], "y": [marker_y], "name": label, "legendgroup": label,
-         "showlegend": False, "marker": {"size": 10, "color": color, "line": {"color": "#fff", "width": 1.5}},
-         "hovertemplate": hover},
-    ]
 
 
 def _layout(title, log, height, font_size, k, legend) -> dict:
