@@ -7,77 +7,97 @@
 //   server as the trigger "step": the URL, the worked equations and the 3D marker follow.
 // - A click on the surface reports where it was, to the pixel ("click"), to move the start there.
 // No user text reaches this code: it only reads plotly.js's own layout.
+const still = { mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 } };
+
+// Each run hands over its data and sender; a watch (every 250 ms) finds the chart's graph div,
+// which Streamlit may replace between runs, and attaches to each new one.
 export default function (component) {
-  const { data, setTriggerValue } = component;
-  let tries = 0;
+  window.__downhill = { data: component.data, send: component.setTriggerValue, checked: false };
+  if (!window.__downhillWatch) window.__downhillWatch = setInterval(watch, 250);
+  watch();
+}
 
-  const still = { mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 } };
+function slider(gd) {
+  return gd._fullLayout && gd._fullLayout.sliders && gd._fullLayout.sliders[0];
+}
 
-  function slider(gd) {
-    return gd._fullLayout && gd._fullLayout.sliders && gd._fullLayout.sliders[0];
+function current(gd) {
+  const s = slider(gd);
+  return s ? Number(s.steps[s.active].label) : 0;
+}
+
+function watch() {
+  const bridge = window.__downhill;
+  const gd = bridge && document.querySelector(`.st-key-${bridge.data.chart} .js-plotly-plot`);
+  if (!gd || !gd.on || !slider(gd)) return;
+  if (!bridge.checked) {
+    bridge.checked = true;
+    // this run's step (the bridge reports only another one) and whether clicks move the start
+    gd.__downhill = { ...(gd.__downhill || { speed: null }), clickable: bridge.data.clickable, step: bridge.data.step };
+    fit(gd, bridge);
   }
-
-  function current(gd) {
-    const s = slider(gd);
-    return s ? Number(s.steps[s.active].label) : 0;
-  }
-
-  function attach() {
-    const gd = document.querySelector(`.st-key-${data.chart} .js-plotly-plot`);
-    if (!gd || !gd.on || !slider(gd)) {
-      if (tries++ < 400) setTimeout(attach, 50);
-      return;
-    }
-    // refreshed on every run: the step the server shows now, and whether clicks move the start
-    gd.__downhill = { ...(gd.__downhill || { speed: null }), clickable: data.clickable, step: data.step };
-    // a phone: ask for the stacked picture (and back, if the window grows)
-    const narrow = gd.getBoundingClientRect().width < data.narrow_below;
-    if (narrow !== data.narrow) setTriggerValue("narrow", narrow);
-    if (gd.__downhillAttached) return;
+  if (!gd.__downhillAttached) {
     gd.__downhillAttached = true;
-    let timer = null;
-    const report = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        const step = current(gd);
-        gd.setAttribute("data-step", String(step));
-        if (step !== gd.__downhill.step) {
-          gd.__downhill.step = step;
-          setTriggerValue("step", step); // a trigger: sent again even if it equals an earlier one
-        }
-      }, 400); // after a pause: quick clicks on ▶ step without waiting for the server
-    };
-    gd.setAttribute("data-step", String(current(gd)));
-    gd.on("plotly_animated", report);
-    gd.on("plotly_animationinterrupted", report);
-    gd.on("plotly_sliderchange", (e) => { if (e.interaction) report(); });
-    gd.on("plotly_animatingframe", (e) => gd.setAttribute("data-step", String(e.name)));
-
-    // Runs before plotly.js's own click handler (capture phase), which reads the button's arguments.
-    gd.addEventListener("click", (ev) => {
-      const button = ev.target.closest && ev.target.closest(".updatemenu-button");
-      const opts = button && button.__data__;
-      if (!opts) return;
-      const s = slider(gd);
-      if (opts.name === "back" || opts.name === "forward") {
-        const i = Math.max(0, Math.min(s.steps.length - 1, s.active + (opts.name === "forward" ? 1 : -1)));
-        opts.args = [[s.steps[i].label], still];
-      } else if (opts.name === "play" && gd.__downhill.speed !== null) {
-        opts.args = [null, { ...opts.args[1], frame: { duration: gd.__downhill.speed, redraw: false } }];
-      } else if (opts.method === "animate" && opts.args && opts.args[0] === null) {
-        gd.__downhill.speed = opts.args[1].frame.duration; // a speed from the menu
-      }
-    }, true);
-
-    gd.addEventListener("click", (ev) => {
-      const drag = ev.target.closest && ev.target.closest(".nsewdrag");
-      if (!gd.__downhill.clickable || !drag || drag.getAttribute("data-subplot") !== "xy") return;
-      const box = drag.getBoundingClientRect();
-      const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-      const x = xa.p2d(ev.clientX - box.left), y = ya.p2d(ev.clientY - box.top);
-      if (Number.isFinite(x) && Number.isFinite(y)) setTriggerValue("click", { x, y });
-    });
+    gd.__downhill = gd.__downhill || { speed: null, clickable: bridge.data.clickable, step: bridge.data.step };
+    listen(gd);
   }
+}
 
-  attach();
+// A phone: ask for the stacked picture (and back, if the window grows); otherwise ask for the
+// height that fills the screen below the title (a projector's 1080 lines, a laptop's 720).
+function fit(gd, { data, send }) {
+  const box = gd.getBoundingClientRect();
+  const narrow = box.width < data.narrow_below;
+  if (narrow !== data.narrow) {
+    send("narrow", narrow);
+  } else if (!narrow) {
+    const room = Math.floor((window.innerHeight - (box.top + window.scrollY) - 8) / 20) * 20;
+    const wanted = Math.max(data.min_height, Math.min(data.max_height, room));
+    if (Math.abs(wanted - data.height) >= 20) send("height", wanted);
+  }
+}
+
+function listen(gd) {
+  let timer = null;
+  const report = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const step = current(gd);
+      gd.setAttribute("data-step", String(step));
+      if (step !== gd.__downhill.step) {
+        gd.__downhill.step = step;
+        window.__downhill.send("step", step); // a trigger: sent again even if it equals an earlier one
+      }
+    }, 400); // after a pause: quick clicks on ▶ step without waiting for the server
+  };
+  gd.setAttribute("data-step", String(current(gd)));
+  gd.on("plotly_animated", report);
+  gd.on("plotly_animationinterrupted", report);
+  gd.on("plotly_sliderchange", (e) => { if (e.interaction) report(); });
+  gd.on("plotly_animatingframe", (e) => gd.setAttribute("data-step", String(e.name)));
+
+  // Runs before plotly.js's own click handler (capture phase), which reads the button's arguments.
+  gd.addEventListener("click", (ev) => {
+    const button = ev.target.closest && ev.target.closest(".updatemenu-button");
+    const opts = button && button.__data__;
+    if (!opts) return;
+    const s = slider(gd);
+    if (opts.name === "back" || opts.name === "forward") {
+      const i = Math.max(0, Math.min(s.steps.length - 1, s.active + (opts.name === "forward" ? 1 : -1)));
+      opts.args = [[s.steps[i].label], still];
+    } else if (opts.name === "play" && gd.__downhill.speed !== null) {
+      opts.args = [null, { ...opts.args[1], frame: { duration: gd.__downhill.speed, redraw: false } }];
+    } else if (opts.method === "animate" && opts.args && opts.args[0] === null) {
+      gd.__downhill.speed = opts.args[1].frame.duration; // a speed from the menu
+    }
+  }, true);
+
+  gd.addEventListener("click", (ev) => {
+    const drag = ev.target.closest && ev.target.closest(".nsewdrag");
+    if (!gd.__downhill.clickable || !drag || drag.getAttribute("data-subplot") !== "xy") return;
+    const box = drag.getBoundingClientRect();
+    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+    const x = xa.p2d(ev.clientX - box.left), y = ya.p2d(ev.clientY - box.top);
+    if (Number.isFinite(x) && Number.isFinite(y)) window.__downhill.send("click", { x, y });
+  });
 }

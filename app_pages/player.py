@@ -13,6 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages import lean
+from viz import player as player_figures
 
 _bridge = st.components.v2.component("downhill.player", js=(Path(__file__).with_name("player.js")).read_text())
 KEY = "player"
@@ -32,14 +33,27 @@ def narrow() -> bool:
     return bool(st.session_state.get("_narrow", False))
 
 
+def height(presenting: bool) -> int:
+    """The picture's height: what fills the browser's screen below the title, once the browser said
+    (``MIN_HEIGHT`` to ``MAX_HEIGHT``), else a height that fits 1280×720."""
+    return player_figures.height(presenting, narrow(), st.session_state.get("_fit_height"))
+
+
 def show(fig: dict, clickable: bool, step: int) -> None:
     """The picture and its bridge; a click moves the start (``x0``, ``y0``) when ``clickable``.
     ``step``: the step the page shows now (the bridge reports only a different one)."""
     lean.chart(fig, "picture")
-    _bridge(key=KEY, data={"chart": "picture", "clickable": clickable, "step": int(step), "narrow": narrow(),
-                           "narrow_below": NARROW_BELOW},
-            on_step_change=_on_step, on_click_change=_on_click, on_narrow_change=_on_narrow, width="stretch",
-            height="content")
+    data = {"chart": "picture", "clickable": clickable, "step": int(step), "narrow": narrow(),
+            "narrow_below": NARROW_BELOW, "height": fig["layout"]["height"],
+            "min_height": player_figures.MIN_HEIGHT, "max_height": player_figures.MAX_HEIGHT}
+    _bridge(key=KEY, data=data, on_step_change=_on_step, on_click_change=_on_click, on_narrow_change=_on_narrow,
+            on_height_change=_on_height, width="stretch", height="content")
+
+
+def _on_height() -> None:
+    value = (st.session_state.get(KEY) or {}).get("height")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        st.session_state["_fit_height"] = int(min(max(value, player_figures.MIN_HEIGHT), player_figures.MAX_HEIGHT))
 
 
 def _on_narrow() -> None:

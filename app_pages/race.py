@@ -91,7 +91,8 @@ if diverged:
     st.error(f"{', '.join(diverged)} diverged: the path left the surface. Lower its learning rate.",
              icon=":material/error:")
 drawn_at = player.picture_step(racers[0].k)
-ui.picture(work.race_picture(run_key, drawn_at, ui.font_size(), state.presenting(), player.narrow()), hide, racers[0].k)
+fig = work.race_picture(run_key, drawn_at, ui.font_size(), player.height(state.presenting()), player.narrow())
+ui.picture(fig, hide, racers[0].k)
 standings(racers, lanes, surface)
 if racers[0].view3d:
     st.markdown(f"**In 3D, at step {racers[0].k}**")

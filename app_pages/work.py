@@ -33,9 +33,9 @@ def descent_run(s: Settings) -> optim.Trajectory:
 
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)
-def descent_picture(s: Settings, k: int, font_size: int, wide: bool, narrow: bool) -> dict:
+def descent_picture(s: Settings, k: int, font_size: int, height: int, narrow: bool) -> dict:
     return descent_figures.picture(s.landscape, _layer(s), descent_run(s), s.rule(), k, s.sched != "constant",
-                                   font_size=font_size, wide=wide, narrow=narrow)
+                                   font_size=font_size, height=height, narrow=narrow)
 
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)
@@ -56,10 +56,10 @@ def race_lane(racer: Settings):
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
-def race_picture(racers: tuple, k: int, font_size: int, wide: bool, narrow: bool) -> dict:
+def race_picture(racers: tuple, k: int, font_size: int, height: int, narrow: bool) -> dict:
     s = racers[0]
     return race_figures.picture(s.landscape, _layer(s), race_run(racers), k, s.sched != "constant",
-                                font_size=font_size, wide=wide, narrow=narrow)
+                                font_size=font_size, height=height, narrow=narrow)
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)

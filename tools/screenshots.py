@@ -40,7 +40,7 @@ def main(out: Path, pages) -> None:
                 for present in ("", "?present=1") if size != "phone" else ("",):
                     page = browser.new_page(viewport={"width": w, "height": h})
                     page.goto(f"{url}/{'' if name == 'descent' else name}{present}")
-                    settle(page, charts=name != "lessons")
+                    settle(page, charts=name in ("descent", "race", "basins"))
                     page.screenshot(path=str(out / f"{name}-{size}{'-present' if present else ''}.png"))
                     page.close()
         browser.close()

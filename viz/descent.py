@@ -67,11 +67,11 @@ def inspector(rule, traj) -> player.Inspector:
 
 
 def picture(surface, layer, traj, rule, k: int, with_schedule: bool, font_size: int = 14,
-            wide: bool = False, narrow: bool = False) -> dict:
+            height: int = 480, narrow: bool = False) -> dict:
     """The animated picture: path, arrows, loss curve and the step's numbers, drawn at step ``k``."""
     lane = player.Lane("path", PATH, "x", 3.5, traj.points, traj.losses, np.ravel(traj.lrs))
     return player.figure(surface, layer, [lane], k, inspector(rule, traj), with_schedule=with_schedule,
-                         font_size=font_size, height=player.height(wide, narrow), narrow=narrow)
+                         font_size=font_size, height=height, narrow=narrow)
 
 
 def view3d(surface, layer, traj, k: int, font_size: int = 14) -> dict:

@@ -68,10 +68,16 @@ def control_rows(font_size: int) -> tuple[int, int, int]:
     return buttons, scrubber, scrubber + 2 * font_size + 14
 
 
-def height(wide: bool, narrow: bool = False) -> int:
-    """The figure's height: it and the page's title fit a 1280×720 screen (presenting: bigger type);
-    on a narrow screen (a phone) the parts are stacked, so it is taller."""
-    return 900 if narrow else 560 if wide else 480
+MIN_HEIGHT, MAX_HEIGHT = 440, 1000
+
+
+def height(wide: bool, narrow: bool = False, fit: int | None = None) -> int:
+    """The figure's height: ``fit`` when the browser said what fills its screen, else one that fits
+    a 1280×720 screen under the title (presenting: bigger type); on a narrow screen (a phone) the
+    parts are stacked, so it is taller."""
+    if narrow:
+        return 900
+    return int(np.clip(fit, MIN_HEIGHT, MAX_HEIGHT)) if fit else 560 if wide else 480
 
 
 def domains(with_schedule: bool, narrow: bool) -> dict[str, tuple[list, list]]:

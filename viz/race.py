@@ -25,11 +25,11 @@ def lanes_of(race) -> list[player.Lane]:
     return out
 
 
-def picture(surface, layer, race, k: int, with_schedule: bool, font_size: int = 14, wide: bool = False,
+def picture(surface, layer, race, k: int, with_schedule: bool, font_size: int = 14, height: int = 480,
             narrow: bool = False) -> dict:
     """The race's animated picture: every lane's path, the loss curves and each racer's loss at the step."""
     return player.figure(surface, layer, lanes_of(race), k, with_schedule=with_schedule, font_size=font_size,
-                         height=player.height(wide, narrow), narrow=narrow)
+                         height=height, narrow=narrow)
 
 
 def view3d(surface, layer, race, k: int, font_size: int = 14) -> dict:

@@ -174,6 +174,10 @@ FOLD = [("/", 1280, 720), ("/?present=1", 1280, 720), ("/race", 1280, 720), ("/r
 def test_the_picture_and_play_are_on_the_first_screen(browser, app_url, path, width, height):
     page = browser.new_page(viewport={"width": width, "height": height})
     open_page(page, app_url + path)
+    fills = f"() => {{ const g = {PICTURE}; return g && Math.abs(g.getBoundingClientRect().bottom - innerHeight) < 40; }}"
+    page.wait_for_function(fills, timeout=30_000)  # the browser asked for the height that fills its screen
+    page.wait_for_selector(IDLE)
+    page.wait_for_timeout(1000)
     surface, play = surface_box(page), button(page, "play").bounding_box()
     picture = page.locator(".st-key-picture").bounding_box()
     assert surface["y"] >= 0 and surface["y"] + surface["height"] <= height
