@@ -93,6 +93,7 @@ def below(s: Settings, surface, traj) -> None:
 # ---- the page ----------------------------------------------------------------------------------
 
 current, notes = state.sync(PAGE)
+(current,) = player.snap((current,), settings.to_query)
 hide = state.hidden()
 controls(current, hide)
 surface = current.landscape

@@ -8,16 +8,30 @@ where the player stands) and only what the server draws for that step follows.
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import streamlit as st
 
-from app_pages import lean
+from app_pages import lean, state
 from viz import player as player_figures
 
 _bridge = st.components.v2.component("downhill.player", js=(Path(__file__).with_name("player.js")).read_text())
 KEY = "player"
 NARROW_BELOW = 640  # pixels of picture width: below this, stack the parts
+
+
+def snap(racers: tuple, to_query) -> tuple:
+    """The racers (or a one-tuple) with ``k`` on a step the picture has a frame for (every step up
+    to 200, then every 2nd, 5th, …), the URL rewritten if it moved: the player, the equations and
+    the 3D marker then all show the same step."""
+    steps, k = racers[0].steps, racers[0].k
+    shown = player_figures.shown_step(steps, k)
+    if shown == k:
+        return racers
+    snapped = tuple(dataclasses.replace(r, k=shown) for r in racers)
+    state.write_url(to_query(snapped if len(snapped) > 1 else snapped[0]))
+    return snapped
 
 
 def picture_step(k: int) -> int:

@@ -77,6 +77,7 @@ def standings(racers, lanes, surface) -> None:
 
 emptied = keep_a_racer()
 racers, notes = state.sync(PAGE)
+racers = player.snap(racers, to_race_query)
 hide = state.hidden()
 controls(racers, hide)
 if emptied:

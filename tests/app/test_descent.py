@@ -164,8 +164,10 @@ def test_the_players_step_moves_the_url_and_the_equations_but_not_the_picture():
     ({"surface": "rosenbrock", "k": "7"}, 5),  # 1 000 steps: a frame every 5th step, the nearest is shown
 ])
 def test_a_link_with_a_step_draws_the_picture_at_that_step(query, shown):
+    """Between frames, the step snaps to the nearest: URL, equations and picture all say the same."""
     at = open_app(query)
-    assert not at.exception and at.query_params["k"] == query["k"]
+    assert not at.exception and at.query_params["k"] == str(shown)
+    assert any(f"At step {shown}:" in e.value for e in at.markdown)
     fig = chart(at, "picture")
     assert shown_step(fig) == shown
     frame = next(f for f in fig["frames"] if f["name"] == str(shown))
