@@ -204,5 +204,10 @@ def test_hidden_controls_stay_hidden_across_pages(walk):
 
 @pytest.mark.parametrize("title", ["Momentum crosses the ravine", "A learning rate that is just right"])
 def test_a_lesson_opened_in_presentation_mode_stays_in_it(walk, title):
+    """And shows what to watch (its caption) above the picture."""
     walk.open("/lessons?present=1").lesson(title)
     assert walk.query().get("present") == ["1"], f"{walk.route}: present=1 lost: {walk.page.url}"
+    caption = walk.page.locator("[data-testid=stAlert]").filter(has_text=title)
+    caption.wait_for(timeout=WAIT)
+    picture = walk.page.locator(".st-key-picture").bounding_box()
+    assert caption.bounding_box()["y"] < picture["y"], "the lesson's caption is not above its picture"
