@@ -75,7 +75,7 @@ hide = state.hidden()
 controls(current, hide)
 surface = current.run.landscape
 ui.lesson_caption("basins")
-st.markdown(f"## Basins of attraction · {surface.title}")
+st.markdown(f"### Basins of attraction · {surface.title}")
 st.caption(f"Each of the {current.n * current.n:,} starts on a {current.n} × {current.n} grid is coloured by the "
            f"minimum {ui.rule_label(current.run.opt)} reaches from there in {current.run.steps} steps. "
            "Click the map to watch one start on the descent page.")

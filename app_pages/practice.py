@@ -58,8 +58,8 @@ def sidebar(p: Practice, hide: set) -> None:
         sb.number_input("Numbers from seed", 0, 2**31 - 1, key="seed", step=1)
     answered = [(key, right) for key, (_, right) in results().items() if key[0] in p.exercises]
     right = sum(ok for _, ok in answered)
-    sb.metric("Right so far", f"{right} of {len(answered)}" if answered else "none checked yet",
-              help="Answers checked in this visit.")
+    sb.metric("Right so far", f"{right} of {len(answered)}" if answered else "—",
+              help="Answers checked in this visit (— until the first).")
     retry = [key for key, ok in answered if not ok]
     if retry:
         sb.markdown("**To retry:** " + ", ".join(practice.get(name).title for name, _ in retry))

@@ -63,7 +63,7 @@ class Inspector:
 def control_rows(font_size: int) -> tuple[int, int, int]:
     """Pixels below the plot: to the buttons (under the x axis's title), to the scrubber, and the
     whole bottom margin; they grow with the type so nothing overlaps when presenting."""
-    buttons = int(2.2 * font_size + 13)
+    buttons = int(2.2 * font_size + 20)
     scrubber = buttons + int(1.6 * font_size) + 20
     return buttons, scrubber, scrubber + 2 * font_size + 14
 
@@ -142,7 +142,7 @@ def _fixed_paths(lanes: list[Lane]) -> list[dict]:
     traces = []
     for lane in lanes:
         traces.append({"type": "scatter", "mode": "lines", "x": f4(lane.points[:, 0]), "y": f4(lane.points[:, 1]),
-                       "line": {"color": lane.color, "width": 1.5}, "opacity": 0.5, "hoverinfo": "skip",
+                       "line": {"color": lane.color, "width": 2.5}, "opacity": 0.75, "hoverinfo": "skip",
                        "showlegend": False, "name": f"{lane.label}: whole path"})
     traces.append(start_trace(lanes[0].points[0]))
     traces += [end_trace(lane) for lane in lanes]

@@ -108,7 +108,7 @@ def alert_text(walk) -> str:
 def test_a_right_answer_counts_and_links_to_its_picture(walk):
     x = practice.instance("one-update", 3)
     walk.open("/practice?ex=one-update&seed=3").shows(x)
-    assert walk.right_so_far() == "none checked yet"
+    assert walk.right_so_far() == "—"
     walk.answer(str(x.answer))
     assert f"Right: {x.shown_answer}." in alert_text(walk), f"{walk.route}: {alert_text(walk)!r}"
     assert walk.right_so_far() == "1 of 1"
