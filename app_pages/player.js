@@ -75,6 +75,8 @@ function listen(gd) {
   gd.on("plotly_animationinterrupted", report);
   gd.on("plotly_sliderchange", (e) => { if (e.interaction) report(); });
   gd.on("plotly_animatingframe", (e) => gd.setAttribute("data-step", String(e.name)));
+  // a report still waiting when Play starts would rerun the page (and redraw the 3D view) mid-play
+  gd.on("plotly_animating", () => clearTimeout(timer));
 
   // Runs before plotly.js's own click handler (capture phase), which reads the button's arguments.
   gd.addEventListener("click", (ev) => {

@@ -25,7 +25,8 @@ from viz.encode import f4
 
 MAX_FRAMES = 200
 PATH_BUDGET = 16_000  # points over all frames' paths (each lane twice: its casing and its line)
-SPEEDS = {"¼×": 120, "½×": 60, "1×": 30, "2×": 0}  # ms per frame; "2×": as fast as the browser draws
+# ms per frame: frames land on the display's 16.7 ms ticks; "2×" is as fast as the browser draws
+SPEEDS = {"¼×": 66, "½×": 33, "1×": 16, "2×": 0}
 ARROW_VIEW = 0.14  # arrows are scaled up until the longest is this fraction of the view
 ARROW_MAX = 0.35  # and longer ones are shortened to this fraction (a diverging step is huge)
 ARROWS = {"grad": ("#FFFFFF", "dot", "−η∇f, the plain gradient step"),
