@@ -79,7 +79,8 @@ def basin_figure(surface, basins, lines, *, height: int = 560, font_size: int = 
                     "sizex": x1 - x0, "sizey": y1 - y0, "sizing": "stretch", "layer": "below",
                     "xanchor": "left", "yanchor": "top"}],
         # below the map, not beside it: on a phone a side legend squeezes the map to a stamp
-        "legend": {"orientation": "h", "x": 0, "y": -0.14, "yanchor": "top", "font": {"size": max(font_size - 2, 11)}},
+        "legend": {"orientation": "h", "x": 0, "y": -0.08 - 0.0045 * font_size, "yanchor": "top",  # clear of the x title
+                   "font": {"size": max(font_size - 2, 11)}},
         "hovermode": "closest", "dragmode": "pan",
     }
     return {"data": traces, "layout": layout}
