@@ -72,11 +72,11 @@ def test_play_animates_with_the_surface_on_screen_throughout(page, app_url, erro
     assert page.evaluate(PATH_LENGTH) == 2  # step 0: the start, then the current point
     button(page, "play").click()
     lengths, shots = [], []
-    for _ in range(4):
-        page.wait_for_timeout(250)
+    for at_least in (10, 30, 50, 70):  # steps, not seconds: a loaded machine draws fewer frames
+        page.wait_for_function(f"() => Number({PICTURE}.getAttribute('data-step')) >= {at_least}", timeout=60_000)
         lengths.append(page.evaluate(PATH_LENGTH))
         shots.append(shot_of_surface(page))
-    page.wait_for_timeout(6000)
+    page.wait_for_function("() => location.search.includes('k=150')", timeout=60_000)  # Play ended
     assert lengths == sorted(lengths) and lengths[-1] > lengths[0] > 2, lengths
     assert all(surface_visible(s) for s in shots)
     assert surface_visible(shot_of_surface(page))  # and after it finished
@@ -146,8 +146,9 @@ def test_play_scrubber_step_buttons_and_the_equations_agree_on_the_step(page, ap
 
     button(page, "play").click()  # during Play every part shows the same step
     seen = []
-    for _ in range(5):
-        page.wait_for_timeout(120)
+    for _ in range(4):
+        page.wait_for_function(f"(last) => Number({PICTURE}.getAttribute('data-step')) > last",
+                               arg=seen[-1] if seen else 2, timeout=30_000)
         now = page.evaluate(STEPS)
         seen.append(now["scrubber"])
         assert now["panel"] == now["marker"] == now["scrubber"], now
