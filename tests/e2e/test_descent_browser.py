@@ -29,10 +29,17 @@ STEPS = f"""() => {{
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
 
+READY = f"() => {{ const gd = {PICTURE}; return gd && gd._fullData && gd.hasAttribute('data-step'); }}"
+
+
 def open_page(page, url):
+    """Open ``url`` and wait for the picture, and again after the run the browser asks for (the
+    height that fills its screen, or a phone's stacked layout), which may replace the graph div."""
     page.goto(url)
-    page.wait_for_function(f"() => {{ const gd = {PICTURE}; return gd && gd._fullData && gd.hasAttribute('data-step'); }}",
-                           timeout=60_000)
+    page.wait_for_function(READY, timeout=60_000)
+    page.wait_for_timeout(1000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_function(READY, timeout=60_000)
     page.wait_for_timeout(500)
 
 
