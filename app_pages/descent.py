@@ -93,7 +93,7 @@ def below(s: Settings, surface, traj) -> None:
 # ---- the page ----------------------------------------------------------------------------------
 
 current, notes = state.sync(PAGE)
-(current,) = player.snap((current,), settings.to_query)
+(current,) = player.snap((current,), lambda one: settings.to_query(one[0]))
 hide = state.hidden()
 controls(current, hide)
 surface = current.landscape

@@ -22,15 +22,14 @@ NARROW_BELOW = 640  # pixels of picture width: below this, stack the parts
 
 
 def snap(racers: tuple, to_query) -> tuple:
-    """The racers (or a one-tuple) with ``k`` on a step the picture has a frame for (every step up
-    to 200, then every 2nd, 5th, …), the URL rewritten if it moved: the player, the equations and
-    the 3D marker then all show the same step."""
-    steps, k = racers[0].steps, racers[0].k
-    shown = player_figures.shown_step(steps, k)
-    if shown == k:
+    """The racers (the descent page: a one-tuple) with ``k`` on a step the picture has a frame for
+    (every step up to 200, then every 2nd, 5th, …), and ``to_query(racers)`` written to the URL if it
+    moved: the player, the equations and the 3D marker then all show the same step."""
+    shown = player_figures.shown_step(racers[0].steps, racers[0].k)
+    if shown == racers[0].k:
         return racers
     snapped = tuple(dataclasses.replace(r, k=shown) for r in racers)
-    state.write_url(to_query(snapped if len(snapped) > 1 else snapped[0]))
+    state.write_url(to_query(snapped))
     return snapped
 
 

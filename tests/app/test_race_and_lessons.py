@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 import lessons
 from settings.race import parse_race, to_race_query
-from tests.app.conftest import APP, chart, chart_keys, whole_paths
+from tests.app.conftest import APP, chart, chart_keys, open_app, whole_paths
 from viz.encode import decode
 
 
@@ -136,3 +136,13 @@ def test_controls_follow_a_switch_in_the_same_run():
     at = race({"opt": "sgd"})
     at.multiselect(key="opt").set_value(["sgd", "rmsprop"]).run()
     assert at.slider(key="alpha.rmsprop").value == 0.99
+
+
+def test_a_race_links_step_between_frames_snaps_for_one_racer_too():
+    at = open_app()
+    at.switch_page("app_pages/race.py")
+    at.query_params.clear()
+    at.query_params.update({"surface": "rosenbrock", "opt": "adam", "steps": "1000", "k": "7"})
+    at.run()
+    assert not at.exception
+    assert (at.query_params["k"], at.query_params["opt"]) == ("5", "adam")  # a frame every 5th step
