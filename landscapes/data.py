@@ -6,9 +6,44 @@ what SGD and mini-batches use.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
+from landscapes.datasets import table
 from landscapes.surface import Defaults, Surface, pack
+
+
+@dataclass(frozen=True)
+class Model:
+    """What a data surface fits, as the batches page draws it and as a training loop writes it.
+
+    The model sees the feature ``(x − centre) / scale`` (standardised where ``scale`` ≠ 1); a line
+    predicts ``w·feature + b``, a logistic model the probability ``σ(w·feature + b)`` of class 1.
+    """
+
+    kind: str  # "line" or "logistic"
+    x: np.ndarray  # the feature as the data has it: what the scatter shows
+    y: np.ndarray  # the target (0 or 1 for a logistic model)
+    x_label: str
+    y_label: str
+    load: str  # NumPy lines that define X (the raw feature) and y: the training loop's first lines
+    centre: float = 0.0
+    scale: float = 1.0
+    unscaled: str = ""  # the surface fitting the raw feature, where this one standardises it
+
+    @property
+    def standardised(self) -> bool:
+        return (self.centre, self.scale) != (0.0, 1.0)
+
+    def feature(self, x):
+        return (np.asarray(x, dtype=float) - self.centre) / self.scale
+
+    def predict(self, p, x):
+        """The model at parameters ``p`` (..., 2) over feature values ``x`` (m,): shape (..., m)."""
+        p = np.asarray(p, dtype=float)
+        z = p[..., 0, None] * self.feature(x) + p[..., 1, None]
+        return 1 / (1 + np.exp(-z)) if self.kind == "logistic" else z
 
 
 def _pick(data, idx):
@@ -28,7 +63,46 @@ def _line(xs, ys):
         r = y - (p[..., 0, None] * x + p[..., 1, None])
         return pack(p, -2 * np.mean(r * x, axis=-1), -2 * np.mean(r, axis=-1))
 
-    return loss, grad
+    def hessian(p):
+        h = 2 * np.array([[np.mean(xs * xs), np.mean(xs)], [np.mean(xs), 1.0]])
+        return np.broadcast_to(h, (*np.shape(p)[:-1], 2, 2)).copy()
+
+    return loss, grad, hessian
+
+
+def _logistic(xs, ys):
+    """Mean cross-entropy of σ(w·x + b) against labels 0/1, written stably: log(1 + eᶻ) − y·z."""
+
+    def loss(p, idx=None):
+        x, y = _pick(xs, idx), _pick(ys, idx)
+        z = p[..., 0, None] * x + p[..., 1, None]
+        return np.mean(np.logaddexp(0.0, z) - y * z, axis=-1)
+
+    def grad(p, idx=None):
+        x, y = _pick(xs, idx), _pick(ys, idx)
+        err = _sigmoid(p[..., 0, None] * x + p[..., 1, None]) - y
+        return pack(p, np.mean(err * x, axis=-1), np.mean(err, axis=-1))
+
+    def hessian(p):
+        s = _sigmoid(p[..., 0, None] * xs + p[..., 1, None])
+        w = s * (1 - s)
+        h = np.stack([np.mean(w * xs * xs, axis=-1), np.mean(w * xs, axis=-1), np.mean(w, axis=-1)], axis=-1)
+        return h[..., [[0, 1], [1, 2]]]
+
+    return loss, grad, hessian
+
+
+def _sigmoid(z):
+    # tanh form: no overflow warning for any z
+    return 0.5 * (1 + np.tanh(0.5 * z))
+
+
+def _newton(grad, hessian, p, steps=60):
+    """The minimum of a convex loss, to machine precision (a few Newton steps from p)."""
+    p = np.asarray(p, dtype=float)
+    for _ in range(steps):
+        p = p - np.linalg.solve(hessian(p), grad(p))
+    return p
 
 
 def _line_curvature(xs, smallest: bool = False) -> float:
@@ -62,8 +136,32 @@ def tiny_net_grad(p, idx=None):
     return pack(p, np.mean(-2 * r * w2 * (1 - t * t) * x, axis=-1), np.mean(-2 * r * t, axis=-1))
 
 
-_line_loss, _line_grad = _line(LINE_X, LINE_Y)
-_noisy_loss, _noisy_grad = _line(NOISY_X, NOISY_Y)
+_line_loss, _line_grad, _line_hessian = _line(LINE_X, LINE_Y)
+_noisy_loss, _noisy_grad, _noisy_hessian = _line(NOISY_X, NOISY_Y)
+
+_TIPS = table("tips")
+TIPS_X, TIPS_Y = _TIPS["total_bill"], _TIPS["tip"]
+TIPS_FEATURE = (TIPS_X - TIPS_X.mean()) / TIPS_X.std()
+_tips_loss, _tips_grad, _tips_hessian = _line(TIPS_FEATURE, TIPS_Y)
+_raw_loss, _raw_grad, _raw_hessian = _line(TIPS_X, TIPS_Y)
+_TIPS_LOAD = ("import gzip, pathlib, plotly\n"
+              "path = pathlib.Path(plotly.__file__).parent / \"package_data\" / \"datasets\" / \"tips.csv.gz\"\n"
+              "data = np.genfromtxt(gzip.open(path, \"rt\"), delimiter=\",\", names=True, dtype=None, encoding=None)\n"
+              "X, y = data[\"total_bill\"], data[\"tip\"]")
+_TIPS_MODEL = Model("line", TIPS_X, TIPS_Y, "total bill ($)", "tip ($)", _TIPS_LOAD)
+
+_IRIS = table("iris")
+_TWO = np.isin(_IRIS["species"], ["versicolor", "virginica"])
+IRIS_X = _IRIS["petal_width"][_TWO]
+IRIS_Y = (_IRIS["species"][_TWO] == "virginica").astype(float)
+IRIS_FEATURE = (IRIS_X - IRIS_X.mean()) / IRIS_X.std()
+_iris_loss, _iris_grad, _iris_hessian = _logistic(IRIS_FEATURE, IRIS_Y)
+_IRIS_MIN = _newton(_iris_grad, _iris_hessian, np.zeros(2))
+_IRIS_LOAD = ("import gzip, pathlib, plotly\n"
+              "path = pathlib.Path(plotly.__file__).parent / \"package_data\" / \"datasets\" / \"iris.csv.gz\"\n"
+              "data = np.genfromtxt(gzip.open(path, \"rt\"), delimiter=\",\", names=True, dtype=None, encoding=None)\n"
+              "two = np.isin(data[\"species\"], [\"versicolor\", \"virginica\"])\n"
+              "X, y = data[\"petal_width\"][two], (data[\"species\"][two] == \"virginica\").astype(float)")
 
 SURFACES = [
     Surface(
@@ -73,8 +171,9 @@ SURFACES = [
         description="Fitting a line to five points: the loss is a stretched bowl, so even this is a ravine.",
         bounds=((-1.0, 5.0), (-4.0, 6.0)), minima=np.array([[2.0, 1.0]]), start=(-0.5, -3.0),
         loss=_line_loss, grad=_line_grad, n_samples=len(LINE_X), lipschitz=_line_curvature(LINE_X),
-        log_color=True,
+        log_color=True, hessian=_line_hessian,
         defaults=Defaults("sgd", 150, 0.08, 0.2), labels=("w", "b"), strong_convexity=_line_curvature(LINE_X, smallest=True),
+        model=Model("line", LINE_X, LINE_Y, "x", "y", "X = np.arange(1.0, 6.0)\ny = 2 * X + 1"),
     ),
     Surface(
         name="noisy_regression", title="Noisy regression", kind="data",
@@ -83,6 +182,7 @@ SURFACES = [
         description="A line through 200 noisy points: small mini-batches give noisy steps that never settle.",
         bounds=((-1.5, 4.5), (-3.5, 2.5)), minima=_NOISY_FIT[None, :], start=(-1.0, 2.0),
         loss=_noisy_loss, grad=_noisy_grad, n_samples=len(NOISY_X), lipschitz=_line_curvature(NOISY_X),
+        hessian=_noisy_hessian,
         defaults=Defaults("sgd", 100, 0.3, 0.1), labels=("w", "b"), strong_convexity=_line_curvature(NOISY_X, smallest=True),
     ),
     Surface(
@@ -94,5 +194,38 @@ SURFACES = [
         bounds=((-3.0, 3.0), (-3.0, 3.0)), minima=np.array([[1.5, 2.0], [-1.5, -2.0]]), start=(0.05, -2.5),
         loss=tiny_net_loss, grad=tiny_net_grad, n_samples=len(NET_X),
         defaults=Defaults("sgd", 200, 0.1, 0.05), labels=("w₁", "w₂"),
+    ),
+    Surface(
+        name="tips", title="Tips: a line through real data", kind="data",
+        formula=r"L(w, b) = \frac{1}{244} \sum_{i=1}^{244} \left(t_i - (w z_i + b)\right)^2,"
+        r"\quad z_i = \frac{x_i - \bar{x}}{s_x}",
+        description="Tip against total bill for 244 restaurant bills, the bill standardised: a round bowl.",
+        bounds=((-1.5, 3.5), (0.0, 5.0)), minima=_newton(_tips_grad, _tips_hessian, np.zeros(2))[None, :],
+        start=(-1.0, 0.5), loss=_tips_loss, grad=_tips_grad, hessian=_tips_hessian, n_samples=len(TIPS_X),
+        lipschitz=_line_curvature(TIPS_FEATURE), strong_convexity=_line_curvature(TIPS_FEATURE, smallest=True),
+        defaults=Defaults("sgd", 20, 0.05, 0.05), labels=("w", "b"),
+        model=Model("line", TIPS_X, TIPS_Y, "total bill ($)", "tip ($)", _TIPS_LOAD,
+                    centre=float(TIPS_X.mean()), scale=float(TIPS_X.std()), unscaled="tips_unscaled"),
+    ),
+    Surface(
+        name="tips_unscaled", title="Tips, the bill in dollars", kind="data",
+        formula=r"L(w, b) = \frac{1}{244} \sum_{i=1}^{244} \left(t_i - (w x_i + b)\right)^2",
+        description="The same line fit with the bill left in dollars: a ravine thousands of times steeper "
+        "across than along.",
+        bounds=((-0.1, 0.3), (-1.0, 3.0)), minima=_newton(_raw_grad, _raw_hessian, np.zeros(2))[None, :],
+        start=(-0.05, 0.0), loss=_raw_loss, grad=_raw_grad, hessian=_raw_hessian, n_samples=len(TIPS_X),
+        lipschitz=_line_curvature(TIPS_X), strong_convexity=_line_curvature(TIPS_X, smallest=True), log_color=True,
+        defaults=Defaults("sgd", 20, 0.002, 0.01), labels=("w", "b"), model=_TIPS_MODEL,
+    ),
+    Surface(
+        name="iris", title="Iris: logistic regression", kind="data",
+        formula=r"L(w, b) = \frac{1}{100} \sum_{i=1}^{100} \left(\log\left(1 + e^{w z_i + b}\right)"
+        r" - y_i (w z_i + b)\right),\quad z_i = \frac{x_i - \bar{x}}{s_x}",
+        description="Telling virginica from versicolor irises by petal width: a curved valley, not a bowl.",
+        bounds=((-2.0, 8.0), (-4.0, 4.0)), minima=_IRIS_MIN[None, :], start=(-1.0, -3.0),
+        loss=_iris_loss, grad=_iris_grad, hessian=_iris_hessian, n_samples=len(IRIS_X),
+        defaults=Defaults("sgd", 20, 2.0, 0.1), labels=("w", "b"),
+        model=Model("logistic", IRIS_X, IRIS_Y, "petal width (cm)", "virginica?", _IRIS_LOAD,
+                    centre=float(IRIS_X.mean()), scale=float(IRIS_X.std())),
     ),
 ]

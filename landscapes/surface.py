@@ -57,6 +57,7 @@ class Surface:
     strong_convexity: float | None = None  # smallest Hessian eigenvalue μ, for quadratics
     hessian: Callable | None = None  # (..., 2) -> (..., 2, 2), analytic where known
     gradient_formula: str | None = None  # LaTeX of the gradient, where it is derived symbolically
+    model: object | None = None  # on data surfaces: the data and the model fitted (landscapes.data.Model)
 
     @property
     def is_data(self) -> bool:

@@ -1,4 +1,4 @@
-"""The 14 surfaces against their brief: declarations, gradients, minima, shapes, data means, bad inputs.
+"""The 17 surfaces against their brief: declarations, gradients, minima, shapes, data means, bad inputs.
 
 Each claim a page makes about a surface (GD diverges above 2/L, the ravine zig-zags, the saddle stalls,
 the terrain has exactly the listed minima) is checked here with a few lines of plain gradient descent,
@@ -14,15 +14,16 @@ import landscapes
 
 NAMES = landscapes.names()
 DATA = [n for n in NAMES if landscapes.get(n).is_data]
-QUADRATIC = ["bowl", "ravine", "booth", "linear_regression", "noisy_regression"]
+QUADRATIC = ["bowl", "ravine", "booth", "linear_regression", "noisy_regression", "tips", "tips_unscaled"]
 KIND = {
     "teaching": ["bowl", "ravine", "saddle", "terrain", "plateau"],
     "classic": ["rosenbrock", "beale", "himmelblau", "booth", "rastrigin", "ackley"],
-    "data": ["linear_regression", "noisy_regression", "tiny_net"],
+    "data": ["linear_regression", "noisy_regression", "tiny_net", "tips", "tips_unscaled", "iris"],
 }
-LOG_COLOR = {"rosenbrock", "beale", "himmelblau", "booth", "linear_regression"}
+LOG_COLOR = {"rosenbrock", "beale", "himmelblau", "booth", "linear_regression", "tips_unscaled"}
 # the loss at every listed minimum; None where it has no closed form (checked otherwise)
-STATED_LOSS = {"saddle": -2.0, "terrain": None, "noisy_regression": None}
+STATED_LOSS = {"saddle": -2.0, "terrain": None, "noisy_regression": None, "tips": None, "tips_unscaled": None,
+               "iris": None}
 
 
 def points_within(surface, n=60, seed=0):
@@ -77,7 +78,7 @@ def grid_local_minima(surface, n=301):
 # --- the registry and the declarations ---------------------------------------------------------
 
 
-def test_names_hold_all_fourteen_surfaces():
+def test_names_hold_all_seventeen_surfaces():
     assert sorted(NAMES) == sorted(n for group in KIND.values() for n in group)
 
 
@@ -141,7 +142,8 @@ def test_lipschitz_is_the_largest_curvature_everywhere(name):
 def test_descent_converges_just_below_2_over_l_and_diverges_just_above(name):
     s = landscapes.get(name)
     start, minimum = np.array(s.start), s.minima[0]
-    below = descend(s.grad, start, 0.99 * 2 / s.lipschitz, 1500)[-1]
+    steps = max(1500, int(20 * s.lipschitz / s.strong_convexity))  # a ravine's floor takes κ-many steps
+    below = descend(s.grad, start, 0.99 * 2 / s.lipschitz, steps)[-1]
     above = descend(s.grad, start, 1.01 * 2 / s.lipschitz, 1500)[-1]
     np.testing.assert_allclose(below, minimum, atol=1e-6)
     assert np.linalg.norm(above - minimum) > 100 * np.linalg.norm(start - minimum)
@@ -318,3 +320,67 @@ def test_huge_and_non_finite_inputs_raise_nothing(name):
                 assert s.loss(p).shape == p.shape[:-1] and s.grad(p).shape == p.shape
             if s.is_data:
                 assert s.grad(BAD, np.array([0, 1])).shape == BAD.shape
+
+
+# --- Hessians and the models on real data ------------------------------------------------------
+
+WITH_HESSIAN = [n for n in NAMES if landscapes.get(n).hessian is not None]
+
+
+def test_the_data_fits_declare_their_hessian():
+    assert {"linear_regression", "noisy_regression", "tips", "tips_unscaled", "iris"} <= set(WITH_HESSIAN)
+
+
+@pytest.mark.parametrize("name", WITH_HESSIAN)
+def test_hessian_equals_central_differences_of_the_gradient(name):
+    s = landscapes.get(name)
+    p = points_within(s, 40, seed=4)
+    numeric = hessian(s.grad, p, h=1e-5 * max(np.ptp(s.bounds[0]), np.ptp(s.bounds[1])))
+    np.testing.assert_allclose(s.hessian(p), numeric, rtol=1e-5, atol=1e-6 * (1 + np.abs(numeric).max()))
+    assert s.hessian(p.reshape(4, 10, 2)).shape == (4, 10, 2, 2)
+
+
+@pytest.mark.parametrize("name", ["tips", "tips_unscaled", "iris"])
+def test_the_minimum_of_a_real_data_fit_has_zero_gradient(name):
+    s = landscapes.get(name)
+    np.testing.assert_allclose(s.grad(s.minima[0]), 0.0, atol=1e-12)
+
+
+def test_tips_is_the_least_squares_line_whether_the_bill_is_scaled_or_not():
+    from landscapes.data import TIPS_X, TIPS_Y
+
+    slope, intercept = np.polyfit(TIPS_X, TIPS_Y, 1)
+    raw, scaled = landscapes.get("tips_unscaled"), landscapes.get("tips")
+    np.testing.assert_allclose(raw.minima[0], [slope, intercept], rtol=1e-9)
+    # the same line: w_scaled / s_x is the slope, b_scaled − w_scaled·x̄ / s_x the intercept
+    w, b = scaled.minima[0]
+    np.testing.assert_allclose([w / TIPS_X.std(), b - w * TIPS_X.mean() / TIPS_X.std()], [slope, intercept], rtol=1e-9)
+    assert len(TIPS_X) == raw.n_samples == scaled.n_samples == 244
+    # standardising makes the bowl round (L = μ = 2); dollars make it a ravine with κ in the thousands
+    assert scaled.lipschitz == pytest.approx(2.0) and scaled.strong_convexity == pytest.approx(2.0)
+    assert raw.lipschitz / raw.strong_convexity > 2000
+
+
+def test_iris_separates_two_species_on_petal_width_with_a_logistic_model():
+    s = landscapes.get("iris")
+    m = s.model
+    assert s.n_samples == 100 and set(m.y) == {0.0, 1.0} and m.y.sum() == 50
+    # probabilities rise with petal width at the minimum, and classify most flowers right
+    probabilities = m.predict(s.minima[0], m.x)
+    assert ((probabilities > 0.5) == (m.y == 1)).mean() > 0.9
+    assert np.all(np.diff(m.predict(s.minima[0], np.sort(m.x))) >= 0)
+    # by hand at (0, 0): every probability is 1/2, so the loss is log 2 and ∂b = mean(1/2 − y) = 0
+    assert s.loss(np.zeros(2)) == pytest.approx(np.log(2))
+    assert s.grad(np.zeros(2))[1] == pytest.approx(0.0, abs=1e-15)
+
+
+@pytest.mark.parametrize("name", [n for n in DATA if landscapes.get(n).model is not None])
+def test_the_model_predicts_what_the_loss_measures(name):
+    s = landscapes.get(name)
+    m, p = s.model, points_within(s, 3, seed=5)
+    fit = m.predict(p, m.x)
+    if m.kind == "line":
+        np.testing.assert_allclose(np.mean((m.y - fit) ** 2, axis=-1), s.loss(p), rtol=1e-12)
+    else:
+        cross_entropy = -np.mean(m.y * np.log(fit) + (1 - m.y) * np.log(1 - fit), axis=-1)
+        np.testing.assert_allclose(cross_entropy, s.loss(p), rtol=1e-9)

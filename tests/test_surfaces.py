@@ -17,7 +17,8 @@ def random_points(surface, n=60, seed=0):
 
 def test_the_registry_has_every_surface_of_the_brief():
     assert NAMES == ["bowl", "ravine", "saddle", "terrain", "plateau", "rosenbrock", "beale", "himmelblau",
-                     "booth", "rastrigin", "ackley", "linear_regression", "noisy_regression", "tiny_net"]
+                     "booth", "rastrigin", "ackley", "linear_regression", "noisy_regression", "tiny_net", "tips",
+                     "tips_unscaled", "iris"]
     with pytest.raises(ValueError, match="unknown surface 'moon'; choose one of: bowl, ravine"):
         landscapes.get("moon")
 
