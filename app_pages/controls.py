@@ -23,7 +23,8 @@ from optim import schedules
 from viz import descent as descent_figures
 
 #: where a link's picture opens
-PAGE_FILES = {"descent": "app_pages/descent.py", "race": "app_pages/race.py", "basins": "app_pages/basins.py"}
+PAGE_FILES = {"descent": "app_pages/descent.py", "race": "app_pages/race.py", "basins": "app_pages/basins.py",
+              "batches": "app_pages/batches.py"}
 LR_OPTIONS = [round(m * 10.0**e, 8) for e in range(-5, 1) for m in (1, 1.25, 1.6, 2, 2.5, 3.2, 4, 5, 6.3, 8)] + [10.0]
 SCHEDULE_NAMES = {"constant": "Constant", "step": "Step decay", "exponential": "Exponential decay",
                   "cosine": "Cosine annealing", "warmup_cosine": "Warmup, then cosine"}

@@ -11,15 +11,19 @@ import streamlit as st
 
 import optim
 import settings
+import settings.batches
 import settings.race
 from app_pages.controls import surface_layer
+from optim import batches
 from settings import Settings
+from settings.batches import BatchSettings
+from viz import batches as batch_figures
 from viz import descent as descent_figures
 from viz import race as race_figures
 
 # A Settings (frozen, plain fields) is keyed by its repr: Streamlit's own hashing walks every field
 # through its generic hasher, ~3 ms per cached call and several calls a rerun.
-BY_REPR = {Settings: repr}
+BY_REPR = {Settings: repr, BatchSettings: repr}
 
 
 def _layer(s: Settings):
@@ -65,3 +69,28 @@ def race_picture(racers: tuple, k: int, font_size: int, height: int, narrow: boo
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
 def race_view3d(racers: tuple, k: int, font_size: int) -> dict:
     return race_figures.view3d(racers[0].landscape, _layer(racers[0]), race_run(racers), k, font_size)
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def batches_run(b: BatchSettings, equal: str) -> list:
+    """The three flavours' runs, compared at ``equal`` epochs or updates (keyed on run settings only)."""
+    return settings.batches.run(b, equal)
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def batches_picture(b: BatchSettings, k: int, font_size: int, height: int, narrow: bool) -> dict:
+    surface = b.landscape
+    return batch_figures.picture(surface, surface_layer(b.surface_name), batches_run(b.run_settings, b.compare),
+                                 b.compare, k, font_size=font_size, height=height, narrow=narrow)
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)
+def batches_cloud(b: BatchSettings, point: tuple, font_size: int) -> tuple[dict, list, float]:
+    """At ``point``: the figure of mini-batch gradients (SGD's and the mini-batch's), their measured
+    spreads, and the spread sampling theory predicts for the mini-batch."""
+    surface = b.landscape
+    per_sample = batches.per_sample_gradients(surface, point)
+    clouds = [batches.cloud(surface, point, size, seed=b.seed, per_sample=per_sample) for size in (1, b.batch)]
+    colors = [batches.FLAVOURS["sgd"].color, batches.FLAVOURS["mini"].color]
+    fig = batch_figures.cloud_figure(surface, clouds, colors, font_size=font_size)
+    return fig, [c.spread for c in clouds], batches.expected_spread(per_sample, b.batch)

@@ -31,6 +31,10 @@ class Model:
     centre: float = 0.0
     scale: float = 1.0
     unscaled: str = ""  # the surface fitting the raw feature, where this one standardises it
+    # what the batches page opens with: a rate every flavour (SGD too) is stable at, and the start
+    lr: float = 0.01
+    epochs: int = 20
+    start: tuple = (0.0, 0.0)
 
     @property
     def standardised(self) -> bool:
@@ -148,7 +152,7 @@ _TIPS_LOAD = ("import gzip, pathlib, plotly\n"
               "path = pathlib.Path(plotly.__file__).parent / \"package_data\" / \"datasets\" / \"tips.csv.gz\"\n"
               "data = np.genfromtxt(gzip.open(path, \"rt\"), delimiter=\",\", names=True, dtype=None, encoding=None)\n"
               "X, y = data[\"total_bill\"], data[\"tip\"]")
-_TIPS_MODEL = Model("line", TIPS_X, TIPS_Y, "total bill ($)", "tip ($)", _TIPS_LOAD)
+_TIPS_MODEL = Model("line", TIPS_X, TIPS_Y, "total bill ($)", "tip ($)", _TIPS_LOAD, lr=0.0003, start=(-0.05, 0.0))
 
 _IRIS = table("iris")
 _TWO = np.isin(_IRIS["species"], ["versicolor", "virginica"])
@@ -173,7 +177,8 @@ SURFACES = [
         loss=_line_loss, grad=_line_grad, n_samples=len(LINE_X), lipschitz=_line_curvature(LINE_X),
         log_color=True, hessian=_line_hessian,
         defaults=Defaults("sgd", 150, 0.08, 0.2), labels=("w", "b"), strong_convexity=_line_curvature(LINE_X, smallest=True),
-        model=Model("line", LINE_X, LINE_Y, "x", "y", "X = np.arange(1.0, 6.0)\ny = 2 * X + 1"),
+        # the classic tutorial loop: lr 0.01 from (0, 0) for 100 epochs
+        model=Model("line", LINE_X, LINE_Y, "x", "y", "X = np.arange(1.0, 6.0)\ny = 2 * X + 1", epochs=100),
     ),
     Surface(
         name="noisy_regression", title="Noisy regression", kind="data",
@@ -205,7 +210,8 @@ SURFACES = [
         lipschitz=_line_curvature(TIPS_FEATURE), strong_convexity=_line_curvature(TIPS_FEATURE, smallest=True),
         defaults=Defaults("sgd", 20, 0.05, 0.05), labels=("w", "b"),
         model=Model("line", TIPS_X, TIPS_Y, "total bill ($)", "tip ($)", _TIPS_LOAD,
-                    centre=float(TIPS_X.mean()), scale=float(TIPS_X.std()), unscaled="tips_unscaled"),
+                    centre=float(TIPS_X.mean()), scale=float(TIPS_X.std()), unscaled="tips_unscaled", lr=0.02,
+                    start=(-1.0, 0.5)),
     ),
     Surface(
         name="tips_unscaled", title="Tips, the bill in dollars", kind="data",
@@ -226,6 +232,6 @@ SURFACES = [
         loss=_iris_loss, grad=_iris_grad, hessian=_iris_hessian, n_samples=len(IRIS_X),
         defaults=Defaults("sgd", 20, 2.0, 0.1), labels=("w", "b"),
         model=Model("logistic", IRIS_X, IRIS_Y, "petal width (cm)", "virginica?", _IRIS_LOAD,
-                    centre=float(IRIS_X.mean()), scale=float(IRIS_X.std())),
+                    centre=float(IRIS_X.mean()), scale=float(IRIS_X.std()), lr=1.0, epochs=30, start=(-1.0, -3.0)),
     ),
 ]

@@ -41,20 +41,32 @@ def step_axis() -> dict:
     return {"title": {"text": "step"}, "rangemode": "tozero", "gridcolor": GRID, "automargin": True, "zeroline": False}
 
 
-def line(values, color, label, what, xref="x", yref="y", shape="linear") -> dict:
-    """One run's curve over the steps, on the axes ``xref``/``yref``."""
-    return {"type": "scatter", "mode": "lines", "x": f4(np.arange(len(values))), "y": f4(values), "name": label,
+def line(values, color, label, what, xref="x", yref="y", shape="linear", x=None) -> dict:
+    """One run's curve over the steps (or at the steps ``x``), on the axes ``xref``/``yref``."""
+    x = np.arange(len(values)) if x is None else x
+    return {"type": "scatter", "mode": "lines", "x": f4(x), "y": f4(values), "name": label,
             "xaxis": xref, "yaxis": yref, "line": {"color": color, "width": 2.5, "shape": shape},
             "hovertemplate": f"{label}<br>step %{{x}}<br>{what} %{{y:.4g}}<extra></extra>", "showlegend": False}
 
 
 def cased(values, color, outline, label, what, xref="x", yref="y", shape="linear") -> list[dict]:
-    """The curve over a thin outline, so a light colour still shows on a light page."""
-    under = line(values, outline, label, what, xref, yref, shape)
+    """The curve over a thin outline, so a light colour still shows on a light page. A run that
+    holds its value for a while (between its updates) is drawn from the ends of each flat stretch."""
+    x = corners(values)
+    under = line(values[x], outline, label, what, xref, yref, shape, x)
     under["line"]["width"] = 4.5
     under.update(hoverinfo="skip", opacity=0.5)
     under.pop("hovertemplate")
-    return [under, line(values, color, label, what, xref, yref, shape)]
+    return [under, line(values[x], color, label, what, xref, yref, shape, x)]
+
+
+def corners(values) -> np.ndarray:
+    """The indices a polyline through ``values`` needs: the ends, and every point where it changes."""
+    v = np.asarray(values, dtype=float)
+    if len(v) < 3:
+        return np.arange(len(v))
+    same = (v[1:-1] == v[:-2]) & (v[1:-1] == v[2:])  # NaN never equals: gaps stay
+    return np.flatnonzero(np.concatenate([[True], ~same, [True]]))
 
 
 def marker_style(color, xref="x", yref="y") -> dict:

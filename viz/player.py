@@ -51,6 +51,17 @@ class Lane:
 
 
 @dataclass(frozen=True)
+class DataPanel:
+    """The data a data surface fits, beside the contour: a scatter, and each lane's model at the step."""
+
+    x: np.ndarray  # the samples as the data has them
+    y: np.ndarray
+    grid: np.ndarray  # where each fit is drawn (m,)
+    fits: list[np.ndarray]  # per lane, the model over the grid at each of its points: (steps+1, m)
+    labels: tuple[str, str]
+
+
+@dataclass(frozen=True)
 class Inspector:
     """What the descent page shows at each step: arrows (displacements, (steps+1, 2)) and text."""
 
@@ -81,14 +92,25 @@ def height(wide: bool, narrow: bool = False, fit: int | None = None) -> int:
     return int(np.clip(fit, MIN_HEIGHT, MAX_HEIGHT)) if fit else 560 if wide else 480
 
 
-def domains(with_schedule: bool, narrow: bool) -> dict[str, tuple[list, list]]:
+def domains(with_schedule: bool, narrow: bool, with_data: bool = False) -> dict[str, tuple[list, list]]:
     """Where each part sits, as (x, y) domains: side by side, or stacked on a narrow screen."""
+    if with_data:
+        return _data_domains(narrow)
     if narrow:
         return {"contour": ([0, 1], [0.5, 1]), "loss": ([0.1, 1], [0.33, 0.44] if with_schedule else [0.28, 0.44]),
                 "lr": ([0.1, 1], [0.25, 0.3]), "numbers": ([0.02, 1], [0, 0.2])}
     right = [CONTOUR_WIDTH + 0.09, 1]
     return {"contour": ([0, CONTOUR_WIDTH], [0, 1]), "loss": (right, [0.72, 1.0] if with_schedule else [0.62, 1.0]),
             "lr": (right, [0.52, 0.64]), "numbers": ([CONTOUR_WIDTH + 0.03, 1], [0, 0.42 if with_schedule else 0.5])}
+
+
+def _data_domains(narrow: bool) -> dict[str, tuple[list, list]]:
+    if narrow:
+        return {"contour": ([0, 1], [0.6, 1]), "data": ([0.1, 1], [0.4, 0.54]), "loss": ([0.1, 1], [0.23, 0.34]),
+                "numbers": ([0.02, 1], [0, 0.16])}
+    right = [0.56, 1]
+    return {"contour": ([0, 0.47], [0, 1]), "data": (right, [0.57, 1.0]), "loss": (right, [0.28, 0.47]),
+            "numbers": ([0.5, 1], [0, 0.19])}
 
 
 def frame_steps(steps: int) -> np.ndarray:
@@ -112,20 +134,24 @@ def shown_step(steps: int, k: int) -> int:
 
 
 def figure(surface, layer, lanes: list[Lane], k: int, inspector: Inspector | None = None, *,
-           with_schedule: bool = False, font_size: int = 14, height: int = 470, narrow: bool = False) -> dict:
-    """The animated picture, drawn at step ``k``."""
+           with_schedule: bool = False, font_size: int = 14, height: int = 470, narrow: bool = False,
+           data: DataPanel | None = None, unit: str = "step", texts: dict[int, str] | None = None) -> dict:
+    """The animated picture, drawn at step ``k``. ``unit`` names what the clock counts (the scrubber
+    and the loss curve's axis); ``texts`` replaces the numbers panel's text at each shown step."""
     g, png, lines = layer
     steps = len(lanes[0].points) - 1
     shown = frame_steps(steps)
     k = shown_step(steps, k)
-    fixed = [*static_traces(surface, g, lines), *_fixed_paths(lanes), *_curves(lanes, with_schedule)]
-    styles = _moving_styles(lanes, inspector, with_schedule, font_size)
-    frames_data = _moving_data(lanes, shown, inspector, _span(surface), with_schedule)
+    fixed = [*static_traces(surface, g, lines), *_fixed_paths(lanes), *_curves(lanes, with_schedule),
+             *([_scatter(data)] if data is not None else [])]
+    styles = _moving_styles(lanes, inspector, with_schedule, font_size, data)
+    frames_data = _moving_data(lanes, shown, inspector, _span(surface), with_schedule, data, texts)
     indices = list(range(len(fixed), len(fixed) + len(styles)))
     frames = [{"name": str(s), "traces": indices, "data": data} for s, data in zip(shown, frames_data, strict=True)]
     now = frames_data[int(np.searchsorted(shown, k))]
-    layout = _layout(surface, png, lanes, with_schedule, height, font_size, narrow)
-    layout["sliders"] = [_slider(shown, k, font_size)]
+    layout = _layout(surface, png, lanes, with_schedule, height, font_size, narrow, data)
+    layout["xaxis2"]["title"]["text"] = unit if unit != "step" else ""
+    layout["sliders"] = [_slider(shown, k, font_size, unit)]
     layout["updatemenus"] = _buttons(font_size, narrow)
     return {"data": [*fixed, *({**style, **data} for style, data in zip(styles, now, strict=True))],
             "layout": layout, "frames": frames}
@@ -142,12 +168,19 @@ def _fixed_paths(lanes: list[Lane]) -> list[dict]:
     """Each whole path, faint, and where it started and ended (the end marked with the lane's symbol)."""
     traces = []
     for lane in lanes:
-        traces.append({"type": "scatter", "mode": "lines", "x": f4(lane.points[:, 0]), "y": f4(lane.points[:, 1]),
+        moved = lane.points[_moves(lane.points)]
+        traces.append({"type": "scatter", "mode": "lines", "x": f4(moved[:, 0]), "y": f4(moved[:, 1]),
                        "line": {"color": lane.color, "width": 2.5}, "opacity": 0.75, "hoverinfo": "skip",
                        "showlegend": False, "name": f"{lane.label}: whole path"})
     traces.append(start_trace(lanes[0].points[0]))
     traces += [end_trace(lane) for lane in lanes]
     return traces
+
+
+def _moves(points) -> np.ndarray:
+    """The points where a path moved (a lane that held still between updates adds nothing to its line)."""
+    held = np.all(points[1:] == points[:-1], axis=-1)
+    return np.flatnonzero(np.concatenate([[True], ~held]))
 
 
 def start_trace(point) -> dict:
@@ -164,6 +197,12 @@ def end_trace(lane: Lane) -> dict:
             "marker": {"symbol": lane.symbol, "size": 15, "color": lane.color,
                        "line": {"width": 2, "color": casing(lane.color)}},
             "name": f"{lane.label}: end", "hovertemplate": lane.label + " ended at (%{x:.4g}, %{y:.4g})<extra></extra>"}
+
+
+def _scatter(data: DataPanel) -> dict:
+    return {"type": "scatter", "mode": "markers", "x": f4(data.x), "y": f4(data.y), "xaxis": "x5", "yaxis": "y5",
+            "marker": {"size": 6, "color": "#9a9a9a", "opacity": 0.7, "line": {"width": 0}}, "showlegend": False,
+            "name": "data", "hovertemplate": f"{data.labels[0]} %{{x:.4g}}<br>{data.labels[1]} %{{y:.4g}}<extra></extra>"}
 
 
 def casing(color: str) -> str:
@@ -184,7 +223,7 @@ def _curves(lanes: list[Lane], with_schedule: bool) -> list[dict]:
 
 # ---- what moves: styles once, then each frame's coordinates and text ---------------------------
 
-def _moving_styles(lanes, inspector, with_schedule, font_size) -> list[dict]:
+def _moving_styles(lanes, inspector, with_schedule, font_size, data=None) -> list[dict]:
     """The moving traces without their data, in the order :func:`_moving_data` fills them."""
     line = {"type": "scatter", "mode": "lines", "hoverinfo": "skip", "showlegend": False}
     styles = []
@@ -196,6 +235,9 @@ def _moving_styles(lanes, inspector, with_schedule, font_size) -> list[dict]:
                 "hovertemplate": lane.label + " (%{x:.4g}, %{y:.4g})<extra></extra>"} for lane in lanes]
     axes = [("x2", "y2")] + ([("x4", "y4")] if with_schedule else [])
     styles += [curves.marker_style(lane.color, x, y) for x, y in axes for lane in lanes]
+    if data is not None:
+        styles += [{**line, "xaxis": "x5", "yaxis": "y5", "name": f"{lane.label}: fit",
+                    "line": {"color": lane.color, "width": 3}} for lane in lanes]
     if inspector is not None:
         kinds = ["grad", *(["carried"] if inspector.carried is not None else []), "update"]  # update on top
         styles += [{**line, "mode": "lines+markers", "line": {"color": ARROWS[kind][0], "width": 3,
@@ -209,7 +251,7 @@ def _moving_styles(lanes, inspector, with_schedule, font_size) -> list[dict]:
     return styles
 
 
-def _moving_data(lanes, shown, inspector, span, with_schedule) -> list[list[dict]]:
+def _moving_data(lanes, shown, inspector, span, with_schedule, data=None, texts=None) -> list[list[dict]]:
     """For each shown step, the data of every moving trace (the same order as the styles)."""
     steps = len(lanes[0].points) - 1
     stride = path_stride(steps, 2 * len(lanes))  # each lane moves twice: casing and line
@@ -223,6 +265,9 @@ def _moving_data(lanes, shown, inspector, span, with_schedule) -> list[list[dict
         at = np.minimum(shown, len(values) - 1)
         ys = np.where(np.isfinite(values[at]), values[at], np.nan)
         columns.append([{"x": [int(s)], "y": [None if np.isnan(y) else float(y)]} for s, y in zip(at, ys, strict=True)])
+    if data is not None:
+        grid = f4(data.grid)
+        columns += [[{"x": grid, "y": _none(np.round(fit[s], 5).tolist())} for s in shown] for fit in data.fits]
     factors = None
     if inspector is not None:
         segments, factors, shortened = arrows(lanes[0].points[shown], inspector, shown, span)
@@ -230,7 +275,8 @@ def _moving_data(lanes, shown, inspector, span, with_schedule) -> list[list[dict
         ends = np.where(np.isfinite(segments), segments, np.nan).transpose(0, 1, 3, 2).tolist()
         columns += [[{"x": _none(x), "y": _none(y)} for x, y in kind] for kind in ends]
         factors = list(zip(factors, shortened, strict=True))
-    columns.append([{"x": [0], "y": [1], "text": [_panel(lanes, int(s), inspector, factors[i] if factors else None)]}
+    columns.append([{"x": [0], "y": [1], "text": [texts[int(s)] if texts is not None
+                                                  else _panel(lanes, int(s), inspector, factors[i] if factors else None)]}
                     for i, s in enumerate(shown)])
     return [list(frame) for frame in zip(*columns, strict=True)]
 
@@ -297,10 +343,12 @@ def _panel(lanes, s, inspector, scale) -> str:
 
 # ---- layout and controls ------------------------------------------------------------------------
 
-def _layout(surface, png, lanes, with_schedule, height, font_size, narrow) -> dict:
+def _layout(surface, png, lanes, with_schedule, height, font_size, narrow, data=None) -> dict:
     (x0, x1), (y0, y1) = surface.bounds
     axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": "#666"}
-    where = domains(with_schedule, narrow)
+    where = domains(with_schedule, narrow, data is not None)
+    # equal scales, unless the view is far wider than tall (a raw feature's ravine): then it would be a sliver
+    square = {"scaleanchor": "x", "scaleratio": 1} if 1 / 3 <= (x1 - x0) / (y1 - y0) <= 3 else {}
     hidden = {"visible": False, "range": [0, 1], "fixedrange": True}
     layout = {
         "height": height,
@@ -313,8 +361,7 @@ def _layout(surface, png, lanes, with_schedule, height, font_size, narrow) -> di
         "xaxis": {**axis, "domain": where["contour"][0], "range": [x0, x1],
                   "title": {"text": surface.labels[0], "standoff": 2}, "constrain": "domain"},
         "yaxis": {**axis, "domain": where["contour"][1], "range": [y0, y1],
-                  "title": {"text": surface.labels[1], "standoff": 2},
-                  "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"},
+                  "title": {"text": surface.labels[1], "standoff": 2}, **square, "constrain": "domain"},
         "images": [{"source": png, "xref": "x", "yref": "y", "x": x0, "y": y1, "sizex": x1 - x0, "sizey": y1 - y0,
                     "sizing": "stretch", "layer": "below", "xanchor": "left", "yanchor": "top"}],
         "xaxis2": {**curves.step_axis(), "domain": where["loss"][0], "anchor": "y2", "title": {"text": ""}},
@@ -327,16 +374,27 @@ def _layout(surface, png, lanes, with_schedule, height, font_size, narrow) -> di
         layout["xaxis4"] = {**curves.step_axis(), "domain": where["lr"][0], "anchor": "y4", "title": {"text": ""}}
         layout["yaxis4"] = {**curves.value_axis(np.concatenate([lane.lrs for lane in lanes]), "η", log=False),
                             "domain": where["lr"][1], "anchor": "x4"}
+    if data is not None:
+        layout["xaxis5"] = {"domain": where["data"][0], "anchor": "y5", "gridcolor": curves.GRID, "zeroline": False,
+                            "automargin": True, "fixedrange": True}
+        low, high = float(np.min(data.y)), float(np.max(data.y))
+        pad = 0.08 * (high - low or 1.0)
+        layout["yaxis5"] = {"domain": where["data"][1], "anchor": "x5", "range": [low - pad, high + pad],
+                            "gridcolor": curves.GRID, "zeroline": False, "automargin": True, "fixedrange": True}
+        # the axes' names inside the panel: titles under the ticks would need the room the loss curve has
+        layout["annotations"] = [{"xref": "x5 domain", "yref": "y5 domain", "x": 0.01, "y": 0.99, "xanchor": "left",
+                                  "yanchor": "top", "showarrow": False, "text": f"{data.labels[1]} against {data.labels[0]}",
+                                  "font": {"size": max(font_size - 2, 11)}}]
     return layout
 
 
-def _slider(shown, k, font_size) -> dict:
+def _slider(shown, k, font_size, unit="step") -> dict:
     active = int(np.searchsorted(shown, k).clip(0, len(shown) - 1))
     still = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
     return {
         "active": active, "name": "step",
         "x": 0, "len": 1.0, "y": 0, "yanchor": "top", "pad": {"t": control_rows(font_size)[1], "l": 0, "r": 10},
-        "currentvalue": {"visible": True, "prefix": "step ", "xanchor": "right", "offset": 4,
+        "currentvalue": {"visible": True, "prefix": f"{unit} ", "xanchor": "right", "offset": 4,
                          "font": {"size": font_size, "color": "#f4f4f4"}},
         "font": {"size": max(font_size - 3, 10), "color": "#cccccc"}, "ticklen": 4, "minorticklen": 0,
         "bgcolor": "#555555", "activebgcolor": "#ff5a36", "bordercolor": "#888888",

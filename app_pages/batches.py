@@ -1,0 +1,166 @@
+"""Full batch, SGD and mini-batch descent on real data: the same rule from the same start, on one
+contour with the data and each fit beside it, the gradient noise at the inspected point, and the
+training loop as people write it, with the table it prints."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import streamlit as st
+
+import landscapes
+from app_pages import controls as ui
+from app_pages import player, state, work
+from optim import batches, loop
+from settings import batches as batch_settings
+from settings.batches import BatchSettings, parse_batches, to_batches_query, widget_values
+
+D = 2  # parameters (w, b): one sample's gradient costs about d multiply-adds
+RESET = ("lr", "batch", "epochs", "x0", "y0", "k")
+
+PAGE = state.Page("batches", parse_batches, to_batches_query, widget_values,
+                  helpers=lambda b: ui.lr_sliders({"lr": b.lr}))
+
+
+def on_data() -> None:
+    ss = st.session_state
+    fresh = widget_values(batch_settings.defaults(ss["data"], bool(ss.get("scaled", True))))
+    ss.update({key: fresh[key] for key in RESET})
+
+
+def controls(b: BatchSettings, hide: set) -> None:
+    sb, n = st.sidebar, b.landscape.n_samples
+    if "data" not in hide:
+        sb.selectbox("Data", batch_settings.data_names(), key="data", on_change=on_data,
+                     format_func=lambda name: landscapes.get(name).title)
+    if landscapes.get(b.data).model.unscaled and "scaled" not in hide:
+        sb.toggle("Standardise the feature", key="scaled", on_change=on_data,
+                  help="Off: the bill in dollars. The surface becomes a steep ravine and the usable "
+                       "learning rate shrinks by about a thousand.")
+    ui.learning_rate(sb, hide)
+    if "batch" not in hide:
+        sb.slider("Mini-batch size", 2, n, key="batch")
+    if "epochs" not in hide:
+        sb.slider("Epochs", 1, batch_settings.max_epochs(n), key="epochs")
+    if "compare" not in hide:
+        sb.radio("Compare at", ["epochs", "updates"], key="compare", horizontal=True,
+                 format_func=lambda c: "equal epochs (samples)" if c == "epochs" else "equal updates",
+                 help="Equal epochs: every flavour sees the data as often (SGD makes n updates for the full "
+                      "batch's one). Equal updates: as many updates as the full batch makes.")
+    if "sched" not in hide:
+        sb.selectbox("Learning-rate schedule", batches.SCHEDULES, key="sched",
+                     format_func=lambda name: ui.SCHEDULE_NAMES[name] + (" to 0 over each run" if name != "constant"
+                                                                           else ""))
+    (x0, x1), (y0, y1) = b.landscape.bounds
+    if "x0" not in hide and "y0" not in hide:
+        left, right = sb.columns(2)
+        left.number_input("Start w", x0, x1, key="x0", format="%.4g", step=(x1 - x0) / 100)
+        right.number_input("Start b", y0, y1, key="y0", format="%.4g", step=(y1 - y0) / 100)
+        sb.caption("Or click the contour plot to start there.")
+    if "seed" not in hide:
+        sb.number_input("Random seed (the shuffles)", 0, 2**31 - 1, key="seed", step=1)
+
+
+def costs(b: BatchSettings, runs) -> None:
+    """What each flavour paid: the counts, not a timing (d = 2 parameters)."""
+    n = b.landscape.n_samples
+    rows = []
+    for run in runs:
+        t = run.trajectory
+        rows.append({
+            "flavour": run.label, "batch": run.batch_size, "updates per epoch": run.updates_per_epoch,
+            "multiply-adds per update": f"{run.batch_size * D:,} ({_cost(run.batch_size, n)})",
+            "updates made": t.steps, "samples processed": f"{int(run.samples[-1]):,}",
+            "multiply-adds in all": f"{int(run.samples[-1]) * D:,}",
+            "final loss": "left the surface" if t.diverged_at >= 0 else f"{t.losses[-1]:.4g}",
+        })
+    st.dataframe(rows, hide_index=True, width="stretch")
+    st.caption(f"One sample's gradient costs about d = {D} multiply-adds (one per parameter). An epoch costs n·d "
+               f"= {n * D:,} whatever the batch: SGD spends it on {n} small, noisy updates, the full batch on one "
+               "exact update.")
+
+
+def _cost(size: int, n: int) -> str:
+    return "n·d" if size == n else "d" if size == 1 else "b·d"
+
+
+def noise(b: BatchSettings, runs, k: int) -> None:
+    """The cloud of mini-batch gradients at the mini-batch's point at the inspected tick."""
+    _, index = batches.timeline(runs, b.compare)
+    mini = runs[2]
+    point = mini.trajectory.points[int(index[2][min(k, len(index[2]) - 1)])]
+    st.markdown(f"**Gradient noise at the mini-batch's point ({point[0]:.3g}, {point[1]:.3g})**")
+    if not np.isfinite(point).all():
+        st.info("The mini-batch run left the surface before this point: there is no gradient to sample.")
+        return
+    fig, spreads, expected = work.batches_cloud(b, (float(point[0]), float(point[1])), ui.font_size())
+    left, right = st.columns([3, 2])
+    with left:
+        ui.chart(fig, "cloud")
+    right.markdown(
+        f"Each dot is the gradient one batch would give here; the cross is the full gradient. Measured over 200 "
+        f"random batches, a single sample's gradient strays **{spreads[0]:.3g}** from the full one on average "
+        f"(root mean square), a batch of {b.batch} strays **{spreads[1]:.3g}**.\n\n"
+        f"Sampling theory (without replacement) predicts {expected:.3g} for a batch of {b.batch}: the spread "
+        "shrinks like 1/√b, and to 0 at the full batch.")
+
+
+def training_loop(b: BatchSettings, hide: set) -> None:
+    runs = work.batches_run(b.run_settings, "epochs")  # the loop runs whole epochs
+    run = next(r for r in runs if r.flavour.name == b.loop)
+    model = b.landscape.model
+    st.markdown("**The training loop, as people write it**")
+    if "loop" not in hide:
+        st.radio("Loop for", list(batches.FLAVOURS), key="loop", horizontal=True,
+                 format_func=lambda name: batches.FLAVOURS[name].title)
+    code = loop.code(model, run, b.lr, (b.x0, b.y0), b.seed, b.sched, b.epochs)
+    rows = loop.table(run, b.epochs)
+    left, right = st.columns([3, 2])
+    left.code(code, language="python")
+    gone = int(run.trajectory.diverged_at)
+    if gone >= 0:
+        right.error(f"This run left the surface at update {gone}: the table stops there. The loop would go on "
+                    "printing ever larger (or nan) numbers.", icon=":material/error:")
+        rows = [r for r in rows if np.isfinite([r["w"], r["b"], r["loss"]]).all()]
+    right.dataframe([{"epoch": r["epoch"], "w": f"{r['w']:.3f}", "b": f"{r['b']:.3f}", "loss": f"{r['loss']:.4f}"}
+                     for r in rows], hide_index=True, width="stretch")
+    if gone < 0:
+        right.code(loop.printed(rows, run.trajectory.points[-1], model.kind).splitlines()[-1], language=None)
+    right.download_button("Download the table (CSV)", _csv(rows), file_name=f"{b.data}-{b.loop}-loop.csv",
+                          mime="text/csv", icon=":material/download:")
+
+
+def _csv(rows) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=["epoch", "w", "b", "loss"], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def main() -> None:
+    current, notes = state.sync(PAGE)
+    current = player.snap((current,), lambda t: to_batches_query(t[0]))[0]
+    hide = state.hidden()
+    controls(current, hide)
+    surface = current.landscape
+    ui.heading(f"Full batch, SGD and mini-batches · {surface.title}", surface, notes, "batches")
+    runs = work.batches_run(current.run_settings, current.compare)
+    gone = [r.label for r in runs if r.trajectory.diverged_at >= 0]
+    if gone:
+        st.error(f"{', '.join(gone)} left the surface: the learning rate is too large for steps that noisy. "
+                 "Lower it.", icon=":material/error:")
+    drawn_at = player.picture_step(current.k)
+    fig = work.batches_picture(current.run_settings, drawn_at, ui.font_size(), player.height(state.presenting()),
+                               player.narrow())
+    ui.picture(fig, hide, current.k)
+    costs(current, runs)
+    noise(current, runs, current.k)
+    training_loop(current, hide)
+    ui.formula(surface)
+    ui.share_link(to_batches_query(current))
+
+
+main()

@@ -1,0 +1,92 @@
+"""The batches page's figures: full batch, SGD and a mini-batch on one contour with the data and each
+fit beside it, moving on one clock; and the cloud of mini-batch gradients at the inspected point."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from optim import batches
+from viz import player
+from viz.encode import f4
+
+UNITS = {"epochs": "samples seen", "updates": "update"}
+
+
+def clock(runs, equal: str):
+    """The common ticks and each run's point index at every tick (see :func:`optim.batches.timeline`)."""
+    return batches.timeline(runs, equal)
+
+
+def lanes_of(runs, equal: str) -> list[player.Lane]:
+    """Each run on the common clock: a run that updates less often holds its point between updates."""
+    _, index = clock(runs, equal)
+    out = []
+    for i, (run, at) in enumerate(zip(runs, index, strict=True)):
+        t = run.trajectory
+        lrs = np.ravel(t.lrs)[np.minimum(at[:-1], t.steps - 1)]  # the rate of the update each tick is in
+        out.append(player.Lane(run.label, run.flavour.color, run.flavour.symbol, 3.0 + 2.0 * (len(runs) - 1 - i),
+                               t.points[at], t.losses[at], lrs))
+    return out
+
+
+def data_panel(model, lanes: list[player.Lane]) -> player.DataPanel:
+    """The samples, and each lane's model at each of its points (a line needs two ends, a curve more)."""
+    grid = np.linspace(np.min(model.x), np.max(model.x), 2 if model.kind == "line" else 60)
+    fits = [model.predict(lane.points, grid) for lane in lanes]
+    return player.DataPanel(model.x, model.y, grid, fits, (model.x_label, model.y_label))
+
+
+def texts(runs, lanes, equal: str, n: int, shown) -> dict[int, str]:
+    """The numbers panel at each shown tick: where the clock is, then each run's loss and its count."""
+    _, index = clock(runs, equal)
+    out = {}
+    for s in np.asarray(shown).tolist():
+        lines = []  # the scrubber says where the clock is
+        for run, lane, at in zip(runs, lanes, index, strict=True):
+            loss = lane.losses[s]
+            done = int(at[s])
+            count = (f"{done} update{'s' * (done != 1)}" if equal == "epochs"
+                     else f"{int(run.samples[min(done, len(run.samples) - 1)])} samples")
+            value = f"loss {loss:.4g}" if np.isfinite(loss) else "left the surface"
+            lines.append(f"<span style='color:{lane.color}'>━━</span> {lane.label}: {value} · {count}")
+        out[s] = "<br>".join(lines)
+    return out
+
+
+def picture(surface, layer, runs, equal: str, k: int, font_size: int = 14, height: int = 560,
+            narrow: bool = False) -> dict:
+    lanes = lanes_of(runs, equal)
+    steps = len(lanes[0].points) - 1
+    shown = player.frame_steps(steps)
+    fig = player.figure(surface, layer, lanes, k, font_size=font_size, height=height, narrow=narrow,
+                        data=data_panel(surface.model, lanes), unit=UNITS[equal],
+                        texts=texts(runs, lanes, equal, surface.n_samples, shown))
+    fig["layout"]["xaxis2"]["title"]["text"] = ""  # the scrubber names the clock; a title would meet the numbers
+    fig["layout"]["yaxis2"]["title"]["text"] = fig["layout"]["yaxis2"]["title"]["text"].replace(" scale", "")
+    if fig["layout"]["yaxis2"].get("dtick") == "D1":  # a short panel: label 2 and 5 of each decade, not every digit
+        fig["layout"]["yaxis2"]["dtick"] = "D2"
+    return fig
+
+
+def cloud_figure(surface, clouds: list, colors: list[str], font_size: int = 14, height: int = 420) -> dict:
+    """Mini-batch gradients at one point, one colour per batch size, around the full gradient."""
+    traces = []
+    for c, color in zip(clouds, colors, strict=True):
+        label = f"batch {c.batch_size}: spread {c.spread:.3g}"
+        traces.append({"type": "scatter", "mode": "markers", "x": f4(c.draws[:, 0]), "y": f4(c.draws[:, 1]),
+                       "name": label, "marker": {"size": 6, "color": color, "opacity": 0.55},
+                       "hovertemplate": f"batch of {c.batch_size}<br>∂L/∂w %{{x:.4g}}<br>∂L/∂b %{{y:.4g}}<extra></extra>"})
+    full = clouds[0].full
+    traces.append({"type": "scatter", "mode": "markers", "x": [float(full[0])], "y": [float(full[1])],
+                   "name": "the full gradient", "marker": {"size": 16, "symbol": "x", "color": "#FFFFFF",
+                                                            "line": {"color": "#000000", "width": 2}},
+                   "hovertemplate": "full gradient<br>∂L/∂w %{x:.4g}<br>∂L/∂b %{y:.4g}<extra></extra>"})
+    w, b = surface.labels
+    return {"data": traces, "layout": {
+        "height": height, "font": {"size": font_size}, "margin": {"l": 60, "r": 10, "t": 10, "b": 50},
+        "plot_bgcolor": "#2b2b2b",
+        "xaxis": {"title": {"text": f"∂L/∂{w}"}, "gridcolor": "#555", "zeroline": True, "zerolinecolor": "#888"},
+        "yaxis": {"title": {"text": f"∂L/∂{b}"}, "gridcolor": "#555", "zeroline": True, "zerolinecolor": "#888",
+                  "scaleanchor": "x", "scaleratio": 1},
+        "legend": {"orientation": "h", "y": -0.2, "x": 0},
+    }}
