@@ -1,5 +1,5 @@
-"""Classroom presets as data (presets.toml): each a full state of the descent or race page with a
-two-sentence caption of what to watch."""
+"""Classroom presets as data (presets.toml): each a full state of a page (descent, race, basins,
+batches) with a two-sentence caption of what to watch."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from urllib.parse import urlencode
 
 from settings import parse, to_query
 from settings.basins import parse_basins, to_basins_query
+from settings.batches import parse_batches, to_batches_query
 from settings.race import parse_race, to_race_query
 
-PAGES = {"descent": "", "race": "race", "basins": "basins"}  # page → URL path
+PAGES = {"descent": "", "race": "race", "basins": "basins", "batches": "batches"}  # page → URL path
 PRESETS_FILE = Path(__file__).with_name("presets.toml")
 
 
@@ -31,6 +32,8 @@ class Preset:
             return {**to_race_query(parse_race(self.query)[0]), **extra}
         if self.page == "basins":
             return {**to_basins_query(parse_basins(self.query)[0]), **extra}
+        if self.page == "batches":
+            return {**to_batches_query(parse_batches(self.query)[0]), **extra}
         return {**to_query(parse(self.query)[0]), **extra}
 
     def link(self) -> str:

@@ -172,6 +172,61 @@ def test_momentum_moves_the_borders_between_basins():
     assert (plain.labels != rolled.labels).mean() > 0.2
 
 
+def batch_runs(preset, **change):
+    from settings.batches import parse_batches, run, to_batches_query
+
+    b, notes = parse_batches(preset.full_query())
+    assert notes == [] and to_batches_query(b) == {k: v for k, v in preset.full_query().items() if k != "hide"}
+    if change:
+        b = parse_batches({**preset.full_query(), **change})[0]
+    return b, {r.flavour.name: r for r in run(b)}
+
+
+def test_mini_batches_are_the_middle_way():
+    b, runs = batch_runs(lessons.get("batches-middle-way"))
+    best = float(b.landscape.loss(b.landscape.minima[0]))
+    assert b.epochs == 20 and b.batch == 16 and b.compare == "epochs"
+    assert [runs[name].trajectory.steps for name in ("full", "sgd", "mini")] == [20, 4880, 320]
+    ends = {name: r.trajectory.losses[r.epoch_rows()] / best - 1 for name, r in runs.items()}
+    assert round(100 * ends["full"][-1]) == 14 and round(100 * ends["sgd"][-1]) == 82
+    # "from the second epoch on ends every epoch lower than both"
+    assert (ends["mini"][2:] < np.minimum(ends["full"][2:], ends["sgd"][2:])).all()
+    assert not ends["mini"][1] < min(ends["full"][1], ends["sgd"][1])
+
+
+def test_a_schedule_settles_sgd():
+    preset = lessons.get("batches-schedule")
+    b, scheduled = batch_runs(preset)
+    _, constant = batch_runs(preset, sched="constant")
+    best = float(b.landscape.loss(b.landscape.minima[0]))
+    assert b.lr == 0.05 and b.sched == "cosine"
+    loose, settled = constant["sgd"], scheduled["sgd"]
+    last5 = loose.trajectory.losses[loose.epoch_rows()[-6]:]
+    assert round(last5.max() / best, 1) == 3.7  # "still jumps to 3.7 times the best possible"
+    last2 = settled.trajectory.losses[settled.epoch_rows()[-3]:]
+    assert (last2 / best - 1 < 0.001).all()  # "within 0.1 % of the best loss for its last two epochs"
+
+
+def test_unscaled_features_cripple_the_learning_rate():
+    import optim
+
+    b, runs = batch_runs(lessons.get("batches-unscaled"))
+    raw = b.landscape
+    assert raw.name == "tips_unscaled" and b.lr == 0.0003
+    assert round(raw.lipschitz / raw.strong_convexity, -2) == 2800 and f"{2 / raw.lipschitz:.2g}" == "0.0021"
+    # one bill's loss (t − (w x + b))² has the Hessian 2·[[x², x], [x, 1]]: curvature 2(x² + 1)
+    steepest = max(np.linalg.eigvalsh(2 * np.array([[x * x, x], [x, 1.0]]))[-1] for x in raw.model.x)
+    assert round(steepest) == 5165 and f"{2 / steepest:.1g}" == "0.0004"
+    # gradient descent: just above 2/L leaves the surface, just below converges
+    start = (b.x0, b.y0)
+    assert optim.descend(raw, optim.get("sgd", lr=1.05 * 2 / raw.lipschitz), start, 400).diverged_at >= 0
+    assert optim.descend(raw, optim.get("sgd", lr=0.95 * 2 / raw.lipschitz), start, 400).diverged_at < 0
+    # at 0.0003: all three stay, and b never passes 0.37 in any run, anywhere along it
+    assert all(r.trajectory.diverged_at < 0 for r in runs.values())
+    assert max(np.nanmax(r.trajectory.points[:, 1]) for r in runs.values()) < 0.37
+    assert round(raw.minima[0][1], 2) == 0.92
+
+
 def test_the_lesson_link_hides_all_but_the_learning_rate():
     hidden = set(lessons.get("only-learning-rate").full_query()["hide"].split(","))
     assert "lr" not in hidden and {"surface", "opt", "steps", "x0", "y0"} <= hidden
@@ -181,7 +236,8 @@ def test_there_are_at_least_ten_presets_each_with_a_claim_test():
     assert len(lessons.PRESETS) >= 10
     tested = {"lr-too-large", "lr-too-small", "lr-just-right", "ravine-momentum", "saddle-escape", "saddle-noise",
               "terrain-start", "plateau-adam", "race-rosenbrock", "race-beale", "adagrad-shrinks",
-              "schedule-rescue", "only-learning-rate", "basins-momentum"}
+              "schedule-rescue", "only-learning-rate", "basins-momentum", "batches-middle-way", "batches-schedule",
+              "batches-unscaled"}
     assert {p.id for p in lessons.PRESETS} == tested
 
 
