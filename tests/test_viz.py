@@ -49,3 +49,22 @@ def test_the_3d_view_of_a_diverged_run_keeps_the_surface_in_sight():
     shown = np.isfinite(xs)
     assert shown[0] and (np.abs(xs[shown]) <= 2).all() and (np.abs(ys[shown]) <= 2).all()
     assert (zs[shown] <= layout["zaxis"]["range"][1]).all()
+
+
+def test_corners_keep_the_ends_of_every_flat_stretch_and_every_change():
+    from viz.curves import corners
+
+    values = np.array([5.0, 5, 5, 4, 4, 4, 4, 3, np.nan, np.nan, 2])
+    np.testing.assert_array_equal(corners(values), [0, 2, 3, 6, 7, 8, 9, 10])
+    assert list(corners([1.0, 1.0])) == [0, 1]
+    # a line through the kept points draws the same stairs
+    kept = corners(values)
+    finite = np.isfinite(values)
+    np.testing.assert_array_equal(np.interp(np.flatnonzero(finite[:8]), kept[:5], values[kept][:5]), values[:8])
+
+
+def test_a_whole_path_leaves_out_the_points_where_a_lane_held_still():
+    from viz.player import _moves
+
+    points = np.array([[0.0, 0], [0, 0], [1, 0], [1, 0], [1, 0], [2, 1]])
+    np.testing.assert_array_equal(_moves(points), [0, 2, 5])

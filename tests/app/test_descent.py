@@ -105,9 +105,11 @@ def test_schedule_parameters_and_lr_curve_appear_with_a_schedule(app):
     at = open_app({"sched": "step"})
     assert chart_keys(at) == ["picture", "surface3d"]  # the lr curve is in the picture, on axes x4/y4
     fig = chart(at, "picture")
-    lrs = [decode(t["y"]) for t in lr_curves(fig)]
+    lrs = [(decode(t["x"]), decode(t["y"])) for t in lr_curves(fig)]
     assert lrs and "xaxis4" in fig["layout"] and "yaxis4" in fig["layout"]
-    assert all(y.size == settings.defaults().steps and y[-1] < y[0] for y in lrs)  # one η per update; it decays
+    # one η per update, drawn from the corners of its stairs (curves.corners); it decays
+    assert all(x[0] == 0 and x[-1] == settings.defaults().steps - 1 and y[-1] < y[0] for x, y in lrs)
+    assert all(np.all(np.diff(y) <= 0) and len(np.unique(y)) == 4 for _, y in lrs)  # halved every 25 of 100
     at.slider(key="step_size").set_value(10).run()
     assert at.query_params["step_size"] == "10"
 
