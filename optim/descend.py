@@ -56,18 +56,24 @@ def descend(surface, optimizer, start, steps, *, batch_size=None, noise=0.0, see
     n = int(np.prod(batch_shape))
     lrs = _learning_rates(optimizer.lr, steps)
     with np.errstate(all="ignore"):
-        run = _Run(surface, optimizer, start.reshape(n, 2), steps, record)
+        run = _Run(surface, optimizer, start.reshape(n, 2), steps, record, deferred=batch_size is not None)
         run.loop(lrs, _batches(surface, batch_size, steps, seed), noise, np.random.default_rng([seed, 1]))
     return run.trajectory(batch_shape, lrs)
 
 
 class _Run:
     """The preallocated buffers of one run, x and y of all starts contiguous: ``(steps+1, 2, N)``
-    (two rows used in turn with ``record="end"``)."""
+    (two rows used in turn with ``record="end"``).
 
-    def __init__(self, surface, optimizer, starts, steps, record):
+    ``deferred``: a mini-batch run's full losses are computed after the loop, for every step in one
+    array call (a step's own work is a gradient over a few samples; the full loss over all of them
+    cost as much again), and a non-finite loss then marks a divergence as it would have in the loop.
+    """
+
+    def __init__(self, surface, optimizer, starts, steps, record, deferred=False):
         n = len(starts)
         self.surface, self.optimizer, self.record, self.steps = surface, optimizer, record, steps
+        self.deferred = deferred and record != "end"
         rows = 2 if record == "end" else steps + 1
         self.points = np.empty((rows, 2, n))
         self.losses = np.empty((rows, n))
@@ -97,7 +103,8 @@ class _Run:
             params = self.points[self.at(k)].T
             idx = next(batches)
             if k == steps and self.record in ("path", "end"):
-                self.losses[self.at(k)] = self.surface.loss(params)
+                if not self.deferred:
+                    self.losses[self.at(k)] = self.surface.loss(params)
                 self._check_divergence(k)
                 break
             grad = self._loss_and_gradient(k, params, idx, noise, rng)
@@ -117,7 +124,16 @@ class _Run:
             if self.record == "all":
                 for key, buf in self.state.items():
                     self.history[key][k + 1] = buf.T
+        if self.deferred:
+            self._losses_after_the_loop()
         self._blank_after_divergence()
+
+    def _losses_after_the_loop(self):
+        self.losses[:] = self.surface.loss(np.moveaxis(self.points, 1, -1))
+        bad = ~np.isfinite(self.losses)  # (steps+1, N)
+        first = np.where(bad.any(axis=0), bad.argmax(axis=0), -1)
+        earlier = (first >= 0) & ((self.diverged_at < 0) | (first < self.diverged_at))
+        self.diverged_at[earlier] = first[earlier]
 
     def _loss_and_gradient(self, k, params, idx, noise, rng):
         """Store the loss at step k; return the gradient the update uses."""
@@ -125,7 +141,8 @@ class _Run:
         if idx is None and surface.loss_and_grad is not None:
             _, grad = surface.loss_and_grad(params, out=(self.losses[row], self.grad_buf, self.scratch))
         else:
-            self.losses[row] = surface.loss(params)
+            if not self.deferred:
+                self.losses[row] = surface.loss(params)
             grad = surface.grad(params) if idx is None else surface.grad(params, idx)
         if noise:
             grad = grad + noise * rng.standard_normal((2, len(params))).T
@@ -138,10 +155,10 @@ class _Run:
         (x_low, y_low), (x_high, y_high) = pts.min(axis=1).tolist(), pts.max(axis=1).tolist()
         (bx0, bx1), (by0, by1) = self.box_bounds
         if (bx0 <= x_low and x_high <= bx1 and by0 <= y_low and y_high <= by1
-                and math.isfinite(losses.sum())):
+                and (self.deferred or math.isfinite(losses.sum()))):
             return None
         inside = ((box[:, :1] <= pts) & (pts <= box[:, 1:])).all(axis=0)
-        new = ~(inside & np.isfinite(losses)) & (self.diverged_at < 0)
+        new = ~(inside & (self.deferred or np.isfinite(losses))) & (self.diverged_at < 0)
         if not new.any():
             return None
         self.diverged_at[new] = k
