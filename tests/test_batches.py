@@ -204,3 +204,25 @@ def test_any_link_parses_to_settings_that_round_trip(query):
     assert all(isinstance(note, str) for note in notes)
     assert parse_batches(to_batches_query(b)) == (b, [])
     assert 0 <= b.k <= b.steps and 2 <= b.batch <= b.landscape.n_samples
+
+
+@pytest.mark.parametrize("name", ["tips", "linear_regression", "tips_unscaled"])
+@pytest.mark.parametrize("size", [None, 1, 2, 5])
+@pytest.mark.parametrize("rate", ["small", "too large", "cosine"])
+def test_the_scan_is_the_engines_sgd_on_a_line_fit(name, size, rate):
+    """``batches.line_sgd`` (a prefix scan of affine maps) against ``descend`` stepping one update at a time."""
+    from optim.descend import descend
+    from optim.sgd import SGD
+
+    s = landscapes.get(name)
+    lr = {"small": s.model.lr, "too large": 30 * s.model.lr,
+          "cosine": batches.learning_rate(s.model.lr, "cosine", 300)}[rate]
+    loop_run = descend(s, SGD(lr=lr), s.model.start, 300, batch_size=size, seed=4)
+    scan = batches.line_sgd(s, lr, s.model.start, 300, size, 4)
+    assert int(scan.diverged_at) == int(loop_run.diverged_at)
+    for field in ("points", "grads", "losses", "lrs"):
+        a, b = getattr(loop_run, field), getattr(scan, field)
+        assert a.shape == b.shape and np.array_equal(np.isnan(a), np.isnan(b)), field
+        np.testing.assert_allclose(b, a, rtol=1e-11, atol=1e-11, err_msg=field)
+    if rate == "too large" and size in (1, 2):
+        assert scan.diverged_at >= 0  # the scan's divergence rule was exercised

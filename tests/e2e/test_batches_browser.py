@@ -24,6 +24,9 @@ STEP = f"Number({PICTURE}.getAttribute('data-step'))"
 # the bridge reported where the player stopped: the URL's k is the step the picture shows
 STOPPED = f"""(least) => {{ const gd = {PICTURE}; const shown = gd && gd.getAttribute('data-step');
   return shown !== null && Number(shown) >= least && new URLSearchParams(location.search).get('k') === shown; }}"""
+# the picture is drawn, with (the batches page) or without (any other) the data it fits beside it
+DATA_PANEL = f"""(wanted) => {{ const gd = {PICTURE};
+  return !!(gd && gd._fullData) && gd._fullData.some(t => t.name === 'data') === wanted; }}"""
 NAV = "[data-testid=stSidebarNav] a"
 
 
@@ -84,15 +87,13 @@ def test_the_page_comes_back_as_it_was_after_a_visit_to_descent(page, app_url, e
     assert query(page)["data"] == "iris" and query(page)["lr"] == "0.5"
     page.locator(NAV).filter(has_text=re.compile(r"Descent\s*$")).click()
     page.wait_for_url(lambda url: "/batches" not in url, timeout=30_000)
-    page.wait_for_function(f"() => {{ const gd = {PICTURE}; return gd && gd._fullData && "
-                           "!gd._fullData.some(t => t.name === 'data'); }", timeout=60_000)  # the descent picture
+    page.wait_for_function(DATA_PANEL, arg=False, timeout=60_000)  # the descent picture: no data beside it
     page.wait_for_selector(IDLE, timeout=30_000)
     assert "data=iris" not in page.url
 
     page.locator(NAV).filter(has_text=re.compile(r"Batches\s*$")).click()
     page.wait_for_url(lambda url: "/batches" in url and "data=iris" in url, timeout=30_000)
-    page.wait_for_function(f"() => {{ const gd = {PICTURE}; return gd && gd._fullData && "
-                           "gd._fullData.some(t => t.name === 'data'); }", timeout=60_000)
+    page.wait_for_function(DATA_PANEL, arg=True, timeout=60_000)
     page.wait_for_selector(IDLE, timeout=30_000)
     assert query(page)["data"] == "iris" and query(page)["lr"] == "0.5", page.url
     lanes = page.evaluate(LANES)
