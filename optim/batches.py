@@ -220,7 +220,12 @@ def _finish(surface, points, hess, pull, lrs) -> Trajectory:
     """Losses, gradients and the engine's divergence rule: the first step outside ESCAPE_SPANS views
     (or not finite) is kept, everything after it is NaN."""
     with np.errstate(all="ignore"):
-        losses = surface.loss(points)
+        # the loss of a line fit is exactly quadratic about its minimum θ*: L* + ½ (θ − θ*)ᵀ H (θ − θ*),
+        # two non-negative terms (no cancellation, so a perfect fit's losses stay accurate near 0), and
+        # 5 000 points cost 5 000 quadratic forms instead of 5 000 passes over the samples
+        best = surface.minima[0]
+        away = points - best
+        losses = float(surface.loss(best)) + 0.5 * np.einsum("ti,ij,tj->t", away, surface.hessian(best), away)
         grads = np.einsum("tij,tj->ti", hess, points) - pull
         (x0, x1), (y0, y1) = surface.bounds
         low = np.array([x0 - ESCAPE_SPANS * (x1 - x0), y0 - ESCAPE_SPANS * (y1 - y0)])

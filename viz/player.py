@@ -122,9 +122,10 @@ def frame_steps(steps: int) -> np.ndarray:
     return np.unique(np.append(np.arange(0, steps + 1, stride), steps))
 
 
-def path_stride(steps: int, paths: int) -> int:
+def path_stride(steps: int, paths: int, frames: int | None = None) -> int:
     """Keep every n-th point of the paths in frames, so all frames together stay within budget."""
-    return max(1, int(np.ceil(len(frame_steps(steps)) * (steps + 1) * paths / 2 / PATH_BUDGET)))
+    frames = len(frame_steps(steps)) if frames is None else frames
+    return max(1, int(np.ceil(frames * (steps + 1) * paths / 2 / PATH_BUDGET)))
 
 
 def shown_step(steps: int, k: int) -> int:
@@ -253,11 +254,14 @@ def _moving_styles(lanes, inspector, with_schedule, font_size, data=None) -> lis
 
 def _moving_data(lanes, shown, inspector, span, with_schedule, data=None, texts=None) -> list[list[dict]]:
     """For each shown step, the data of every moving trace (the same order as the styles)."""
-    steps = len(lanes[0].points) - 1
-    stride = path_stride(steps, 2 * len(lanes))  # each lane moves twice: casing and line
     columns = []  # one list per moving trace, one entry per frame
     for lane in lanes:
-        so_far = [_xy(np.vstack([lane.points[: s + 1 : stride], lane.points[s : s + 1]])) for s in shown]
+        # a lane that holds still between updates (the batches page's clock) adds no points while it waits
+        moved = _moves(lane.points)
+        stride = path_stride(len(moved) - 1, 2 * len(lanes), len(shown))  # each lane moves twice: casing, line
+        kept = lane.points[moved]
+        ends = np.searchsorted(moved, shown, side="right")
+        so_far = [_xy(np.vstack([kept[:end:stride], lane.points[s : s + 1]])) for s, end in zip(shown, ends, strict=True)]
         columns += [so_far, so_far]  # casing and line share the encoded arrays
     columns += [_xy_list(lane.points[shown]) for lane in lanes]
     series = [lane.losses for lane in lanes] + ([lane.lrs for lane in lanes] if with_schedule else [])
