@@ -13,8 +13,20 @@ const still = { mode: "immediate", frame: { duration: 0, redraw: false }, transi
 // which Streamlit may replace between runs, and attaches to each new one.
 export default function (component) {
   window.__downhill = { data: component.data, send: component.setTriggerValue, checked: false };
-  if (!window.__downhillWatch) window.__downhillWatch = setInterval(watch, 250);
+  if (!window.__downhillWatch) {
+    window.__downhillWatch = setInterval(watch, 250);
+    window.addEventListener("unhandledrejection", quietInterruptedPlay);
+  }
   watch();
+}
+
+// Pause during Play: plotly.js rejects Play's Plotly.animate promise (with no reason) when another
+// animation interrupts it, and its buttons do not catch that (plotly/plotly.js#5613), so every Pause
+// left an "Uncaught (in promise) undefined" in the console. Only that rejection is silenced: no
+// reason, and a plotly animation interrupted just before.
+function quietInterruptedPlay(event) {
+  const since = performance.now() - (window.__downhillInterrupted || -1e9);
+  if (event.reason === undefined && since < 1000) event.preventDefault();
 }
 
 function slider(gd) {
@@ -72,7 +84,7 @@ function listen(gd) {
   };
   gd.setAttribute("data-step", String(current(gd)));
   gd.on("plotly_animated", report);
-  gd.on("plotly_animationinterrupted", report);
+  gd.on("plotly_animationinterrupted", () => { window.__downhillInterrupted = performance.now(); report(); });
   gd.on("plotly_sliderchange", (e) => { if (e.interaction) report(); });
   gd.on("plotly_animatingframe", (e) => gd.setAttribute("data-step", String(e.name)));
   // a report still waiting when Play starts would rerun the page (and redraw the 3D view) mid-play
