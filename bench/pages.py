@@ -1,5 +1,6 @@
-"""How fast do the descent and race pages answer? Server time per learning-rate change against the
-pages at an earlier commit, then (when Debian's Chromium is present) the browser's redraw and step times.
+"""How fast do the pages answer? Server time per learning-rate change against the pages at an earlier
+commit, the batches page against the descent page in the same run, then (when Debian's Chromium is
+present) the browser's redraw and step times.
 
     python bench/pages.py [--changes 20] [--no-browser] [--baseline 693cb82]
 
@@ -9,6 +10,10 @@ with each page script compiled once as the server does. The bench sends both the
 changes in turn (ABBA order, so the machine's load falls on both alike; every change a new rate, so no
 rerun is a cache hit) and each worker answers with the seconds of its rerun and the bytes it sent.
 Goal: this checkout takes at most half the baseline's median on each page.
+
+Batches against descent (the batches page is newer than the baseline): two workers on this checkout,
+one on each page, the same interleaved changes. Goal: the batches page's median at most twice the
+descent page's, for each data set. The bench exits non-zero when a worker is not on its page.
 The bench exits non-zero when the baseline did not take effect: the worktree is not at the baseline
 commit, the baseline worker imported the app from somewhere else, or both sent the same figures.
 
@@ -34,11 +39,17 @@ from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "693cb82"
-PAGES = {  # page → (what AppTest switches to, the learning-rate box changed, what the default shows)
-    "descent": (None, "lr", "default picture, 3D view on"),
-    "race": ("app_pages/race.py", "lr.adam", "default race of four, 3D view on"),
+PAGES = {  # page → (what AppTest switches to, the learning-rate box changed, what the default shows, link)
+    "descent": (None, "lr", "default picture, 3D view on", {}),
+    "race": ("app_pages/race.py", "lr.adam", "default race of four, 3D view on", {}),
+    "batches": ("app_pages/batches.py", "lr", "tips, 20 epochs: SGD makes 4 880 updates", {}),
+    "batches-iris": ("app_pages/batches.py", "lr", "iris logistic, 30 epochs: SGD makes 3 000 updates",
+                     {"data": "iris"}),
 }
+AGAINST_BASELINE = ("descent", "race")
+AGAINST_DESCENT = ("batches", "batches-iris")
 SERVER_GOAL = 0.5  # this checkout's median at most this fraction of the baseline's
+PEER_GOAL = 2.0  # the batches page's median at most this multiple of the descent page's
 REDRAW_GOAL, STEP_GOAL = 0.300, 0.100
 
 
@@ -52,13 +63,16 @@ def worker(root: str, page: str) -> None:
     sys.path.insert(0, root)
     shared = ScriptCache()  # AppTest recompiles every run; the server compiles each script once
     with mock.patch("streamlit.testing.v1.app_test.ScriptCache", lambda: shared):
-        switch, key, _ = PAGES[page]
+        switch, key, _, link = PAGES[page]
         at = AppTest.from_file(str(Path(root) / "app.py"), default_timeout=120)
+        for name, value in link.items():
+            at.query_params[name] = value
         if switch:
             at.switch_page(switch)
         at.run()
         origin = sys.modules["app_pages"].__path__[0] if "app_pages" in sys.modules else "?"
-        print(json.dumps({"origin": origin, "error": str(at.exception) if at.exception else ""}), flush=True)
+        print(json.dumps({"origin": origin, "query": dict(at.query_params),
+                          "error": str(at.exception) if at.exception else ""}), flush=True)
         for line in sys.stdin:
             at.number_input(key=key).set_value(float(line))
             start = time.perf_counter()
@@ -129,6 +143,30 @@ def server(page: str, changes: int, old_root: Path, commit: str) -> bool:
     print(f"  this checkout     {fast * 1e3:7.1f} ms   {sizes['new']:>9,} bytes of figure JSON")
     print(f"  {commit} (baseline) {slow * 1e3:7.1f} ms   {sizes['old']:>9,} bytes of figure JSON")
     print(f"  ratio             {fast / slow:7.2f}     goal ≤ {SERVER_GOAL:g}: {'met' if met else 'NOT MET'}")
+    return met
+
+
+def against_descent(page: str, changes: int) -> bool:
+    """The batches page against the descent page, both on this checkout, in one interleaved run."""
+    mine, descent = Worker(ROOT, page), Worker(ROOT, "descent")
+    wanted = PAGES[page][3].get("data", "tips")
+    if mine.hello["query"].get("data") != wanted or "surface" not in descent.hello["query"]:
+        raise SystemExit(f"bench/pages.py: a worker is not on its page (batches: {mine.hello['query']}, descent: "
+                         f"{descent.hello['query']}), so this comparison measures nothing")
+    times = {"mine": [], "descent": []}
+    for i in range(changes):
+        lr = round(0.01 + 0.003 * i, 6)
+        for name in (("mine", "descent") if i % 2 == 0 else ("descent", "mine")):
+            times[name].append((mine if name == "mine" else descent).change(lr)["seconds"])
+    mine.close()
+    descent.close()
+    ratio = statistics.median(times["mine"]) / statistics.median(times["descent"])
+    met = ratio <= PEER_GOAL
+    print(f"{page} page against the descent page, server, median of {changes} learning-rate changes each, "
+          f"interleaved ({PAGES[page][2]}):")
+    print(f"  {page:<17} {statistics.median(times['mine']) * 1e3:7.1f} ms")
+    print(f"  descent           {statistics.median(times['descent']) * 1e3:7.1f} ms")
+    print(f"  ratio             {ratio:7.2f}     goal ≤ {PEER_GOAL:g}: {'met' if met else 'NOT MET'}")
     return met
 
 
@@ -246,9 +284,12 @@ def main() -> None:
         return
     sys.path.insert(0, str(ROOT))
     with worktree(args.baseline) as old_root:
-        met = {page: server(page, args.changes, old_root, args.baseline) for page in PAGES}
+        met = {page: server(page, args.changes, old_root, args.baseline) for page in AGAINST_BASELINE}
     print("server goal (≤ half the baseline's time on each page): "
           + ", ".join(f"{page} {'met' if ok else 'NOT MET'}" for page, ok in met.items()))
+    peers = {page: against_descent(page, args.changes) for page in AGAINST_DESCENT}
+    print("server goal (batches ≤ twice the descent page's time): "
+          + ", ".join(f"{page} {'met' if ok else 'NOT MET'}" for page, ok in peers.items()))
     if not args.no_browser:
         browser(min(args.changes, 10))
 

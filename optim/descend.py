@@ -65,9 +65,11 @@ class _Run:
     """The preallocated buffers of one run, x and y of all starts contiguous: ``(steps+1, 2, N)``
     (two rows used in turn with ``record="end"``).
 
-    ``deferred``: a mini-batch run's full losses are computed after the loop, for every step in one
-    array call (a step's own work is a gradient over a few samples; the full loss over all of them
-    cost as much again), and a non-finite loss then marks a divergence as it would have in the loop.
+    ``deferred``: a mini-batch run's full losses, and the divergence rule, are computed after the
+    loop for every step in one array call (a step's own work is a gradient over a few samples; the
+    full loss over all of them, and the checks, cost as much again). A start that leaves keeps
+    stepping on in the loop (its numbers overflow quietly), and everything after it is blanked, as
+    when the loop stops it at once.
     """
 
     def __init__(self, surface, optimizer, starts, steps, record, deferred=False):
@@ -105,10 +107,10 @@ class _Run:
             if k == steps and self.record in ("path", "end"):
                 if not self.deferred:
                     self.losses[self.at(k)] = self.surface.loss(params)
-                self._check_divergence(k)
+                    self._check_divergence(k)
                 break
             grad = self._loss_and_gradient(k, params, idx, noise, rng)
-            left = self._check_divergence(k)
+            left = None if self.deferred else self._check_divergence(k)
             if self.record == "all":
                 self.grads[k] = grad.T
             if k == steps:
@@ -129,11 +131,13 @@ class _Run:
         self._blank_after_divergence()
 
     def _losses_after_the_loop(self):
+        """The divergence rule, applied to the whole run at once: the first step whose point left
+        the box or whose point or loss is not finite (its later values are blanked after)."""
         self.losses[:] = self.surface.loss(np.moveaxis(self.points, 1, -1))
-        bad = ~np.isfinite(self.losses)  # (steps+1, N)
-        first = np.where(bad.any(axis=0), bad.argmax(axis=0), -1)
-        earlier = (first >= 0) & ((self.diverged_at < 0) | (first < self.diverged_at))
-        self.diverged_at[earlier] = first[earlier]
+        box = self.box[None, :, :]
+        inside = ((box[..., :1] <= self.points) & (self.points <= box[..., 1:])).all(axis=1)
+        bad = ~(inside & np.isfinite(self.losses))  # (steps+1, N)
+        self.diverged_at[:] = np.where(bad.any(axis=0), bad.argmax(axis=0), -1)
 
     def _loss_and_gradient(self, k, params, idx, noise, rng):
         """Store the loss at step k; return the gradient the update uses."""
