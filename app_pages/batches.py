@@ -70,10 +70,10 @@ def costs(b: BatchSettings, runs) -> None:
     for run in runs:
         t = run.trajectory
         rows.append({
-            "flavour": run.label, "batch": run.batch_size, "updates per epoch": run.updates_per_epoch,
-            "multiply-adds per update": f"{run.batch_size * D:,} ({_cost(run.batch_size, n)})",
-            "updates made": t.steps, "samples processed": f"{int(run.samples[-1]):,}",
-            "multiply-adds in all": f"{int(run.samples[-1]) * D:,}",
+            "flavour": run.label, "updates / epoch": f"{run.updates_per_epoch:,}",
+            "multiply-adds / update": f"{run.batch_size * D:,} ({_cost(run.batch_size, n)})",
+            "updates": f"{t.steps:,}", "samples": f"{int(run.samples[-1]):,}",
+            "multiply-adds": f"{int(run.samples[-1]) * D:,}",
             "final loss": "left the surface" if t.diverged_at >= 0 else f"{t.losses[-1]:.4g}",
         })
     st.dataframe(rows, hide_index=True, width="stretch")
@@ -117,14 +117,15 @@ def training_loop(b: BatchSettings, hide: set) -> None:
                  format_func=lambda name: batches.FLAVOURS[name].title)
     code = loop.code(model, run, b.lr, (b.x0, b.y0), b.seed, b.sched, b.epochs)
     rows = loop.table(run, b.epochs)
-    left, right = st.columns([3, 2])
-    left.code(code, language="python")
+    st.code(code, language="python")
+    st.markdown("**What it prints**")
+    left, right = st.columns([2, 3])
     gone = int(run.trajectory.diverged_at)
     if gone >= 0:
         right.error(f"This run left the surface at update {gone}: the table stops there. The loop would go on "
                     "printing ever larger (or nan) numbers.", icon=":material/error:")
         rows = [r for r in rows if np.isfinite([r["w"], r["b"], r["loss"]]).all()]
-    right.dataframe([{"epoch": r["epoch"], "w": f"{r['w']:.3f}", "b": f"{r['b']:.3f}", "loss": f"{r['loss']:.4f}"}
+    left.dataframe([{"epoch": r["epoch"], "w": f"{r['w']:.3f}", "b": f"{r['b']:.3f}", "loss": f"{r['loss']:.4f}"}
                      for r in rows], hide_index=True, width="stretch")
     if gone < 0:
         right.code(loop.printed(rows, run.trajectory.points[-1], model.kind).splitlines()[-1], language=None)

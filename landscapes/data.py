@@ -237,7 +237,7 @@ SURFACES = [
         bounds=((-2.0, 8.0), (-4.0, 4.0)), minima=_IRIS_MIN[None, :], start=(-1.0, -3.0),
         loss=_iris_loss, grad=_iris_grad, hessian=_iris_hessian, n_samples=len(IRIS_X),
         defaults=Defaults("sgd", 20, 2.0, 0.1), labels=("w", "b"),
-        model=Model("logistic", IRIS_X, IRIS_Y, "petal width (cm)", "virginica?", _IRIS_LOAD,
+        model=Model("logistic", IRIS_X, IRIS_Y, "petal width (cm)", "virginica (1) or versicolor (0)", _IRIS_LOAD,
                     centre=float(IRIS_X.mean()), scale=float(IRIS_X.std()), lr=1.0, epochs=30, start=(-1.0, -3.0)),
     ),
 ]

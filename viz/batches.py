@@ -62,10 +62,27 @@ def picture(surface, layer, runs, equal: str, k: int, font_size: int = 14, heigh
                         data=data_panel(surface.model, lanes), unit=UNITS[equal],
                         texts=texts(runs, lanes, equal, surface.n_samples, shown))
     fig["layout"]["xaxis2"]["title"]["text"] = ""  # the scrubber names the clock; a title would meet the numbers
-    fig["layout"]["yaxis2"]["title"]["text"] = fig["layout"]["yaxis2"]["title"]["text"].replace(" scale", "")
-    if fig["layout"]["yaxis2"].get("dtick") == "D1":  # a short panel: label 2 and 5 of each decade, not every digit
-        fig["layout"]["yaxis2"]["dtick"] = "D2"
+    loss_axis = fig["layout"]["yaxis2"]
+    loss_axis["title"]["text"] = loss_axis["title"]["text"].replace(" scale", "")
+    if loss_axis.get("type") == "log":  # a short panel: 1, 2, 5 of each decade, written out in full
+        losses = np.concatenate([lane.losses for lane in lanes])
+        loss_axis.pop("dtick", None)
+        loss_axis["tickvals"] = round_ticks(losses)
+        loss_axis["ticktext"] = [f"{v:g}" for v in loss_axis["tickvals"]]
     return fig
+
+
+def round_ticks(values) -> list[float]:
+    """1, 2 and 5 times the powers of ten within the finite positive values' range (at least two)."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v) & (v > 0)]
+    low, high = float(v.min()), float(v.max())
+    ticks = [m * 10.0**e for e in range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+             for m in (1, 2, 5)]
+    inside = [float(f"{t:.3g}") for t in ticks if low <= t <= high]
+    if len(inside) >= 2:
+        return inside if len(inside) <= 6 else inside[::3] or inside
+    return [float(f"{low:.2g}"), float(f"{high:.2g}")]
 
 
 def cloud_figure(surface, clouds: list, colors: list[str], font_size: int = 14, height: int = 420) -> dict:

@@ -382,8 +382,8 @@ def _layout(surface, png, lanes, with_schedule, height, font_size, narrow, data=
         layout["xaxis5"] = {"domain": where["data"][0], "anchor": "y5", "gridcolor": curves.GRID, "zeroline": False,
                             "automargin": True, "fixedrange": True}
         low, high = float(np.min(data.y)), float(np.max(data.y))
-        pad = 0.08 * (high - low or 1.0)
-        layout["yaxis5"] = {"domain": where["data"][1], "anchor": "x5", "range": [low - pad, high + pad],
+        pad = 0.08 * (high - low or 1.0)  # and room at the top for the panel's name, above the data
+        layout["yaxis5"] = {"domain": where["data"][1], "anchor": "x5", "range": [low - pad, high + 3.5 * pad],
                             "gridcolor": curves.GRID, "zeroline": False, "automargin": True, "fixedrange": True}
         # the axes' names inside the panel: titles under the ticks would need the room the loss curve has
         layout["annotations"] = [{"xref": "x5 domain", "yref": "y5 domain", "x": 0.01, "y": 0.99, "xanchor": "left",
