@@ -80,6 +80,12 @@ def costs(b: BatchSettings, runs) -> None:
     st.caption(f"One sample's gradient costs about d = {D} multiply-adds (one per parameter). An epoch costs n·d "
                f"= {n * D:,} whatever the batch: SGD spends it on {n} small, noisy updates, the full batch on one "
                "exact update.")
+    rates = batches.stable_rates(b.landscape)
+    if rates is not None:
+        full, single = rates
+        st.caption(f"Usable learning rates on this surface: the full batch diverges above 2/L = {full:.3g}; a single "
+                   f"sample's step overshoots above {single:.3g} (2 over the steepest sample's curvature), so SGD "
+                   f"needs less. This run uses η = {b.lr:g}.")
 
 
 def _cost(size: int, n: int) -> str:
@@ -95,16 +101,19 @@ def noise(b: BatchSettings, runs, k: int) -> None:
     if not np.isfinite(point).all():
         st.info("The mini-batch run left the surface before this point: there is no gradient to sample.")
         return
-    fig, spreads, expected = work.batches_cloud(b, (float(point[0]), float(point[1])), ui.font_size())
+    here = (float(point[0]), float(point[1]))
+    fig, spreads, expected = work.batches_cloud(b.surface_name, b.batch, b.seed, here, ui.font_size())
     left, right = st.columns([3, 2])
     with left:
         ui.chart(fig, "cloud")
+    with right:
+        ui.chart(work.batches_spreads(b.surface_name, b.batch, b.seed, here, ui.font_size()), "spread")
     right.markdown(
         f"Each dot is the gradient one batch would give here; the cross is the full gradient. Measured over 200 "
         f"random batches, a single sample's gradient strays **{spreads[0]:.3g}** from the full one on average "
         f"(root mean square), a batch of {b.batch} strays **{spreads[1]:.3g}**.\n\n"
         f"Sampling theory (without replacement) predicts {expected:.3g} for a batch of {b.batch}: the spread "
-        "shrinks like 1/√b, and to 0 at the full batch.")
+        "shrinks like 1/√b, and to 0 at the full batch (above: measured dots on the theory's curve).")
 
 
 def training_loop(b: BatchSettings, hide: set) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import landscapes
 import optim
 import settings
 import settings.batches
@@ -84,13 +85,25 @@ def batches_picture(b: BatchSettings, k: int, font_size: int, height: int, narro
                                  b.compare, k, font_size=font_size, height=height, narrow=narrow)
 
 
-@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)
-def batches_cloud(b: BatchSettings, point: tuple, font_size: int) -> tuple[dict, list, float]:
+@st.cache_data(max_entries=64, show_spinner=False)
+def batches_cloud(surface_name: str, batch: int, seed: int, point: tuple, font_size: int) -> tuple[dict, list, float]:
     """At ``point``: the figure of mini-batch gradients (SGD's and the mini-batch's), their measured
-    spreads, and the spread sampling theory predicts for the mini-batch."""
-    surface = b.landscape
+    spreads, and the spread sampling theory predicts for the mini-batch (keyed on what they depend
+    on: a new learning rate with the same point is a cache hit)."""
+    surface = landscapes.get(surface_name)
     per_sample = batches.per_sample_gradients(surface, point)
-    clouds = [batches.cloud(surface, point, size, seed=b.seed, per_sample=per_sample) for size in (1, b.batch)]
+    clouds = [batches.cloud(surface, point, size, seed=seed, per_sample=per_sample) for size in (1, batch)]
     colors = [batches.FLAVOURS["sgd"].color, batches.FLAVOURS["mini"].color]
     fig = batch_figures.cloud_figure(surface, clouds, colors, font_size=font_size)
-    return fig, [c.spread for c in clouds], batches.expected_spread(per_sample, b.batch)
+    return fig, [c.spread for c in clouds], batches.expected_spread(per_sample, batch)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def batches_spreads(surface_name: str, batch: int, seed: int, point: tuple, font_size: int) -> dict:
+    """The measured spread at ``point`` for batch sizes 1, 2, 4, … n (and the chosen one)."""
+    surface = landscapes.get(surface_name)
+    n = surface.n_samples
+    sizes = sorted({*(2**i for i in range(n.bit_length()) if 2**i < n), batch, n})
+    measured, predicted = batches.spreads(surface, point, sizes, seed=seed)
+    return batch_figures.spread_figure(sizes, measured, predicted, batch, batches.FLAVOURS["mini"].color,
+                                       font_size=font_size)

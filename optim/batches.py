@@ -152,6 +152,25 @@ def cloud(surface, point, batch_size: int, draws: int = 200, seed: int = 0, per_
     return Cloud(batch_size, grads.mean(axis=0), grads[picks].mean(axis=1))
 
 
+def spreads(surface, point, sizes, draws: int = 200, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """For each batch size: the measured spread of ``draws`` mini-batch gradients at ``point``, and
+    the spread sampling theory predicts."""
+    grads = per_sample_gradients(surface, point)
+    measured = [cloud(surface, point, b, draws, seed, per_sample=grads).spread for b in sizes]
+    return np.array(measured), np.array([expected_spread(grads, b) for b in sizes])
+
+
+def stable_rates(surface) -> tuple[float, float] | None:
+    """On a line fit: the largest stable rate of the full batch, 2/L, and of a single sample's step,
+    2 / max_i 2(z_i² + 1) (one sample's loss curves that much along its own direction). SGD's steps
+    overshoot along some sample's direction above the second; None on other models."""
+    model = surface.model
+    if model is None or model.kind != "line" or surface.lipschitz is None:
+        return None
+    z = model.feature(model.x)
+    return 2 / surface.lipschitz, 2 / float(np.max(2 * (z * z + 1)))
+
+
 def expected_spread(per_sample: np.ndarray, batch_size: int) -> float:
     """The spread sampling theory predicts without replacement: σ·√((n − b) / (b (n − 1)))."""
     n = len(per_sample)

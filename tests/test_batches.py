@@ -106,6 +106,23 @@ def test_the_cloud_shrinks_as_the_batch_grows_and_matches_sampling_theory():
         assert measured == pytest.approx(batches.expected_spread(per_sample, b), rel=0.08)
 
 
+def test_measured_spreads_follow_the_theory_and_vanish_at_the_full_batch():
+    sizes = [1, 2, 4, 8, 16, 32, 64, 128, 244]
+    measured, predicted = batches.spreads(TIPS, TIPS.model.start, sizes, draws=2000)
+    assert measured[-1] < 1e-12 and predicted[-1] == 0
+    np.testing.assert_allclose(measured[:-1], predicted[:-1], rtol=0.1)
+    assert np.all(np.diff(predicted) < 0)
+
+
+def test_stable_rates_are_two_over_the_curvatures():
+    full, single = batches.stable_rates(landscapes.get("tips_unscaled"))
+    assert full == pytest.approx(2 / landscapes.get("tips_unscaled").lipschitz)
+    x = landscapes.get("tips_unscaled").model.x
+    assert single == pytest.approx(1 / np.max(x * x + 1))
+    assert batches.stable_rates(landscapes.get("tips"))[0] == pytest.approx(1.0)  # L = 2 once standardised
+    assert batches.stable_rates(landscapes.get("iris")) is None  # no such bound drawn for the logistic model
+
+
 def test_a_cloud_draws_distinct_samples_and_is_seeded():
     point = np.array(LINE.model.start)
     a, b = (batches.cloud(LINE, point, 4, draws=50, seed=3) for _ in range(2))

@@ -107,3 +107,23 @@ def cloud_figure(surface, clouds: list, colors: list[str], font_size: int = 14, 
                   "scaleanchor": "x", "scaleratio": 1},
         "legend": {"orientation": "h", "y": -0.2, "x": 0},
     }}
+
+
+def spread_figure(sizes, measured, predicted, chosen: int, color: str, font_size: int = 14,
+                  height: int = 260) -> dict:
+    """The spread against the batch size (log–log): measured dots on the 1/√b-like curve theory draws."""
+    sizes = np.asarray(sizes)
+    keep = measured > 0  # the full batch has none: off a log axis
+    return {"data": [
+        {"type": "scatter", "mode": "lines", "x": f4(sizes[keep]), "y": f4(predicted[keep]), "name": "sampling theory",
+         "line": {"color": "#9a9a9a", "width": 2, "dash": "dot"}, "hovertemplate": "b %{x}: %{y:.3g}<extra>theory</extra>"},
+        {"type": "scatter", "mode": "markers", "x": f4(sizes[keep]), "y": f4(measured[keep]), "name": "measured",
+         "marker": {"size": 9, "color": [color if b == chosen else "#cccccc" for b in sizes[keep]],
+                    "line": {"color": "#000000", "width": 1}},
+         "hovertemplate": "b %{x}: %{y:.3g}<extra>measured</extra>"},
+    ], "layout": {
+        "height": height, "font": {"size": font_size}, "margin": {"l": 60, "r": 10, "t": 10, "b": 50},
+        "plot_bgcolor": "#2b2b2b", "showlegend": True, "legend": {"orientation": "h", "y": -0.35, "x": 0},
+        "xaxis": {"type": "log", "title": {"text": "batch size b"}, "gridcolor": "#555"},
+        "yaxis": {"type": "log", "title": {"text": "spread"}, "gridcolor": "#555"},
+    }}

@@ -27,7 +27,8 @@ def test_the_page_opens_on_real_data_with_three_flavours_and_the_data_beside_the
     at = open_page(PAGE)
     assert not at.exception and not at.warning and not at.error
     assert at.query_params["data"] == "tips" and at.query_params["compare"] == "epochs"
-    assert chart_keys(at) == ["picture", "cloud"]
+    assert chart_keys(at) == ["picture", "cloud", "spread"]
+    assert any("2/L = 1;" in c.value for c in at.caption)  # the usable rates, computed for this surface
     fig = chart(at, "picture")
     names = [t.get("name", "") for t in fig["data"]]
     for label in ("Full batch", "SGD (batch 1)", "Mini-batch of 16"):
