@@ -10,8 +10,8 @@ from app_pages.controls import PAGE_FILES
 
 state.visit("lessons")
 st.markdown("## Lessons")
-st.caption("Each opens a ready-made picture on the descent or race page. Press Play and watch for what the "
-           "caption says; then change one knob and see the idea break or hold.")
+st.caption("Each opens a ready-made picture on its page (descent, race, basins or batches). Press Play and watch "
+           "for what the caption says; then change one knob and see the idea break or hold.")
 for preset in lessons.PRESETS:
     with st.container(border=True):
         left, right = st.columns([5, 1], vertical_alignment="center")

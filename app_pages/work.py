@@ -93,7 +93,8 @@ def batches_cloud(surface_name: str, batch: int, seed: int, point: tuple, font_s
     surface = landscapes.get(surface_name)
     per_sample = batches.per_sample_gradients(surface, point)
     clouds = [batches.cloud(surface, point, size, seed=seed, per_sample=per_sample) for size in (1, batch)]
-    colors = [batches.FLAVOURS["sgd"].color, batches.FLAVOURS["mini"].color]
+    _, single, mini = batches.FLAVOURS.values()
+    colors = [single.color, mini.color]
     fig = batch_figures.cloud_figure(surface, clouds, colors, font_size=font_size)
     return fig, [c.spread for c in clouds], batches.expected_spread(per_sample, batch)
 
@@ -105,5 +106,5 @@ def batches_spreads(surface_name: str, batch: int, seed: int, point: tuple, font
     n = surface.n_samples
     sizes = sorted({*(2**i for i in range(n.bit_length()) if 2**i < n), batch, n})
     measured, predicted = batches.spreads(surface, point, sizes, seed=seed)
-    return batch_figures.spread_figure(sizes, measured, predicted, batch, batches.FLAVOURS["mini"].color,
+    return batch_figures.spread_figure(sizes, measured, predicted, batch, list(batches.FLAVOURS.values())[-1].color,
                                        font_size=font_size)

@@ -14,6 +14,7 @@ _REGISTRY: dict[str, Surface] = {
 DEFAULT = "ravine"
 RACE_DEFAULT = "beale"
 BASINS_DEFAULT = "himmelblau"  # the basins page: four equal minima, four basins
+BATCHES_DEFAULT = "tips"  # the batches page: real data, a round bowl once the bill is standardised
 
 
 def names() -> list[str]:
@@ -31,4 +32,5 @@ def get(name: str) -> Surface:
         ) from None
 
 
-__all__ = ["BASINS_DEFAULT", "DEFAULT", "RACE_DEFAULT", "Defaults", "Surface", "formula", "get", "names", "pack"]
+__all__ = ["BASINS_DEFAULT", "BATCHES_DEFAULT", "DEFAULT", "RACE_DEFAULT", "Defaults", "Surface", "formula", "get",
+           "names", "pack"]

@@ -19,7 +19,7 @@ from settings.readers import Choice, Flag, Number, fmt, show
 
 KEYS = ("data", "scaled", "lr", "batch", "epochs", "compare", "sched", "x0", "y0", "seed", "k", "loop")
 MAX_EPOCHS = 200
-DEFAULT_DATA = "tips"
+DEFAULT_DATA = landscapes.BATCHES_DEFAULT
 
 
 def data_names() -> list[str]:
