@@ -31,7 +31,7 @@ def lanes_of(runs, equal: str) -> list[player.Lane]:
 
 def data_panel(model, lanes: list[player.Lane]) -> player.DataPanel:
     """The samples, and each lane's model at each of its points (a line needs two ends, a curve more)."""
-    grid = np.linspace(np.min(model.x), np.max(model.x), 2 if model.kind == "line" else 60)
+    grid = np.linspace(np.min(model.x), np.max(model.x), 2 if model.kind == "line" else 25)  # a spline through 25
     fits = [model.predict(lane.points, grid) for lane in lanes]
     return player.DataPanel(model.x, model.y, grid, fits, (model.x_label, model.y_label))
 

@@ -238,7 +238,7 @@ def _moving_styles(lanes, inspector, with_schedule, font_size, data=None) -> lis
     styles += [curves.marker_style(lane.color, x, y) for x, y in axes for lane in lanes]
     if data is not None:
         styles += [{**line, "xaxis": "x5", "yaxis": "y5", "name": f"{lane.label}: fit",
-                    "line": {"color": lane.color, "width": 3}} for lane in lanes]
+                    "line": {"color": lane.color, "width": 3, "shape": "spline"}} for lane in lanes]
     if inspector is not None:
         kinds = ["grad", *(["carried"] if inspector.carried is not None else []), "update"]  # update on top
         styles += [{**line, "mode": "lines+markers", "line": {"color": ARROWS[kind][0], "width": 3,
@@ -271,7 +271,7 @@ def _moving_data(lanes, shown, inspector, span, with_schedule, data=None, texts=
         columns.append([{"x": [int(s)], "y": [None if np.isnan(y) else float(y)]} for s, y in zip(at, ys, strict=True)])
     if data is not None:
         grid = f4(data.grid)
-        columns += [[{"x": grid, "y": _none(np.round(fit[s], 5).tolist())} for s in shown] for fit in data.fits]
+        columns += [[{"x": grid, "y": f4(fit[s])} for s in shown] for fit in data.fits]
     factors = None
     if inspector is not None:
         segments, factors, shortened = arrows(lanes[0].points[shown], inspector, shown, span)
