@@ -68,3 +68,11 @@ def test_a_whole_path_leaves_out_the_points_where_a_lane_held_still():
 
     points = np.array([[0.0, 0], [0, 0], [1, 0], [1, 0], [1, 0], [2, 1]])
     np.testing.assert_array_equal(_moves(points), [0, 2, 5])
+
+
+def test_round_ticks_write_out_one_two_five_within_the_range():
+    from viz.batches import round_ticks
+
+    assert round_ticks([0.17, 4.95]) == [0.2, 0.5, 1.0, 2.0]
+    assert round_ticks([1, 244]) == [1.0, 10.0, 100.0]  # at most six: every third
+    assert round_ticks([3.0, 3.5, np.nan, -1]) == [3.0, 3.5]  # no round value inside: the ends

@@ -113,7 +113,7 @@ def spread_figure(sizes, measured, predicted, chosen: int, color: str, font_size
                   height: int = 260) -> dict:
     """The spread against the batch size (log–log): measured dots on the 1/√b-like curve theory draws."""
     sizes = np.asarray(sizes)
-    keep = measured > 0  # the full batch has none: off a log axis
+    keep = predicted > 0  # the full batch has none (theory's 0; measured, rounding): off a log axis
     return {"data": [
         {"type": "scatter", "mode": "lines", "x": f4(sizes[keep]), "y": f4(predicted[keep]), "name": "sampling theory",
          "line": {"color": "#9a9a9a", "width": 2, "dash": "dot"}, "hovertemplate": "b %{x}: %{y:.3g}<extra>theory</extra>"},
@@ -124,6 +124,13 @@ def spread_figure(sizes, measured, predicted, chosen: int, color: str, font_size
     ], "layout": {
         "height": height, "font": {"size": font_size}, "margin": {"l": 60, "r": 10, "t": 10, "b": 50},
         "plot_bgcolor": "#2b2b2b", "showlegend": True, "legend": {"orientation": "h", "y": -0.35, "x": 0},
-        "xaxis": {"type": "log", "title": {"text": "batch size b"}, "gridcolor": "#555"},
-        "yaxis": {"type": "log", "title": {"text": "spread"}, "gridcolor": "#555"},
+        "xaxis": {"type": "log", "title": {"text": "batch size b"}, "gridcolor": "#555", **_ticks(sizes[keep])},
+        "yaxis": {"type": "log", "title": {"text": "spread"}, "gridcolor": "#555",
+                  **_ticks(np.concatenate([measured[keep], predicted[keep]]))},
     }}
+
+
+def _ticks(values) -> dict:
+    """A log axis labelled in full at 1, 2, 5 of each decade (plotly writes 0.5 as a bare 5)."""
+    ticks = round_ticks(values)
+    return {"tickvals": ticks, "ticktext": [f"{t:g}" for t in ticks]}
