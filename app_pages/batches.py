@@ -12,10 +12,12 @@ import streamlit as st
 
 import landscapes
 from app_pages import controls as ui
-from app_pages import player, state, work
+from app_pages import player, state, takeaway, work
 from optim import batches, loop
 from settings import batches as batch_settings
 from settings.batches import BatchSettings, parse_batches, to_batches_query, widget_values
+from viz import batches as batch_figures
+from viz import export
 
 D = 2  # parameters (w, b): one sample's gradient costs about d multiply-adds
 RESET = ("lr", "batch", "epochs", "x0", "y0", "k")
@@ -167,6 +169,11 @@ def main() -> None:
                                player.narrow())
     ui.picture(fig, hide, current.k)
     costs(current, runs)
+    takeaway.section(takeaway.Picture(
+        "batches", repr(current.run_settings), f"Full batch, SGD and mini-batches · {surface.title}", fig, surface,
+        ui.surface_layer(current.surface_name), batch_figures.lanes_of(runs, current.compare), current.k,
+        lambda: export.lanes_csv([(r.label, r.trajectory) for r in runs],
+                                 clocks=[("samples seen", r.samples) for r in runs])))
     noise(current, runs, current.k)
     training_loop(current, hide)
     ui.formula(surface)

@@ -8,10 +8,11 @@ import streamlit as st
 import optim
 import settings
 from app_pages import controls as ui
-from app_pages import player, state, work
+from app_pages import player, state, takeaway, work
 from optim.summary import summarize
 from settings import Settings
-from viz import equations
+from viz import descent as descent_figures
+from viz import equations, export
 from viz.captions import divergence_reason
 
 RESET_ON_SURFACE = ("lr", "steps", "x0", "y0", "k", "batch", "noise")
@@ -105,4 +106,8 @@ fig = work.descent_picture(current.run_settings, drawn_at, ui.font_size(), playe
                           player.narrow())
 ui.picture(fig, hide, current.k)
 below(current, surface, trajectory)
+takeaway.section(takeaway.Picture(
+    "descent", repr(current.run_settings), f"{surface.title} · {ui.rule_label(current.opt)}, lr {current.lr:g}", fig,
+    surface, ui.surface_layer(current.surface, current.f, current.view), descent_figures.lanes(trajectory), current.k,
+    lambda: export.trajectory_csv(trajectory)))
 ui.share_link(settings.to_query(current))

@@ -7,9 +7,11 @@ import streamlit as st
 import optim
 import settings
 from app_pages import controls as ui
-from app_pages import player, state, work
+from app_pages import player, state, takeaway, work
 from optim.summary import summarize
 from settings.race import own_everywhere, own_keys, parse_race, to_race_query
+from viz import export
+from viz import race as race_figures
 
 SHARED_RESET = ("steps", "x0", "y0", "k", "batch", "noise")
 
@@ -95,6 +97,10 @@ drawn_at = player.picture_step(racers[0].k)
 fig = work.race_picture(run_key, drawn_at, ui.font_size(), player.height(state.presenting()), player.narrow())
 ui.picture(fig, hide, racers[0].k)
 standings(racers, lanes, surface)
+takeaway.section(takeaway.Picture(
+    "race", repr(run_key), f"The race on {surface.title}", fig, surface,
+    ui.surface_layer(racers[0].surface, racers[0].f, racers[0].view), race_figures.lanes_of(lanes), racers[0].k,
+    lambda: export.lanes_csv([(ui.rule_label(lane.name), lane.trajectory) for lane in lanes])))
 if racers[0].view3d:
     st.markdown(f"**In 3D, at step {racers[0].k}**")
     ui.chart(work.race_view3d(run_key, racers[0].k, ui.font_size()), "surface3d")

@@ -66,11 +66,14 @@ def inspector(rule, traj) -> player.Inspector:
                             carried_label=rule.carried_label, lines={int(s): numbers(traj, int(s)) for s in shown})
 
 
+def lanes(traj) -> list[player.Lane]:
+    return [player.Lane("path", PATH, "x", 3.5, traj.points, traj.losses, np.ravel(traj.lrs))]
+
+
 def picture(surface, layer, traj, rule, k: int, with_schedule: bool, font_size: int = 14,
             height: int = 480, narrow: bool = False) -> dict:
     """The animated picture: path, arrows, loss curve and the step's numbers, drawn at step ``k``."""
-    lane = player.Lane("path", PATH, "x", 3.5, traj.points, traj.losses, np.ravel(traj.lrs))
-    return player.figure(surface, layer, [lane], k, inspector(rule, traj), with_schedule=with_schedule,
+    return player.figure(surface, layer, lanes(traj), k, inspector(rule, traj), with_schedule=with_schedule,
                          font_size=font_size, height=height, narrow=narrow)
 
 

@@ -1,0 +1,96 @@
+"""Taking the picture home: the HTML page, the CSV, the PNG and the GIF (their content and budgets)."""
+
+import csv
+import io
+import json
+import time
+
+import numpy as np
+from PIL import Image
+
+import settings
+from settings.race import parse_race, run_race
+from viz import descent, export
+from viz import race as race_figures
+
+
+def descent_case(query=None):
+    s = settings.parse(query or {})[0]
+    traj = settings.run(s)
+    surface = s.landscape
+    return s, surface, descent.surface_layer(surface), traj
+
+
+def test_the_html_page_holds_plotly_and_the_whole_animated_figure():
+    s, surface, layer, traj = descent_case()
+    fig = descent.picture(surface, layer, traj, s.rule(), 0, False)
+    page = export.html(fig, "Ravine </script><b>")
+    assert page.count("<script>") == 2 and "Plotly.addFrames" in page
+    assert "cdn" not in page.lower().split("<script>", 1)[0]  # no network needed: nothing loaded from outside
+    assert "</script><b>" not in page and "&lt;/script&gt;&lt;b&gt;" in page  # the title is escaped
+    payload = page.split("const fig = ", 1)[1].split(";Plotly.newPlot", 1)[0]
+    shipped = json.loads(payload.replace("<\\/", "</"))
+    assert len(shipped["frames"]) == len(fig["frames"]) and shipped["data"][0]["type"] == fig["data"][0]["type"]
+    names = [b.get("name") for menu in shipped["layout"]["updatemenus"] for b in menu["buttons"]]
+    assert "play" in names and "pause" in names and "back" not in names and "forward" not in names
+    assert shipped["layout"]["paper_bgcolor"] == "#ffffff"  # dressed in the light theme
+
+
+def test_the_csv_has_every_step_with_gradient_rate_and_buffers():
+    _, _, _, traj = descent_case({"opt": "adam", "steps": "30"})
+    rows = list(csv.DictReader(io.StringIO(export.trajectory_csv(traj))))
+    assert len(rows) == 31 and list(rows[0])[:7] == ["step", "x", "y", "loss", "grad_x", "grad_y", "lr"]
+    assert {"m_x", "m_y", "v_x", "v_y"} <= set(rows[0])
+    np.testing.assert_array_equal([[float(r["x"]), float(r["y"])] for r in rows], traj.points)  # repr round-trips
+    assert rows[-1]["lr"] == ""  # no update leaves the last step
+    np.testing.assert_array_equal([float(r["m_x"]) for r in rows], traj.state["m"][:, 0])
+
+
+def test_a_diverged_run_leaves_empty_cells_not_nan():
+    _, _, _, traj = descent_case({"surface": "bowl", "lr": "1.5", "steps": "60"})
+    text = export.trajectory_csv(traj)
+    assert traj.diverged_at >= 0 and "nan" not in text.lower() and "inf" not in text.lower()
+
+
+def test_a_race_table_names_each_racer():
+    racers = parse_race({})[0]
+    lanes = run_race(racers)
+    rows = list(csv.DictReader(io.StringIO(export.lanes_csv([(lane.name, lane.trajectory) for lane in lanes]))))
+    assert {r["run"] for r in rows} == {lane.name for lane in lanes}
+    assert len(rows) == sum(lane.trajectory.steps + 1 for lane in lanes)
+
+
+def test_png_and_gif_stay_within_their_budgets():
+    racers = parse_race({})[0]
+    surface = racers[0].landscape
+    layer = descent.surface_layer(surface)
+    lanes = race_figures.lanes_of(run_race(racers))
+    image = Image.open(io.BytesIO(export.png(surface, layer, lanes, 100, "race")))
+    assert image.width == export.GIF_SIZE and image.height > export.GIF_SIZE  # the key sits below the surface
+    seen = []
+    start = time.perf_counter()
+    data = export.gif(surface, layer, lanes, "race", progress=seen.append)
+    seconds = time.perf_counter() - start
+    gif = Image.open(io.BytesIO(data))
+    assert gif.n_frames == len(export.gif_steps(racers[0].steps)) <= export.GIF_FRAMES
+    assert seen[-1] == 1.0 and len(seen) == gif.n_frames
+    assert len(data) < 2_000_000 and seconds < 10  # the stated budget is ~1 s and < 2 MB; generous for CI
+
+
+def test_the_gif_shows_the_path_growing():
+    _, surface, layer, traj = descent_case()
+    data = export.gif(surface, layer, descent.lanes(traj), "ravine")
+    gif = Image.open(io.BytesIO(data))
+    orange = []
+    for i in (0, gif.n_frames - 1):
+        gif.seek(i)
+        rgb = np.asarray(gif.convert("RGB")).astype(int)
+        orange.append(int(((abs(rgb[..., 0] - 0xFF) < 30) & (abs(rgb[..., 1] - 0x5A) < 40) & (rgb[..., 2] < 90)).sum()))
+    assert orange[1] > 5 * max(orange[0], 1)  # the path's colour spreads over the frames
+
+
+def test_gif_steps_spread_evenly_and_keep_both_ends():
+    assert list(export.gif_steps(10)) == list(range(11))
+    steps = export.gif_steps(1000)
+    assert steps[0] == 0 and steps[-1] == 1000 and len(steps) == export.GIF_FRAMES
+    assert np.ptp(np.diff(steps)) <= 1  # evenly spread

@@ -1,0 +1,201 @@
+"""What a page's picture becomes when it is taken home: a self-contained HTML file that plays
+offline, a PNG of the current step and a GIF of the run for slides (drawn with Pillow, no browser),
+and a CSV of every step. Pure functions of the figure or the lanes; no Streamlit.
+
+Budgets: a GIF has at most ``GIF_FRAMES`` frames of ``GIF_SIZE`` pixels (about 1 s to make and
+under 2 MB on the pages' runs, see tests/test_export.py); a PNG is one such frame.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import csv
+import html as html_lib
+import io
+import json
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from viz import player, theme
+
+GIF_FRAMES = 60
+GIF_SIZE = 480  # pixels across the surface
+FRAME_MS = 80
+PANEL = 26  # pixels of caption above the surface
+KEY_ROW = 24  # pixels per row of the key below it (several lanes)
+
+
+# ---- HTML ---------------------------------------------------------------------------------------
+
+def html(fig: dict, title: str) -> str:
+    """A page that holds plotly.js and the figure: it opens offline and plays (the step buttons,
+    which need the app's bridge, are left out; Play, Pause, speed and the scrubber stay)."""
+    from plotly.offline import get_plotlyjs  # the bundled plotly.js, ~4.6 MB: loaded only here
+
+    fig = theme.themed(_without_step_buttons(fig), theme.LIGHT)
+    # "</" could close the script element early; "<\/" means the same inside a JS string
+    payload = json.dumps(fig, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html_lib.escape(title)}</title>"
+            f"<style>body{{font-family:sans-serif;margin:16px}}</style></head><body>"
+            f"<h3>{html_lib.escape(title)}</h3><div id='picture'></div>"
+            f"<script>{get_plotlyjs()}</script>"
+            f"<script>const fig = {payload};"
+            "Plotly.newPlot('picture', fig.data, fig.layout, {displaylogo: false})"
+            ".then(gd => Plotly.addFrames(gd, fig.frames));</script></body></html>")
+
+
+def _without_step_buttons(fig: dict) -> dict:
+    fig = copy.deepcopy(fig)
+    for menu in fig["layout"].get("updatemenus", []):
+        menu["buttons"] = [b for b in menu["buttons"] if b.get("name") not in ("back", "forward")]
+    return fig
+
+
+# ---- CSV ----------------------------------------------------------------------------------------
+
+def trajectory_csv(traj, label: str = "", clock=None) -> str:
+    """Every step of a one-start run: step, x, y, loss, the gradient used, the learning rate of the
+    update leaving it, and the rule's buffers after that update. ``clock`` adds a column (the
+    batches page's samples seen)."""
+    rows = _rows(traj, label, clock)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def lanes_csv(runs: list[tuple[str, object]], clocks=None) -> str:
+    """Several runs (a race, the batches page's flavours) in one table, a column naming each."""
+    clocks = clocks or [None] * len(runs)
+    tables = [trajectory_csv(traj, label, clock) for (label, traj), clock in zip(runs, clocks, strict=True)]
+    header = tables[0].split("\n", 1)[0]
+    return header + "\n" + "".join(t.split("\n", 1)[1] for t in tables)
+
+
+def _rows(traj, label, clock) -> list[dict]:
+    n = traj.steps
+    lrs = np.append(np.ravel(traj.lrs), np.nan)  # no update leaves the last step
+    rows = []
+    for k in range(n + 1):
+        row = {**({"run": label} if label else {}), "step": k}
+        if clock is not None:
+            row[clock[0]] = int(clock[1][k])
+        x, y = traj.points[k]
+        row.update(x=_num(x), y=_num(y), loss=_num(traj.losses[k]))
+        if traj.grads is not None:
+            row.update(grad_x=_num(traj.grads[k][0]), grad_y=_num(traj.grads[k][1]))
+        row["lr"] = _num(lrs[k])
+        for key, history in traj.state.items():
+            row[f"{key}_x"], row[f"{key}_y"] = _num(history[k][0]), _num(history[k][1])
+        rows.append(row)
+    return rows
+
+
+def _num(value) -> str:
+    """Full precision (repr round-trips); empty where the run had left the surface."""
+    value = float(value)
+    return repr(value) if np.isfinite(value) else ""
+
+
+# ---- PNG and GIF (Pillow) -----------------------------------------------------------------------
+
+def png(surface, layer, lanes: list[player.Lane], k: int, caption: str) -> bytes:
+    """The surface with every path up to step ``k`` and where each is now."""
+    canvas = _Canvas(surface, layer, lanes)
+    image = canvas.frame(lanes, k, f"{caption} · step {k}")
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def gif_steps(steps: int) -> np.ndarray:
+    """At most GIF_FRAMES steps, evenly spread, the first and the last included."""
+    return np.unique(np.linspace(0, steps, min(GIF_FRAMES, steps + 1)).round().astype(int))
+
+
+def gif(surface, layer, lanes: list[player.Lane], caption: str, progress=None) -> bytes:
+    """The run as an animated GIF; ``progress(fraction)`` is called after each frame."""
+    canvas = _Canvas(surface, layer, lanes)
+    shown = gif_steps(len(lanes[0].points) - 1)
+    frames = []
+    for i, k in enumerate(shown):
+        frames.append(canvas.frame(lanes, int(k), f"{caption} · step {int(k)}"))
+        if progress:
+            progress((i + 1) / len(shown))
+    palette = frames[-1].quantize(colors=192, method=Image.Quantize.MEDIANCUT)  # one palette: no flicker
+    still = [f.quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
+    out = io.BytesIO()
+    durations = [FRAME_MS] * (len(still) - 1) + [1500]  # hold the end before it loops
+    still[0].save(out, format="GIF", save_all=True, append_images=still[1:], duration=durations, loop=0,
+                  optimize=False, disposal=1)
+    return out.getvalue()
+
+
+class _Canvas:
+    """The surface picture scaled to GIF_SIZE with its iso-lines, and the map from (x, y) to pixels."""
+
+    def __init__(self, surface, layer, lanes):
+        _, uri, lines = layer
+        self.key_rows = 0 if len(lanes) < 2 else (len(lanes) + 2) // 3  # three names a row
+        (self.x0, self.x1), (self.y0, self.y1) = surface.bounds
+        aspect = (self.y1 - self.y0) / (self.x1 - self.x0)
+        self.w = GIF_SIZE
+        self.h = int(np.clip(round(GIF_SIZE * aspect), GIF_SIZE // 3, GIF_SIZE * 3 // 2))
+        picture = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))).convert("RGB")
+        base = Image.new("RGB", (self.w, self.h + PANEL + KEY_ROW * self.key_rows), "white")
+        base.paste(picture.resize((self.w, self.h), Image.Resampling.BILINEAR), (0, PANEL))
+        draw = ImageDraw.Draw(base)
+        for segment in _segments(*self.pixels(np.column_stack(lines))):
+            draw.line(segment, fill=(235, 235, 235), width=1)
+        self.font = ImageFont.load_default(size=15)
+        for i, lane in enumerate(lanes if self.key_rows else []):
+            x, y = 8 + (i % 3) * (self.w // 3), PANEL + self.h + KEY_ROW * (i // 3) + 5
+            draw.line([(x, y + 8), (x + 22, y + 8)], fill=lane.color, width=5)
+            draw.text((x + 28, y), lane.label[:22], fill=(20, 20, 20), font=self.font)
+        self.base = base
+
+    def pixels(self, points) -> tuple[np.ndarray, np.ndarray]:
+        px = (points[:, 0] - self.x0) / (self.x1 - self.x0) * (self.w - 1)
+        py = PANEL + (self.y1 - points[:, 1]) / (self.y1 - self.y0) * (self.h - 1)
+        return px, py
+
+    def frame(self, lanes, k: int, caption: str) -> Image.Image:
+        image = self.base.copy()
+        draw = ImageDraw.Draw(image)
+        draw.text((6, 5), caption, fill=(20, 20, 20), font=self.font)
+        start = self.pixels(lanes[0].points[:1])
+        for lane in lanes:
+            px, py = self.pixels(lane.points[: k + 1])
+            for segment in _segments(px, py):
+                draw.line(segment, fill=player.casing(lane.color), width=int(lane.width) + 3)
+                draw.line(segment, fill=lane.color, width=int(lane.width))
+        _dot(draw, start[0][0], start[1][0], 7, None, "#FFFFFF")
+        for lane in lanes:
+            now = lane.points[min(k, len(lane.points) - 1)]
+            if np.isfinite(now).all():
+                (x,), (y,) = self.pixels(now[None, :])
+                _dot(draw, x, y, 6, lane.color, player.casing(lane.color))
+        return image
+
+
+def _segments(px, py) -> list[list[tuple[float, float]]]:
+    """Runs of finite points (NaN breaks a line), clipped to a sane pixel range."""
+    ok = np.isfinite(px) & np.isfinite(py)
+    px, py = np.clip(px, -1e4, 1e4), np.clip(py, -1e4, 1e4)
+    out, run = [], []
+    for x, y, good in zip(px.tolist(), py.tolist(), ok.tolist(), strict=True):
+        if good:
+            run.append((x, y))
+        elif run:
+            out.append(run)
+            run = []
+    if run:
+        out.append(run)
+    return [r for r in out if len(r) > 1]
+
+
+def _dot(draw, x, y, r, fill, outline) -> None:
+    draw.ellipse([x - r, y - r, x + r, y + r], fill=fill, outline=outline, width=2)
