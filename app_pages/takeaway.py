@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from optim.as_code import NotExpressible
 from viz import export
 
 GIF_CACHE_ENTRIES = 8  # ≤ ~2 MB each
@@ -30,6 +31,7 @@ class Picture:
     lanes: list
     k: int
     csv: Callable[[], str]
+    script: Callable[[], str] | None = None  # the run as a PyTorch script (optim.as_code)
 
 
 class _Gifs:
@@ -69,8 +71,23 @@ def section(p: Picture) -> None:
                                 on_click="ignore", key=f"csv.{p.name}",
                                 help="step, x, y, loss, the gradient used, the learning rate and the rule's buffers")
         gif(p, gif_col)
+        if p.script is not None:
+            as_code(p)
         st.caption(f"The GIF has at most {export.GIF_FRAMES} frames, {export.GIF_SIZE} pixels across; the HTML page "
                    "holds plotly.js (about 5 MB) so it needs no network.")
+
+
+def as_code(p: Picture) -> None:
+    try:
+        script = p.script()
+    except NotExpressible as reason:
+        st.caption(f"As code: {reason}.")
+        return
+    st.markdown("**As code**: this run in PyTorch, `torch.optim` with the same hyperparameters (its path is "
+                "the one above, to 1e-8)")
+    st.code(script, language="python")
+    st.download_button("The script (.py)", script, file_name=f"downhill-{p.name}.py", mime="text/x-python",
+                       on_click="ignore", key=f"py.{p.name}", icon=":material/code:")
 
 
 def gif(p: Picture, box) -> None:

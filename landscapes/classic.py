@@ -142,6 +142,7 @@ SURFACES = [
         loss=rosenbrock_loss, grad=rosenbrock_grad, log_color=True,
         loss_and_grad=rosenbrock_loss_and_grad,
         defaults=Defaults("adam", 1000, 0.001, 0.1),
+        code=f"({ROSEN_A!r} - x) ** 2 + {ROSEN_B!r} * (y - x * x) ** 2",
     ),
     Surface(
         name="beale", title="Beale's function", kind="classic",
@@ -150,6 +151,7 @@ SURFACES = [
         bounds=((-4.5, 4.5), (-4.5, 4.5)), minima=np.array([[3.0, 0.5]]), start=(1.0, 1.5),
         loss=beale_loss, grad=beale_grad, log_color=True, loss_and_grad=beale_loss_and_grad,
         defaults=Defaults("adam", 500, 0.003, 0.1),
+        code=" + ".join(f"({c!r} - x + x * y ** {i + 1}) ** 2" for i, c in enumerate(_BEALE_C)),
     ),
     Surface(
         name="himmelblau", title="Himmelblau's function", kind="classic",
@@ -158,6 +160,7 @@ SURFACES = [
         bounds=((-5.0, 5.0), (-5.0, 5.0)), minima=_HIMMELBLAU_MINIMA, start=(0.0, 0.0),
         loss=himmelblau_loss, grad=himmelblau_grad, log_color=True,
         defaults=Defaults("sgd", 150, 0.01, 0.1),
+        code="(x * x + y - 11) ** 2 + (x + y * y - 7) ** 2",
     ),
     Surface(
         name="booth", title="Booth's function", kind="classic",
@@ -166,6 +169,7 @@ SURFACES = [
         bounds=((-10.0, 10.0), (-10.0, 10.0)), minima=np.array([[1.0, 3.0]]), start=(-8.0, -6.0),
         loss=booth_loss, grad=booth_grad, log_color=True, lipschitz=18.0,
         defaults=Defaults("momentum", 100, 0.05, 0.5), strong_convexity=2.0,
+        code="(x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2",
     ),
     Surface(
         name="rastrigin", title="Rastrigin's function", kind="classic",
@@ -174,6 +178,7 @@ SURFACES = [
         bounds=((-5.12, 5.12), (-5.12, 5.12)), minima=np.array([[0.0, 0.0]]), start=(3.3, 2.6),
         loss=rastrigin_loss, grad=rastrigin_grad,
         defaults=Defaults("momentum", 150, 0.002, 0.05),
+        code="20 + x**2 - 10 * m.cos(2 * math.pi * x) + y**2 - 10 * m.cos(2 * math.pi * y)",
     ),
     Surface(
         name="ackley", title="Ackley's function", kind="classic",
@@ -182,5 +187,7 @@ SURFACES = [
         bounds=((-5.0, 5.0), (-5.0, 5.0)), minima=np.array([[0.0, 0.0]]), start=(3.2, 2.3),
         loss=ackley_loss, grad=ackley_grad,
         defaults=Defaults("adam", 150, 0.05, 0.1),
+        code="-20 * m.exp(-0.2 * m.sqrt(0.5 * (x**2 + y**2)))"
+             " - m.exp(0.5 * (m.cos(2 * math.pi * x) + m.cos(2 * math.pi * y))) + math.e + 20",
     ),
 ]

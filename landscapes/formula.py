@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 import time
 import unicodedata
 
@@ -395,7 +396,18 @@ def _surface(text: str, bounds: tuple) -> Surface:
         "Newton's method).",
         bounds=bounds, minima=minima, start=_start(view, minima), loss=loss, grad=grad, hessian=hessian,
         loss_and_grad=loss_and_grad, log_color=view.log_color(), defaults=_defaults(view), labels=("x", "y"),
+        code=_code(sp, expr.xreplace(plain)),
     )
+
+
+def _code(sp, expr) -> str:
+    """The trusted expression printed as Python over ``m`` (torch or numpy) and ``math``."""
+    from sympy.printing.numpy import NumPyPrinter
+
+    text = NumPyPrinter().doprint(expr)
+    text = re.sub(r"\bnumpy\.pi\b", "math.pi", text)
+    text = re.sub(r"\bnumpy\.e\b", "math.e", text)
+    return re.sub(r"\bnumpy\.", "m.", text)
 
 
 def _floated(sp, expr):

@@ -58,6 +58,10 @@ class Surface:
     hessian: Callable | None = None  # (..., 2) -> (..., 2, 2), analytic where known
     gradient_formula: str | None = None  # LaTeX of the gradient, where it is derived symbolically
     model: object | None = None  # on data surfaces: the data and the model fitted (landscapes.data.Model)
+    # the loss as Python, for code a learner runs: an expression in x, y (the parameters), ``m`` the
+    # array module (torch or numpy) and ``math``; data surfaces also use X, Y (the samples)
+    code: str = ""
+    samples_code: str = ""  # data surfaces: NumPy lines that define X and Y as the loss sees them
 
     @property
     def is_data(self) -> bool:

@@ -94,6 +94,7 @@ SURFACES = [
         bounds=((-2.0, 2.0), (-2.0, 2.0)), minima=np.array([[0.0, 0.0]]), start=(1.5, 1.0),
         loss=bowl_loss, grad=bowl_grad, lipschitz=2.0,
         defaults=Defaults("sgd", 60, 0.1, 0.1), strong_convexity=2.0,
+        code="x**2 + y**2",
     ),
     Surface(
         name="ravine", title="Ravine", kind="teaching",
@@ -104,6 +105,8 @@ SURFACES = [
         bounds=((-3.0, 3.0), (-2.0, 2.0)), minima=np.array([[0.0, 0.0]]), start=(-2.5, 0.2),
         loss=ravine_loss, grad=ravine_grad, lipschitz=RAVINE_CURVATURES[1],
         defaults=Defaults("sgd", 100, 0.09, 0.1), strong_convexity=RAVINE_CURVATURES[0],
+        code="0.5 * ((math.cos(math.pi / 6) * x + math.sin(math.pi / 6) * y) ** 2"
+             " + 20 * (-math.sin(math.pi / 6) * x + math.cos(math.pi / 6) * y) ** 2)",
     ),
     Surface(
         name="saddle", title="Saddle", kind="teaching",
@@ -113,6 +116,7 @@ SURFACES = [
         bounds=((-3.0, 3.0), (-3.0, 3.0)), minima=np.array([[0.0, 2.0], [0.0, -2.0]]), start=(2.5, 0.0),
         loss=saddle_loss, grad=saddle_grad,
         defaults=Defaults("sgd", 100, 0.05, 0.05),
+        code="x**2 - y**2 + y**4 / 8",
     ),
     Surface(
         name="terrain", title="Terrain of local minima", kind="teaching",
@@ -122,6 +126,8 @@ SURFACES = [
         bounds=((-3.0, 3.0), (-3.0, 3.0)), minima=_TERRAIN_MINIMA, start=(-0.4, 0.3),
         loss=terrain_loss, grad=terrain_grad,
         defaults=Defaults("momentum", 150, 0.1, 0.05),
+        code="0.1 * (x**2 + y**2) + 2.0" + "".join(f" - {d!r} * m.exp(-((x - {cx!r}) ** 2 + (y - {cy!r}) ** 2)"
+                                                   f" / (2 * {w!r} ** 2))" for cx, cy, d, w in _WELLS.tolist()),
     ),
     Surface(
         name="plateau", title="Plateau", kind="teaching",
@@ -131,5 +137,6 @@ SURFACES = [
         bounds=((-6.0, 6.0), (-6.0, 6.0)), minima=np.array([[0.0, 0.0]]), start=(4.5, 3.5),
         loss=plateau_loss, grad=plateau_grad,
         defaults=Defaults("adam", 200, 1.0, 0.1),
+        code="1 - m.exp(-(x**2 + y**2) / 2)",
     ),
 ]

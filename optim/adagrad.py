@@ -24,6 +24,7 @@ class Adagrad(Rule):
 
     name = "adagrad"
     title = "AdaGrad"
+    torch = ("Adagrad", {})
     color = "#56B4E9"
     marker = "square"
     knobs = (eps_knob(1e-10), weight_decay_knob())

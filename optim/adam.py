@@ -30,6 +30,7 @@ class Adam(Rule):
 
     name = "adam"
     title = "Adam"
+    torch = ("Adam", {})
     color = "#0072B2"
     knobs = (*BETAS, eps_knob(), weight_decay_knob(), BIAS_CORRECTION)
     lr_family = ("adaptive", 1.0)
@@ -119,6 +120,7 @@ class AdamW(Adam):
 
     name = "adamw"
     title = "AdamW"
+    torch = ("AdamW", {})
     color = "#F0E442"
     marker = "hexagon"
     knobs = (*BETAS, eps_knob(), weight_decay_knob(1e-2, "Weight decay λ (decoupled)"), BIAS_CORRECTION)

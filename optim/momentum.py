@@ -27,6 +27,7 @@ class Momentum(Rule):
 
     name = "momentum"
     title = "Momentum"
+    torch = ("SGD", {})
     color = "#E69F00"
     knobs = (MOMENTUM, weight_decay_knob())
     lr_family = ("gradient", 0.2)  # the steps add up: about ×10 at μ = 0.9
@@ -103,6 +104,7 @@ class Nesterov(Momentum):
 
     name = "nesterov"
     title = "Nesterov momentum"
+    torch = ("SGD", {"nesterov": True})
     color = "#CC79A7"
     stable_lr_formula = "2(1 + μ)/((1 + 2μ)L)"
     marker = "triangle-up"

@@ -23,6 +23,7 @@ class RMSprop(Rule):
 
     name = "rmsprop"
     title = "RMSProp"
+    torch = ("RMSprop", {})
     color = "#009E73"
     marker = "pentagon"
     knobs = (Knob("alpha", "alpha", "Smoothing α", 0.0, 0.9999, 0.99, step=0.001, format="%.4f"), eps_knob(),

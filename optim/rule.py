@@ -101,6 +101,9 @@ class Rule:
     lr_family: ClassVar[tuple[str, float]] = ("gradient", 1.0)
     stable_lr_formula: ClassVar[str] = ""  # stable_lr in words, e.g. "2/L"
     buffers: ClassVar[tuple[str, ...]] = ()
+    # torch.optim's class for this rule and the arguments the rule implies (Nesterov: nesterov=True);
+    # its hyperparameters already carry torch's names
+    torch: ClassVar[tuple[str, dict] | None] = None
 
     def hyperparameters(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}

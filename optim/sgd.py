@@ -20,6 +20,7 @@ class SGD(Rule):
 
     name = "sgd"
     title = "Gradient descent"
+    torch = ("SGD", {})  # torch.optim class, and arguments the rule implies
     color = "#D55E00"
     marker = "x"
     knobs = (weight_decay_knob(),)

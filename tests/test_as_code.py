@@ -1,0 +1,98 @@
+"""The run as a PyTorch script: executed, its path must be the engine's to 1e-8 (skipped without torch)."""
+
+import contextlib
+import io
+import re
+
+import numpy as np
+import pytest
+
+import landscapes
+import optim
+import settings
+from optim.as_code import NotExpressible, torch_script
+
+torch = pytest.importorskip("torch")
+
+
+def run_script(code: str) -> tuple[np.ndarray, str]:
+    """Execute a generated script (our own text, from validated settings) and return its path and output."""
+    namespace, out = {}, io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "<as-code>", "exec"), namespace)
+    (path,) = namespace["paths"].values()
+    return path, out.getvalue()
+
+
+def check(query: dict, steps_compared: int | None = None):
+    s, notes = settings.parse(query)
+    assert notes == []
+    code = torch_script(s.landscape, s.rule(), (s.x0, s.y0), s.steps, **{
+        k: v for k, v in s.gradient_source().items() if k != "noise" or v})
+    ours = settings.run(s)
+    path, printed = run_script(code)
+    last = s.steps if ours.diverged_at < 0 else int(ours.diverged_at)
+    np.testing.assert_allclose(path[: last + 1], ours.points[: last + 1], rtol=1e-8, atol=1e-10)
+    assert printed.startswith(f"{s.rule().title}: after {s.steps} steps")
+    return code
+
+
+@pytest.mark.parametrize("surface", landscapes.names())
+def test_every_surface_at_its_defaults(surface):
+    check({"surface": surface})
+
+
+@pytest.mark.parametrize("opt", optim.names())
+def test_every_rule_with_its_knobs(opt):
+    code = check({"surface": "beale", "opt": opt, "steps": "150", "wd": "0.01"})
+    assert f"torch.optim.{optim.rule(opt).torch[0]}(" in code
+
+
+@pytest.mark.parametrize("sched", ["step", "exponential", "cosine", "warmup_cosine"])
+def test_every_schedule(sched):
+    code = check({"surface": "rosenbrock", "opt": "adam", "sched": sched, "steps": "200"})
+    assert "sched.step()" in code
+
+
+def test_the_same_mini_batches_and_the_same_noise():
+    assert "shuffled(len(X), 4" in check({"surface": "noisy_regression", "batch": "4", "seed": "3", "steps": "120"})
+    assert "noise.standard_normal(2)" in check({"surface": "saddle", "noise": "0.5", "seed": "7", "steps": "80"})
+    check({"surface": "iris", "batch": "1", "steps": "150"})
+
+
+def test_a_run_that_diverges_agrees_until_it_leaves():
+    check({"surface": "bowl", "lr": "1.2", "steps": "40"})
+
+
+def test_adam_without_bias_correction_says_torch_has_no_such_optimizer():
+    s = settings.parse({"opt": "adam", "bc": "0"})[0]
+    with pytest.raises(NotExpressible, match="bias correction"):
+        torch_script(s.landscape, s.rule(), (s.x0, s.y0), s.steps)
+
+
+def test_the_script_is_plain_text_from_the_declarations():
+    s = settings.parse({"surface": "terrain", "opt": "momentum", "momentum": "0.8"})[0]
+    code = torch_script(s.landscape, s.rule(), (s.x0, s.y0), s.steps)
+    assert "momentum=0.8" in code and "torch.exp(" in code and not re.search(r"\bm\.", code)
+    compile(code, "<as-code>", "exec")
+
+
+def test_a_race_is_one_script_with_every_racer():
+    from settings.race import parse_race, run_race
+
+    racers, _ = parse_race({"surface": "beale", "opt": "sgd,momentum,adam", "steps": "120"})
+    s = racers[0]
+    code = torch_script(s.landscape, {r.rule().title: r.rule() for r in racers}, (s.x0, s.y0), s.steps)
+    namespace = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(code, "<as-code>", "exec"), namespace)
+    for racer, lane in zip(racers, run_race(racers), strict=True):
+        np.testing.assert_allclose(namespace["paths"][racer.rule().title], lane.trajectory.points, rtol=1e-8)
+
+
+@pytest.mark.parametrize("f", ["sin(x)*cos(y) + 0.1*(x^2 + y^2)",
+                               "sigmoid(x*y) + abs(x - 0.3) + arctan(y) + exp(-x/4) + log(1+x^2) + pi*e*sqrt(1+y^2)",
+                               "tanh(x)^2 + cosh(y/3) + arcsin(x/5) + arccos(y/5)"])
+def test_a_typed_formula_becomes_code_too(f):
+    code = check({"surface": "custom", "f": f, "opt": "adam", "steps": "80"})
+    assert "numpy." not in code.split("def loss", 1)[1]
