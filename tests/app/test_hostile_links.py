@@ -1,0 +1,86 @@
+"""Every value a link can carry, at its edges and beyond, on every page: never an exception, always
+the page's picture, and a note exactly when something had to be changed. Then thousands of arbitrary
+links through each page's parser (hypothesis)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import optim
+import settings as descent_settings
+from settings.basins import parse_basins, to_basins_query
+from settings.batches import KEYS as BATCH_KEYS
+from settings.batches import parse_batches, to_batches_query
+from settings.practice import parse_practice
+from settings.race import parse_race, to_race_query
+from tests.app.conftest import chart_keys
+from tests.app.test_race_and_lessons import open_page
+
+HOSTILE = ["-1e308", "1e308", "nan", "-inf", "", "0", "<b>x</b>", "9" * 400]
+PAGES = {
+    "descent": ("app_pages/descent.py", descent_settings.parse,
+                [*descent_settings.BASE_KEYS, "momentum", "wd", "step_size", "gamma", "t_max", "eta_min", "warmup"],
+                {"sched": "step"}),
+    "race": ("app_pages/race.py", parse_race, ["opt", "lr.adam", "beta1.adam", "momentum.momentum", "steps", "x0", "k"],
+             {}),
+    "basins": ("app_pages/basins.py", parse_basins, ["surface", "opt", "lr", "steps", "n"], {"n": "20"}),
+    "batches": ("app_pages/batches.py", parse_batches, list(BATCH_KEYS), {}),
+    "practice": ("app_pages/practice.py", parse_practice, ["seed", "set", "ex"], {}),
+}
+CASES = [(page, key, value) for page, (_, _, keys, _) in PAGES.items() for key in keys for value in HOSTILE]
+
+
+@pytest.mark.parametrize(("page", "key", "value"), CASES, ids=lambda v: str(v)[:12])
+def test_a_hostile_value_gets_a_note_and_the_page(page, key, value):
+    script, parse, _, base = PAGES[page]
+    query = {**base, key: value}
+    at = open_page(script, query)
+    assert not at.exception
+    if page != "practice":
+        assert chart_keys(at) and chart_keys(at)[0] in ("picture", "basins")
+    assert bool(at.warning) == bool(parse(query)[1]), (query, parse(query)[1])
+
+
+TEXT = st.one_of(st.text(max_size=30), st.sampled_from(HOSTILE), st.sampled_from(optim.names()),
+                 st.sampled_from(["tips", "iris", "ravine", "custom", "cosine", "1", "0.05", "sgd,adam", "x,y"]))
+
+
+def links(keys) -> st.SearchStrategy:
+    return st.dictionaries(st.one_of(st.sampled_from(keys), st.text(max_size=8)),
+                           st.one_of(TEXT, st.lists(TEXT, max_size=3)), max_size=12)
+
+
+SLOW = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
+
+
+@settings(max_examples=1000, **SLOW)
+@given(links(PAGES["race"][2] + ["surface", "sched", "batch", "noise", "seed", "lr.sgd"]))
+def test_any_race_link_parses_and_round_trips(query):
+    racers, notes = parse_race(query)
+    assert racers and all(isinstance(n, str) for n in notes)
+    assert parse_race(to_race_query(racers)) == (racers, [])
+
+
+@settings(max_examples=1000, **SLOW)
+@given(links(PAGES["basins"][2] + ["momentum", "beta1"]))
+def test_any_basins_link_parses_and_round_trips(query):
+    b, notes = parse_basins(query)
+    assert all(isinstance(n, str) for n in notes)
+    assert parse_basins(to_basins_query(b)) == (b, [])
+
+
+@settings(max_examples=1000, **SLOW)
+@given(links(list(BATCH_KEYS)))
+def test_any_batches_link_parses_and_round_trips(query):
+    b, notes = parse_batches(query)
+    assert all(isinstance(n, str) for n in notes)
+    assert parse_batches(to_batches_query(b)) == (b, [])
+
+
+@settings(max_examples=1000, **SLOW)
+@given(links(["seed", "set", "ex"]))
+def test_any_practice_link_parses(query):
+    p, notes = parse_practice(query)
+    assert p.ex in p.exercises and all(isinstance(n, str) for n in notes)
