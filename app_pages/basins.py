@@ -8,7 +8,7 @@ import optim
 import settings
 from app_pages import controls as ui
 from app_pages import state
-from settings.basins import BasinsSettings, grid_range, keys, parse_basins, to_basins_query
+from settings.basins import WORK_BUDGET, BasinsSettings, grid_range, keys, max_n, parse_basins, to_basins_query
 from viz import basins as basin_figures
 
 
@@ -80,5 +80,9 @@ st.caption(f"Each of the {current.n * current.n:,} starts on a {current.n} × {c
            f"minimum {ui.rule_label(current.run.opt)} reaches from there in {current.run.steps} steps. "
            "Click the map to watch one start on the descent page.")
 ui.show_notes(notes)
+most = max_n(current.run)
+if most < grid_range(current.run.surface)[1]:
+    st.caption(f"With {current.run.steps} steps a map has at most {most} × {most} starts: one map computes at most "
+               f"{WORK_BUDGET / 1e6:.0f} million sample-steps (about 2 s).")
 selection = ui.chart(figure(current, ui.font_size()), "basins", on_select="rerun", selection_mode="points")
 open_on_descent(current, selection)

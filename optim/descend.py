@@ -239,9 +239,9 @@ def _check_inputs(surface, start, steps, batch_size, noise, record):
         raise ValueError("start must be finite numbers (no NaN or inf)")
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 0 <= steps <= MAX_ENGINE_STEPS:
         raise ValueError(f"steps must be a whole number from 0 to {MAX_ENGINE_STEPS}, got {steps!r}")
-    if (steps + 1) * (start.size // 2) > MAX_VALUES:
-        raise ValueError(f"(steps + 1) × starts must be at most {MAX_VALUES:,}; "
-                         f"got {steps + 1} × {start.size // 2}")
+    rows = 2 if record == "end" else steps + 1  # record="end" keeps two rows, whatever the steps
+    if rows * (start.size // 2) > MAX_VALUES:
+        raise ValueError(f"the rows kept × starts must be at most {MAX_VALUES:,}; got {rows} × {start.size // 2}")
     _check_batch(surface, batch_size)
     try:
         noise = float(noise)

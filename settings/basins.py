@@ -17,6 +17,10 @@ from settings.readers import Number, show
 
 GRID = (20, 300, 200)  # low, high, default
 DATA_GRID = (20, 120, 50)
+# One map computes at most this many sample-steps (starts × steps × samples per loss, 1 on analytic
+# surfaces): 8–23 ns each here, so a link cannot hold the server for more than ~2.5 s. Beyond it
+# the grid is made coarser (n lowered), with a note.
+WORK_BUDGET = 100_000_000
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,20 @@ def parse_basins(query: Mapping) -> tuple[BasinsSettings, list[str]]:
     run, found = settings.parse(own)
     low, high, default = grid_range(run.surface)
     n, note = Number(low, high, whole=True).read("n", _last(query["n"]), default) if "n" in query else (default, None)
-    return BasinsSettings(run, n), notes + found + ([note] if note else [])
+    notes = notes + found + ([note] if note else [])
+    most = max_n(run)
+    if n > most:
+        notes.append(f"n={n} with {run.steps} steps is more than one map may compute; using n={most}")
+        n = most
+    return BasinsSettings(run, n), notes
+
+
+def max_n(run: Settings) -> int:
+    """The most starts per side (a multiple of 10, at least the grid's least) within WORK_BUDGET."""
+    low, high, _ = grid_range(run.surface)
+    samples = max(1, run.landscape.n_samples)
+    fits = int((WORK_BUDGET / (run.steps * samples)) ** 0.5) // 10 * 10
+    return int(min(high, max(low, fits)))
 
 
 def _last(value):

@@ -64,3 +64,23 @@ def test_hostile_basin_links_get_a_note(query, fragment):
     b, notes = parse_basins(query)
     assert any(fragment in note for note in notes), notes
     assert parse_basins(to_basins_query(b)) == (b, [])
+
+
+def test_a_map_never_computes_more_than_its_work_budget():
+    from settings.basins import WORK_BUDGET, max_n
+
+    b, notes = parse_basins({"surface": "tips", "n": "120", "steps": "1000"})
+    assert b.n == 20 and notes == ["n=120 with 1000 steps is more than one map may compute; using n=20"]
+    for query in ({"n": "300", "steps": "1000"}, {"surface": "iris", "n": "120", "steps": "400"}, {}):
+        b, _ = parse_basins(query)
+        assert b.n * b.n * b.run.steps * max(1, b.run.landscape.n_samples) <= WORK_BUDGET
+        assert b.n == max_n(b.run) or b.n <= max_n(b.run)
+
+
+def test_the_engine_counts_the_rows_it_keeps():
+    from optim.descend import _check_inputs
+
+    surface = landscapes.get("himmelblau")
+    _check_inputs(surface, np.zeros((90_000, 2)), 1000, None, 0.0, "end")  # two rows kept: allowed
+    with pytest.raises(ValueError, match="rows kept × starts"):
+        _check_inputs(surface, np.zeros((90_000, 2)), 1000, None, 0.0, "path")

@@ -31,3 +31,8 @@ def test_knobs_change_the_map():
 def test_a_hostile_link_gets_a_note_and_a_map():
     at = open_page("app_pages/basins.py", {"n": "1e9", "surface": "<b>x</b>", "opt": "lbfgs"})
     assert not at.exception and at.warning and at.get("plotly_chart")
+
+
+def test_the_largest_grid_with_the_most_steps_draws_a_map():
+    at = open_page("app_pages/basins.py", {"n": "300", "steps": "1000"})  # once raised in the engine
+    assert not at.exception and at.get("plotly_chart")
