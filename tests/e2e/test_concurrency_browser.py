@@ -1,0 +1,40 @@
+"""Twenty visitors at once on one server, each with its own settings: every page shows its own
+picture (no cross-talk between sessions) and no errors. Timings are measured in bench/load.py."""
+
+import pytest
+
+from tests.e2e.test_descent_browser import PICTURE, READY
+
+pytestmark = pytest.mark.e2e
+
+VISITORS = 20
+# each visitor's own learning rate and start: the picture's first step is different for every one
+LINKS = [f"/?surface=bowl&opt=sgd&steps=30&lr={0.01 * (i + 1):g}&x0={-2 + 0.1 * i:g}&y0=1.5" for i in range(VISITORS)]
+FIRST_POINTS = f"""() => {{ const gd = {PICTURE};
+  const t = gd._fullData.find(t => (t.name || '').endsWith(': whole path'));
+  return [Array.from(t.x).slice(0, 2), Array.from(t.y).slice(0, 2)]; }}"""
+
+
+def test_twenty_sessions_each_see_their_own_picture(browser, app_url):
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 720}) for _ in range(VISITORS)]
+    pages, problems = [], []
+    try:
+        for context, link in zip(contexts, LINKS, strict=True):
+            page = context.new_page()
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error"
+                    and "Failed to load resource" not in m.text else None)
+            page.goto(app_url + link)  # all twenty load at once
+            pages.append(page)
+        for i, page in enumerate(pages):
+            page.wait_for_function(READY, timeout=240_000)
+            lr, x0 = 0.01 * (i + 1), -2 + 0.1 * i
+            (xs, ys) = page.evaluate(FIRST_POINTS)
+            # on the bowl, one step of gradient descent from (x0, 1.5) lands on (1 − 2·lr)·(x0, 1.5)
+            assert xs[0] == pytest.approx(x0, abs=1e-6) and xs[1] == pytest.approx((1 - 2 * lr) * x0, abs=1e-5)
+            assert ys[1] == pytest.approx((1 - 2 * lr) * 1.5, abs=1e-5)
+            assert f"lr={lr:g}" in page.url
+        assert problems == []
+    finally:
+        for context in contexts:
+            context.close()
