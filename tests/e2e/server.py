@@ -28,8 +28,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def rss_mb(pid: int, peak: bool = False) -> float:
+    """A process's resident memory (or its peak so far), from /proc."""
+    field = "VmHWM" if peak else "VmRSS"
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 @contextmanager
-def running_app(timeout: float = 30.0):
+def running_app(timeout: float = 30.0, process: list | None = None):
+    """The app on a free port: yields its URL (and appends the server process to ``process``)."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
@@ -37,6 +47,8 @@ def running_app(timeout: float = 30.0):
          "--server.fileWatcherType", "none"],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
+    if process is not None:
+        process.append(proc)
     try:
         deadline = time.monotonic() + timeout
         while True:

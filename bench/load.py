@@ -1,0 +1,173 @@
+"""How much can one server process take? Four measures, on one server with Debian's Chromium:
+
+1. Twenty visitors at once, each with its own link: the time until every picture is drawn, and the
+   server's peak memory.
+2. A knob change in an open session, alone and while a burst of fresh links arrives (other browser
+   contexts opening distinct links as fast as the machine takes them): how long it waits.
+3. Sessions held: with 5, 10, 20 idle visitors open, does a knob change still answer within 1 s?
+4. A soak of 1 000 distinct links (AppTest, in this process, the same caches as the server): memory
+   growth per 100 links, which bounded caches must keep flat.
+
+    python bench/load.py [--soak 1000] [--visitors 20]
+
+Every measure prints its own baseline (the same action alone) or fails loudly when it measured
+nothing (a burst that ended before the knob change, a soak whose caches never filled).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.e2e.server import CHROMIUM_ARGS, chromium_path, rss_mb, running_app
+from tests.e2e.test_descent_browser import CHANGED, READY, WHOLE_PATH
+
+LINK = "/?surface=bowl&opt=sgd&steps=30&view3d=0&lr={lr:g}&x0={x0:g}"
+
+
+def redraw(page, lr: float) -> float:
+    before = page.evaluate(WHOLE_PATH)
+    box = page.get_by_label("Learning rate η, exact")
+    box.fill(str(lr))
+    start = time.perf_counter()
+    box.press("Enter")
+    page.wait_for_function(CHANGED, arg=before, timeout=120_000)
+    return time.perf_counter() - start
+
+
+def visitors(browser, url, count: int, offset: int = 0) -> tuple[list, float]:
+    """``count`` contexts opening distinct links at once; the seconds until all are drawn."""
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 720}) for _ in range(count)]
+    start = time.perf_counter()
+    pages = []
+    for i, context in enumerate(contexts):
+        page = context.new_page()
+        page.goto(url + LINK.format(lr=0.001 * (i + offset + 1), x0=-2 + 0.01 * i))
+        pages.append(page)
+    for page in pages:
+        page.wait_for_function(READY, timeout=600_000)
+    return contexts, time.perf_counter() - start
+
+
+def cpu_seconds(pid: int) -> float:
+    """The server's CPU time so far (user + system), from /proc: its own work, not the browsers'."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def crowd(url, proc, count: int) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        cpu = cpu_seconds(proc.pid)
+        contexts, seconds = visitors(browser, url, count)
+        cpu = cpu_seconds(proc.pid) - cpu
+        print(f"1. {count} visitors at once: all pictures drawn after {seconds:.1f} s (the {count} Chromium pages "
+              f"share the 2 cores with the server); the server's own CPU time {cpu:.1f} s ({cpu / count * 1e3:.0f} ms "
+              f"a visitor); server peak memory {rss_mb(proc.pid, peak=True):.0f} MB (now {rss_mb(proc.pid):.0f} MB)")
+        for context in contexts:
+            context.close()
+        browser.close()
+
+
+def burst(url) -> None:
+    """A learner's knob change alone, then while fresh links keep arriving in other contexts."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        learner = browser.new_page(viewport={"width": 1400, "height": 1000})
+        learner.goto(url + LINK.format(lr=0.05, x0=-1.5))
+        learner.wait_for_function(READY, timeout=120_000)
+        alone = [redraw(learner, 0.06 + 0.001 * i) for i in range(5)]
+        others = [browser.new_context() for _ in range(6)]
+        during, began = [], time.perf_counter()
+        for i in range(5):
+            for j, context in enumerate(others):  # six fresh heavy links (a race each) per change
+                context.new_page().goto(f"{url}/race?surface=rosenbrock&steps=1000&lr.adam={0.01 + 0.0001 * (6 * i + j):g}",
+                                        wait_until="commit")
+            time.sleep(0.3)
+            during.append(redraw(learner, 0.07 + 0.001 * i))
+        burst_seconds = time.perf_counter() - began
+        browser.close()
+    if burst_seconds < 2 * sum(alone) / len(alone):
+        raise SystemExit("bench/load.py: the burst was over before the learner's changes: nothing measured")
+    print(f"2. a knob change: {statistics.median(alone) * 1e3:.0f} ms alone, {statistics.median(during) * 1e3:.0f} ms "
+          f"(worst {max(during) * 1e3:.0f} ms) while 30 fresh race links (1 000 steps each) arrived over "
+          f"{burst_seconds:.1f} s")
+
+
+def held(url) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        learner = browser.new_page(viewport={"width": 1400, "height": 1000})
+        learner.goto(url + LINK.format(lr=0.05, x0=-1.5))
+        learner.wait_for_function(READY, timeout=120_000)
+        opened, lines = [], []
+        for count in (5, 10, 20):
+            contexts, _ = visitors(browser, url, count - len(opened), offset=100 + len(opened))
+            opened += contexts
+            changes = [redraw(learner, 0.03 + 0.001 * i + 0.01 * count) for i in range(3)]
+            lines.append(f"{count} open: median {statistics.median(changes) * 1e3:.0f} ms, worst {max(changes) * 1e3:.0f} ms"
+                         f" ({'within' if max(changes) <= 1 else 'NOT within'} 1 s)")
+        browser.close()
+    print("3. a knob change with other sessions open and idle: " + "; ".join(lines))
+
+
+def soak(links: int) -> None:
+    """Distinct links through every page under AppTest, in this process: memory after each 100."""
+
+    from streamlit.logger import set_log_level
+    from streamlit.testing.v1 import AppTest
+
+    set_log_level("error")  # AppTest's bare-mode warnings, once per link
+
+    pages = ["app_pages/descent.py", "app_pages/race.py", "app_pages/batches.py", "app_pages/basins.py"]
+    marks = []
+    for i in range(links):
+        at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
+        page = pages[i % len(pages)]
+        lr = f"{0.001 + 0.0001 * i:g}"
+        for key, value in {"lr": lr, "lr.adam": lr, "steps": "60", "epochs": "2", "n": "20"}.items():
+            at.query_params[key] = value
+        at.switch_page(page)
+        at.run()
+        if at.exception:
+            raise SystemExit(f"bench/load.py: {page} raised on link {i}: {at.exception[0].message}")
+        if (i + 1) % 100 == 0:
+            marks.append(rss_mb(os.getpid()))
+    growth = [b - a for a, b in itertools.pairwise(marks)]
+    if len(marks) < 3:
+        raise SystemExit("bench/load.py: the soak needs at least 300 links to see the caches fill")
+    print(f"4. soak of {links} distinct links: memory after each 100: {', '.join(f'{m:.0f}' for m in marks)} MB; "
+          f"growth per 100 links once the caches are full (last half): "
+          f"{statistics.median(growth[len(growth) // 2:]):.1f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--soak", type=int, default=1000)
+    parser.add_argument("--visitors", type=int, default=20)
+    args = parser.parse_args()
+    if chromium_path() is None:
+        raise SystemExit("bench/load.py needs Debian's chromium (apt-get install chromium)")
+    process: list = []
+    with running_app(process=process) as url:
+        crowd(url, process[0], args.visitors)
+        burst(url)
+        held(url)
+    soak(args.soak)
+
+
+if __name__ == "__main__":
+    main()
