@@ -96,9 +96,7 @@ def _cost(size: int, n: int) -> str:
 
 def noise(b: BatchSettings, runs, k: int) -> None:
     """The cloud of mini-batch gradients at the mini-batch's point at the inspected tick."""
-    _, index = batches.timeline(runs, b.compare)
-    mini = runs[2]
-    point = mini.trajectory.points[int(index[2][min(k, len(index[2]) - 1)])]
+    point = batches.point_at(runs, b.compare, "mini", k)
     st.markdown(f"**Gradient noise at the mini-batch's point ({point[0]:.3g}, {point[1]:.3g})**")
     if not np.isfinite(point).all():
         st.info("The mini-batch run left the surface before this point: there is no gradient to sample.")

@@ -26,20 +26,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.sessions import redraw
 from tests.e2e.server import CHROMIUM_ARGS, chromium_path, rss_mb, running_app
-from tests.e2e.test_descent_browser import CHANGED, READY, WHOLE_PATH
+from tests.e2e.test_descent_browser import READY
 
 LINK = "/?surface=bowl&opt=sgd&steps=30&view3d=0&lr={lr:g}&x0={x0:g}"
 
 
-def redraw(page, lr: float) -> float:
-    before = page.evaluate(WHOLE_PATH)
-    box = page.get_by_label("Learning rate η, exact")
-    box.fill(str(lr))
-    start = time.perf_counter()
-    box.press("Enter")
-    page.wait_for_function(CHANGED, arg=before, timeout=120_000)
-    return time.perf_counter() - start
+def learner(browser, url):
+    """The session whose knob changes are timed."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url + LINK.format(lr=0.05, x0=-1.5))
+    page.wait_for_function(READY, timeout=120_000)
+    return page
 
 
 def visitors(browser, url, count: int, offset: int = 0) -> tuple[list, float]:
@@ -84,10 +83,8 @@ def burst(url) -> None:
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        learner = browser.new_page(viewport={"width": 1400, "height": 1000})
-        learner.goto(url + LINK.format(lr=0.05, x0=-1.5))
-        learner.wait_for_function(READY, timeout=120_000)
-        alone = [redraw(learner, 0.06 + 0.001 * i) for i in range(5)]
+        mine = learner(browser, url)
+        alone = [redraw(mine, 0.06 + 0.001 * i) for i in range(5)]
         others = [browser.new_context() for _ in range(6)]
         during, began = [], time.perf_counter()
         for i in range(5):
@@ -95,7 +92,7 @@ def burst(url) -> None:
                 context.new_page().goto(f"{url}/race?surface=rosenbrock&steps=1000&lr.adam={0.01 + 0.0001 * (6 * i + j):g}",
                                         wait_until="commit")
             time.sleep(0.3)
-            during.append(redraw(learner, 0.07 + 0.001 * i))
+            during.append(redraw(mine, 0.07 + 0.001 * i))
         burst_seconds = time.perf_counter() - began
         browser.close()
     if burst_seconds < 2 * sum(alone) / len(alone):
@@ -110,14 +107,12 @@ def held(url) -> None:
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        learner = browser.new_page(viewport={"width": 1400, "height": 1000})
-        learner.goto(url + LINK.format(lr=0.05, x0=-1.5))
-        learner.wait_for_function(READY, timeout=120_000)
+        mine = learner(browser, url)
         opened, lines = [], []
         for count in (5, 10, 20):
             contexts, _ = visitors(browser, url, count - len(opened), offset=100 + len(opened))
             opened += contexts
-            changes = [redraw(learner, 0.03 + 0.001 * i + 0.01 * count) for i in range(3)]
+            changes = [redraw(mine, 0.03 + 0.001 * i + 0.01 * count) for i in range(3)]
             lines.append(f"{count} open: median {statistics.median(changes) * 1e3:.0f} ms, worst {max(changes) * 1e3:.0f} ms"
                          f" ({'within' if max(changes) <= 1 else 'NOT within'} 1 s)")
         browser.close()

@@ -122,6 +122,14 @@ def timeline(runs: list[Run], equal: str) -> tuple[np.ndarray, list[np.ndarray]]
     return ticks, [np.searchsorted(r.samples, ticks, side="right") - 1 for r in runs]
 
 
+def point_at(runs, equal: str, name: str, tick: int) -> np.ndarray:
+    """Where the flavour ``name`` stands at ``tick`` of the common clock (see :func:`timeline`)."""
+    _, index = timeline(runs, equal)
+    i = next(i for i, run in enumerate(runs) if run.flavour.name == name)
+    at = index[i]
+    return runs[i].trajectory.points[int(at[min(tick, len(at) - 1)])]
+
+
 @dataclass(frozen=True)
 class Cloud:
     """Mini-batch gradients at one point: ``draws`` (m, 2) around the ``full`` gradient."""

@@ -159,10 +159,10 @@ class _Run:
         (x_low, y_low), (x_high, y_high) = pts.min(axis=1).tolist(), pts.max(axis=1).tolist()
         (bx0, bx1), (by0, by1) = self.box_bounds
         if (bx0 <= x_low and x_high <= bx1 and by0 <= y_low and y_high <= by1
-                and (self.deferred or math.isfinite(losses.sum()))):
+                and math.isfinite(losses.sum())):
             return None
         inside = ((box[:, :1] <= pts) & (pts <= box[:, 1:])).all(axis=0)
-        new = ~(inside & (self.deferred or np.isfinite(losses))) & (self.diverged_at < 0)
+        new = ~(inside & np.isfinite(losses)) & (self.diverged_at < 0)
         if not new.any():
             return None
         self.diverged_at[new] = k

@@ -182,7 +182,7 @@ def readers_for(surface, steps: int) -> dict:
 
 def parse(query: Mapping) -> tuple[Settings, list[str]]:
     """Valid settings from any URL query, and a note for every value that had to be changed."""
-    raw, notes = _single_values(query)
+    raw, notes = single_values(query, {*BASE_KEYS, "f", "view", *all_knob_keys(), *all_schedule_keys()})
 
     def read(reader, key, default):
         value, note = reader.read(key, raw[key], default) if key in raw else (default, None)
@@ -252,15 +252,16 @@ def defaults(surface: str | None = None, opt: str | None = None, f: str = DEFAUL
     )
 
 
-def _single_values(query: Mapping) -> tuple[dict, list[str]]:
+def single_values(query: Mapping, known, where: str = "") -> tuple[dict, list[str]]:
+    """One text per ``known`` key (the last of a repeated one), and notes on what was left out;
+    ``where`` qualifies the note on an unknown key (" of this page")."""
     raw, notes = {}, []
-    known = {*BASE_KEYS, "f", "view", *all_knob_keys(), *all_schedule_keys()}
     for key, value in query.items():
         if key in PAGE_KEYS:
             continue
         if key not in known:
             if len(notes) < 5:
-                notes.append(f"{show(key)} is not a setting; ignored")
+                notes.append(f"{show(key)} is not a setting{where}; ignored")
             continue
         if isinstance(value, (list, tuple)):
             if len(value) > 1:

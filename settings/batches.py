@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 
 import landscapes
 from optim import batches
-from settings import PAGE_KEYS
-from settings.readers import Choice, Flag, Number, fmt, show
+from settings import single_values
+from settings.readers import Choice, Flag, Number, fmt
 
 KEYS = ("data", "scaled", "lr", "batch", "epochs", "compare", "sched", "x0", "y0", "seed", "k", "loop")
 MAX_EPOCHS = 200
@@ -88,7 +88,7 @@ def defaults(data: str = DEFAULT_DATA, scaled: bool = True) -> BatchSettings:
 
 def parse_batches(query: Mapping) -> tuple[BatchSettings, list[str]]:
     """Valid settings from any query, and a note for every value that had to be changed."""
-    raw, notes = _single(query)
+    raw, notes = single_values(query, KEYS, " of this page")
 
     def read(reader, key, default):
         value, note = reader.read(key, raw[key], default) if key in raw else (default, None)
@@ -129,21 +129,6 @@ def widget_values(s: BatchSettings) -> dict:
 
 def _text(value) -> str:
     return value if isinstance(value, str) else fmt(value)
-
-
-def _single(query: Mapping) -> tuple[dict, list[str]]:
-    raw, notes = {}, []
-    for key, value in query.items():
-        if key in PAGE_KEYS:
-            continue
-        if key not in KEYS:
-            if len(notes) < 5:
-                notes.append(f"{show(key)} is not a setting of this page; ignored")
-            continue
-        if isinstance(value, (list, tuple)):
-            value = value[-1] if value else ""
-        raw[key] = str(value)
-    return raw, notes
 
 
 def run(s: BatchSettings, equal: str | None = None) -> list:

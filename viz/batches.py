@@ -12,14 +12,10 @@ from viz.encode import f4
 UNITS = {"epochs": "samples seen", "updates": "update"}
 
 
-def clock(runs, equal: str):
-    """The common ticks and each run's point index at every tick (see :func:`optim.batches.timeline`)."""
-    return batches.timeline(runs, equal)
-
-
-def lanes_of(runs, equal: str) -> list[player.Lane]:
-    """Each run on the common clock: a run that updates less often holds its point between updates."""
-    _, index = clock(runs, equal)
+def lanes_of(runs, equal: str, index=None) -> list[player.Lane]:
+    """Each run on the common clock (``index``: each run's point at every tick, from
+    :func:`optim.batches.timeline`): a run that updates less often holds its point between updates."""
+    index = batches.timeline(runs, equal)[1] if index is None else index
     out = []
     for i, (run, at) in enumerate(zip(runs, index, strict=True)):
         t = run.trajectory
@@ -36,9 +32,8 @@ def data_panel(model, lanes: list[player.Lane]) -> player.DataPanel:
     return player.DataPanel(model.x, model.y, grid, fits, (model.x_label, model.y_label))
 
 
-def texts(runs, lanes, equal: str, n: int, shown) -> dict[int, str]:
-    """The numbers panel at each shown tick: where the clock is, then each run's loss and its count."""
-    _, index = clock(runs, equal)
+def texts(runs, lanes, index, equal: str, shown) -> dict[int, str]:
+    """The numbers panel at each shown tick: each run's loss and its count of updates (or samples)."""
     out = {}
     for s in np.asarray(shown).tolist():
         lines = []  # the scrubber says where the clock is
@@ -55,13 +50,12 @@ def texts(runs, lanes, equal: str, n: int, shown) -> dict[int, str]:
 
 def picture(surface, layer, runs, equal: str, k: int, font_size: int = 14, height: int = 560,
             narrow: bool = False) -> dict:
-    lanes = lanes_of(runs, equal)
-    steps = len(lanes[0].points) - 1
-    shown = player.frame_steps(steps)
+    _, index = batches.timeline(runs, equal)
+    lanes = lanes_of(runs, equal, index)
+    shown = player.frame_steps(len(lanes[0].points) - 1)
     fig = player.figure(surface, layer, lanes, k, font_size=font_size, height=height, narrow=narrow,
                         data=data_panel(surface.model, lanes), unit=UNITS[equal],
-                        texts=texts(runs, lanes, equal, surface.n_samples, shown))
-    fig["layout"]["xaxis2"]["title"]["text"] = ""  # the scrubber names the clock; a title would meet the numbers
+                        texts=texts(runs, lanes, index, equal, shown))
     loss_axis = fig["layout"]["yaxis2"]
     loss_axis["title"]["text"] = loss_axis["title"]["text"].replace(" scale", "")
     if loss_axis.get("type") == "log":  # a short panel: 1, 2, 5 of each decade, written out in full

@@ -59,20 +59,21 @@ def trajectory_csv(traj, label: str = "", clock=None) -> str:
     """Every step of a one-start run: step, x, y, loss, the gradient used, the learning rate of the
     update leaving it, and the rule's buffers after that update. ``clock`` adds a column (the
     batches page's samples seen)."""
-    rows = _rows(traj, label, clock)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
+    return _table(_rows(traj, label, clock))
 
 
 def lanes_csv(runs: list[tuple[str, object]], clocks=None) -> str:
     """Several runs (a race, the batches page's flavours) in one table, a column naming each."""
     clocks = clocks or [None] * len(runs)
-    tables = [trajectory_csv(traj, label, clock) for (label, traj), clock in zip(runs, clocks, strict=True)]
-    header = tables[0].split("\n", 1)[0]
-    return header + "\n" + "".join(t.split("\n", 1)[1] for t in tables)
+    return _table([row for (label, traj), clock in zip(runs, clocks, strict=True) for row in _rows(traj, label, clock)])
+
+
+def _table(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
 
 
 def _rows(traj, label, clock) -> list[dict]:

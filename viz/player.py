@@ -137,8 +137,8 @@ def shown_step(steps: int, k: int) -> int:
 def figure(surface, layer, lanes: list[Lane], k: int, inspector: Inspector | None = None, *,
            with_schedule: bool = False, font_size: int = 14, height: int = 470, narrow: bool = False,
            data: DataPanel | None = None, unit: str = "step", texts: dict[int, str] | None = None) -> dict:
-    """The animated picture, drawn at step ``k``. ``unit`` names what the clock counts (the scrubber
-    and the loss curve's axis); ``texts`` replaces the numbers panel's text at each shown step."""
+    """The animated picture, drawn at step ``k``. ``unit`` names what the clock counts (on the
+    scrubber); ``texts`` replaces the numbers panel's text at each shown step."""
     g, png, lines = layer
     steps = len(lanes[0].points) - 1
     shown = frame_steps(steps)
@@ -151,7 +151,6 @@ def figure(surface, layer, lanes: list[Lane], k: int, inspector: Inspector | Non
     frames = [{"name": str(s), "traces": indices, "data": data} for s, data in zip(shown, frames_data, strict=True)]
     now = frames_data[int(np.searchsorted(shown, k))]
     layout = _layout(surface, png, lanes, with_schedule, height, font_size, narrow, data)
-    layout["xaxis2"]["title"]["text"] = unit if unit != "step" else ""
     layout["sliders"] = [_slider(shown, k, font_size, unit)]
     layout["updatemenus"] = _buttons(font_size, narrow)
     return {"data": [*fixed, *({**style, **data} for style, data in zip(styles, now, strict=True))],

@@ -18,7 +18,7 @@ from settings.race import parse_race, to_race_query
 from tests.app.conftest import chart_keys
 from tests.app.test_race_and_lessons import open_page
 
-HOSTILE = ["-1e308", "1e308", "nan", "-inf", "", "0", "<b>x</b>", "9" * 400]
+HOSTILE = ["-1e308", "1e308", "nan", "", "<b>x</b>", "9" * 400]  # below, above, not a number, empty, markup, long
 PAGES = {
     "descent": ("app_pages/descent.py", descent_settings.parse,
                 [*descent_settings.BASE_KEYS, "momentum", "wd", "step_size", "gamma", "t_max", "eta_min", "warmup"],
