@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from landscapes import classic, data, teaching
+from landscapes.curvature import curvature
 from landscapes.formula import formula
-from landscapes.surface import Defaults, Surface, pack
+from landscapes.surface import Defaults, Surface, pack, pack_hessian
 
 _REGISTRY: dict[str, Surface] = {
     s.name: s for module in (teaching, classic, data) for s in module.SURFACES
@@ -32,5 +33,5 @@ def get(name: str) -> Surface:
         ) from None
 
 
-__all__ = ["BASINS_DEFAULT", "BATCHES_DEFAULT", "DEFAULT", "RACE_DEFAULT", "Defaults", "Surface", "formula", "get",
-           "names", "pack"]
+__all__ = ["BASINS_DEFAULT", "BATCHES_DEFAULT", "DEFAULT", "RACE_DEFAULT", "Defaults", "Surface", "curvature",
+           "formula", "get", "names", "pack", "pack_hessian"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from landscapes.datasets import table
-from landscapes.surface import Defaults, Surface, pack
+from landscapes.surface import Defaults, Surface, pack, pack_hessian
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,18 @@ def tiny_net_grad(p, idx=None):
     return pack(p, np.mean(-2 * r * w2 * (1 - t * t) * x, axis=-1), np.mean(-2 * r * t, axis=-1))
 
 
+def tiny_net_hessian(p, idx=None):
+    # 2(∇r ∇rᵀ + r ∇²r) for the residual r = y − w₂·tanh(w₁x), averaged: ∇r = −(w₂ s x, t) with
+    # s = 1 − t², and ∇²r = [[2 w₂ x² t s, −s x], [−s x, 0]] (the network is linear in w₂)
+    x, y = _pick(NET_X, idx), _pick(NET_Y, idx)
+    w1, w2 = p[..., 0, None], p[..., 1, None]
+    t = np.tanh(w1 * x)
+    s, r = 1 - t * t, y - w2 * t
+    hxx = np.mean(2 * (w2 * s * x) ** 2 + 4 * r * w2 * x * x * t * s, axis=-1)
+    hxy = np.mean(2 * s * x * (w2 * t - r), axis=-1)
+    return pack_hessian(p, hxx, hxy, np.mean(2 * t * t, axis=-1))
+
+
 _line_loss, _line_grad, _line_hessian = _line(LINE_X, LINE_Y)
 _noisy_loss, _noisy_grad, _noisy_hessian = _line(NOISY_X, NOISY_Y)
 
@@ -213,7 +225,7 @@ SURFACES = [
         description="A tiny neural network: a saddle at the origin between two mirrored minima, "
         "(1.5, 2) and (−1.5, −2).",
         bounds=((-3.0, 3.0), (-3.0, 3.0)), minima=np.array([[1.5, 2.0], [-1.5, -2.0]]), start=(0.05, -2.5),
-        loss=tiny_net_loss, grad=tiny_net_grad, n_samples=len(NET_X),
+        loss=tiny_net_loss, grad=tiny_net_grad, hessian=tiny_net_hessian, n_samples=len(NET_X),
         defaults=Defaults("sgd", 200, 0.1, 0.05), labels=("w₁", "w₂"),
         code="((Y - y * m.tanh(x * X)) ** 2).mean()",
         samples_code="X = np.linspace(-2, 2, 40)\nY = 2 * np.tanh(1.5 * X)",

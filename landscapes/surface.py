@@ -1,4 +1,4 @@
-"""The declaration every loss surface is: a loss, its analytic gradient, and what a page needs to show it."""
+"""The declaration every loss surface is: a loss, its analytic gradient and Hessian, and what a page needs to show it."""
 
 from __future__ import annotations
 
@@ -31,7 +31,8 @@ class Defaults:
 class Surface:
     """A 2D loss surface.
 
-    ``loss`` maps points of shape ``(..., 2)`` to ``(...)``; ``grad`` maps them to ``(..., 2)``.
+    ``loss`` maps points of shape ``(..., 2)`` to ``(...)``; ``grad`` maps them to ``(..., 2)``;
+    ``hessian`` maps them to symmetric ``(..., 2, 2)``.
     Data surfaces (``n_samples > 0``) also accept ``idx``, an integer array of sample indices:
     ``loss(p, idx)`` and ``grad(p, idx)`` are then the mean over those samples only.
     """
@@ -55,7 +56,7 @@ class Surface:
     defaults: Defaults = Defaults("sgd", 100, 0.01, 0.05)
     labels: tuple[str, str] = ("x", "y")  # the axes: parameters are (w, b) on a line fit
     strong_convexity: float | None = None  # smallest Hessian eigenvalue μ, for quadratics
-    hessian: Callable | None = None  # (..., 2) -> (..., 2, 2), analytic where known
+    hessian: Callable | None = None  # (..., 2) -> (..., 2, 2), analytic; every registered surface has one
     gradient_formula: str | None = None  # LaTeX of the gradient, where it is derived symbolically
     model: object | None = None  # on data surfaces: the data and the model fitted (landscapes.data.Model)
     # the loss as Python, for code a learner runs: an expression in x, y (the parameters), ``m`` the
@@ -77,4 +78,16 @@ def pack(p: np.ndarray, dx: np.ndarray, dy: np.ndarray) -> np.ndarray:
     out = np.empty_like(p, dtype=np.result_type(p, dx, dy))
     out[..., 0] = dx
     out[..., 1] = dy
+    return out
+
+
+def pack_hessian(p: np.ndarray, hxx, hxy, hyy) -> np.ndarray:
+    """The symmetric matrices ``[[hxx, hxy], [hxy, hyy]]`` at points ``p`` (..., 2): shape (..., 2, 2).
+
+    Entries broadcast, so a quadratic passes its constants and still gets one matrix per point.
+    """
+    out = np.empty((*np.shape(p)[:-1], 2, 2), dtype=np.result_type(p, hxx, hxy, hyy))
+    out[..., 0, 0] = hxx
+    out[..., 0, 1] = out[..., 1, 0] = hxy
+    out[..., 1, 1] = hyy
     return out

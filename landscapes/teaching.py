@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from landscapes.refine import refine
-from landscapes.surface import Defaults, Surface, pack
+from landscapes.surface import Defaults, Surface, pack, pack_hessian
 
 
 def bowl_loss(p):
@@ -15,6 +15,10 @@ def bowl_loss(p):
 
 def bowl_grad(p):
     return pack(p, 2 * p[..., 0], 2 * p[..., 1])
+
+
+def bowl_hessian(p):
+    return pack_hessian(p, 2.0, 0.0, 2.0)
 
 
 # The ravine: f = ½(u² + 20 v²) in coordinates (u, v) turned 30° from (x, y).
@@ -38,6 +42,12 @@ def ravine_grad(p):
     return pack(p, _C * du - _S * dv, _S * du + _C * dv)
 
 
+def ravine_hessian(p):
+    # Rᵀ diag(1, 20) R: the curvatures along u and v, turned back to (x, y); the same at every point
+    a, b = RAVINE_CURVATURES
+    return pack_hessian(p, a * _C**2 + b * _S**2, (a - b) * _C * _S, a * _S**2 + b * _C**2)
+
+
 def saddle_loss(p):
     x, y = p[..., 0], p[..., 1]
     return x**2 - y**2 + y**4 / 8
@@ -46,6 +56,10 @@ def saddle_loss(p):
 def saddle_grad(p):
     x, y = p[..., 0], p[..., 1]
     return pack(p, 2 * x, -2 * y + y**3 / 2)
+
+
+def saddle_hessian(p):
+    return pack_hessian(p, 2.0, 0.0, -2 + 1.5 * p[..., 1] ** 2)
 
 
 # Terrain: a gentle bowl with three Gaussian wells of different depths.
@@ -72,6 +86,18 @@ def terrain_grad(p):
     return pack(p, dx, dy)
 
 
+def terrain_hessian(p):
+    x, y = p[..., 0, None], p[..., 1, None]
+    cx, cy, depth, width = _WELLS.T
+    wells = depth * np.exp(-((x - cx) ** 2 + (y - cy) ** 2) / (2 * width**2)) / width**2
+    # each well's gradient term wells·(x − cx) differentiated once more: the product rule, with
+    # ∂wells/∂x = −wells·(x − cx)/s²
+    hxx = 0.2 + (wells * (1 - (x - cx) ** 2 / width**2)).sum(axis=-1)
+    hxy = -(wells * (x - cx) * (y - cy) / width**2).sum(axis=-1)
+    hyy = 0.2 + (wells * (1 - (y - cy) ** 2 / width**2)).sum(axis=-1)
+    return pack_hessian(p, hxx, hxy, hyy)
+
+
 def plateau_loss(p):
     x, y = p[..., 0], p[..., 1]
     return 1 - np.exp(-(x**2 + y**2) / 2)
@@ -83,6 +109,12 @@ def plateau_grad(p):
     return pack(p, x * e, y * e)
 
 
+def plateau_hessian(p):
+    x, y = p[..., 0], p[..., 1]
+    e = np.exp(-(x**2 + y**2) / 2)
+    return pack_hessian(p, (1 - x * x) * e, -x * y * e, (1 - y * y) * e)
+
+
 _TERRAIN_MINIMA = refine(terrain_loss, terrain_grad, _WELLS[:, :2])
 
 SURFACES = [
@@ -92,7 +124,7 @@ SURFACES = [
         description="The easiest surface: every step points straight at the minimum, and above "
         "lr = 2/L = 1 descent diverges.",
         bounds=((-2.0, 2.0), (-2.0, 2.0)), minima=np.array([[0.0, 0.0]]), start=(1.5, 1.0),
-        loss=bowl_loss, grad=bowl_grad, lipschitz=2.0,
+        loss=bowl_loss, grad=bowl_grad, hessian=bowl_hessian, lipschitz=2.0,
         defaults=Defaults("sgd", 60, 0.1, 0.1), strong_convexity=2.0,
         code="x**2 + y**2",
     ),
@@ -103,7 +135,7 @@ SURFACES = [
         description="A long narrow valley (condition number 20): plain descent zig-zags across it, "
         "momentum rolls along it.",
         bounds=((-3.0, 3.0), (-2.0, 2.0)), minima=np.array([[0.0, 0.0]]), start=(-2.5, 0.2),
-        loss=ravine_loss, grad=ravine_grad, lipschitz=RAVINE_CURVATURES[1],
+        loss=ravine_loss, grad=ravine_grad, hessian=ravine_hessian, lipschitz=RAVINE_CURVATURES[1],
         defaults=Defaults("sgd", 100, 0.09, 0.1), strong_convexity=RAVINE_CURVATURES[0],
         code="0.5 * ((math.cos(math.pi / 6) * x + math.sin(math.pi / 6) * y) ** 2"
              " + 20 * (-math.sin(math.pi / 6) * x + math.cos(math.pi / 6) * y) ** 2)",
@@ -114,7 +146,7 @@ SURFACES = [
         description="A saddle at the origin (the y⁴/8 term keeps it bounded below far out): a start on "
         "the ridge y = 0 stalls there unless noise, momentum or Adam pushes it off.",
         bounds=((-3.0, 3.0), (-3.0, 3.0)), minima=np.array([[0.0, 2.0], [0.0, -2.0]]), start=(2.5, 0.0),
-        loss=saddle_loss, grad=saddle_grad,
+        loss=saddle_loss, grad=saddle_grad, hessian=saddle_hessian,
         defaults=Defaults("sgd", 100, 0.05, 0.05),
         code="x**2 - y**2 + y**4 / 8",
     ),
@@ -124,7 +156,7 @@ SURFACES = [
         r"{2 s_i^2}\right)",
         description="Three wells of different depths: where you start decides which minimum you reach.",
         bounds=((-3.0, 3.0), (-3.0, 3.0)), minima=_TERRAIN_MINIMA, start=(-0.4, 0.3),
-        loss=terrain_loss, grad=terrain_grad,
+        loss=terrain_loss, grad=terrain_grad, hessian=terrain_hessian,
         defaults=Defaults("momentum", 150, 0.1, 0.05),
         code="0.1 * (x**2 + y**2) + 2.0" + "".join(f" - {d!r} * m.exp(-((x - {cx!r}) ** 2 + (y - {cy!r}) ** 2)"
                                                    f" / (2 * {w!r} ** 2))" for cx, cy, d, w in _WELLS.tolist()),
@@ -135,7 +167,7 @@ SURFACES = [
         description="Almost flat far from the well, so plain descent crawls; Adam rescales the tiny "
         "gradient and crosses.",
         bounds=((-6.0, 6.0), (-6.0, 6.0)), minima=np.array([[0.0, 0.0]]), start=(4.5, 3.5),
-        loss=plateau_loss, grad=plateau_grad,
+        loss=plateau_loss, grad=plateau_grad, hessian=plateau_hessian,
         defaults=Defaults("adam", 200, 1.0, 0.1),
         code="1 - m.exp(-(x**2 + y**2) / 2)",
     ),
