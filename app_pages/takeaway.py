@@ -15,7 +15,8 @@ import streamlit as st
 from optim.as_code import NotExpressible
 from viz import export
 
-GIF_CACHE_ENTRIES = 8  # ≤ ~2 MB each
+MOVIE_CACHE_ENTRIES = 8  # a GIF (≤ 2 MB) and an MP4 (≤ 0.5 MB) each
+MOVIE_CACHE_BYTES = 16_000_000  # and never more than this in all, whatever the runs weigh
 
 
 @dataclass(frozen=True)
@@ -34,11 +35,16 @@ class Picture:
     script: Callable[[], str] | None = None  # the run as a PyTorch script (optim.as_code)
 
 
-class _Gifs:
-    """A small shared LRU of finished GIFs (several sessions' threads use it)."""
+class _Movies:
+    """A small shared LRU of finished GIFs and MP4s (several sessions' threads use it)."""
 
-    def __init__(self, entries: int):
-        self.entries, self.items, self.lock = entries, OrderedDict(), threading.Lock()
+    def __init__(self, entries: int, max_bytes: int):
+        self.entries, self.max_bytes = entries, max_bytes
+        self.items, self.lock = OrderedDict(), threading.Lock()
+
+    @property
+    def bytes(self) -> int:
+        return sum(_weight(value) for value in self.items.values())
 
     def get(self, key):
         with self.lock:
@@ -50,16 +56,20 @@ class _Gifs:
         with self.lock:
             self.items[key] = value
             self.items.move_to_end(key)
-            while len(self.items) > self.entries:
+            while len(self.items) > self.entries or (len(self.items) > 1 and self.bytes > self.max_bytes):
                 self.items.popitem(last=False)
 
 
-GIFS = _Gifs(GIF_CACHE_ENTRIES)
+def _weight(value) -> int:
+    return sum(map(len, value.values())) if isinstance(value, dict) else len(value)
+
+
+MOVIES = _Movies(MOVIE_CACHE_ENTRIES, MOVIE_CACHE_BYTES)
 
 
 def section(p: Picture) -> None:
-    with st.expander("Take it home: an animated page, a GIF for slides, a PNG, the numbers", icon=":material/download:"):
-        html_col, png_col, csv_col, gif_col = st.columns(4)
+    with st.expander("Take it home: an animated page, a GIF or MP4 for slides, a PNG, the numbers, the code", icon=":material/download:"):
+        html_col, png_col, csv_col, movie_col = st.columns(4)
         html_col.download_button("Animated page (HTML)", data=lambda: export.html(p.fig, p.caption),
                                  file_name=f"downhill-{p.name}.html", mime="text/html", on_click="ignore",
                                  key=f"html.{p.name}", help="Plays offline in any browser: plotly.js is inside.")
@@ -70,11 +80,11 @@ def section(p: Picture) -> None:
         csv_col.download_button("Every step (CSV)", data=p.csv, file_name=f"downhill-{p.name}.csv", mime="text/csv",
                                 on_click="ignore", key=f"csv.{p.name}",
                                 help="step, x, y, loss, the gradient used, the learning rate and the rule's buffers")
-        gif(p, gif_col)
+        movies(p, movie_col)
         if p.script is not None:
             as_code(p)
-        st.caption(f"The GIF has at most {export.GIF_FRAMES} frames, {export.GIF_SIZE} pixels across; the HTML page "
-                   "holds plotly.js (about 5 MB) so it needs no network.")
+        st.caption(f"The GIF and the MP4 have at most {export.GIF_FRAMES} frames, {export.GIF_SIZE} pixels across; "
+                   "the HTML page holds plotly.js (about 5 MB) so it needs no network.")
 
 
 def as_code(p: Picture) -> None:
@@ -90,17 +100,22 @@ def as_code(p: Picture) -> None:
                        on_click="ignore", key=f"py.{p.name}", icon=":material/code:")
 
 
-def gif(p: Picture, box) -> None:
-    """"Make a GIF" (with a progress bar), then in its place the GIF's download."""
+def movies(p: Picture, box) -> None:
+    """"Make a GIF and MP4" (with a progress bar), then in its place the two downloads."""
     key = (p.name, p.run_key, p.caption)
-    data = GIFS.get(key)
+    made = MOVIES.get(key)
     slot = box.empty()
-    if data is None and slot.button("Make a GIF", key=f"gif.{p.name}", icon=":material/movie:"):
+    if made is None and slot.button("Make a GIF and MP4", key=f"gif.{p.name}", icon=":material/movie:"):
         bar = st.progress(0.0, text="Drawing the frames…")
-        data = export.gif(p.surface, p.layer, p.lanes, p.caption,
-                          progress=lambda done: bar.progress(done, text="Drawing the frames…"))
-        GIFS.put(key, data)
+        made = export.movies(p.surface, p.layer, p.lanes, p.caption,
+                             progress=lambda done: bar.progress(done, text="Drawing the frames…"))
+        MOVIES.put(key, made)
         bar.empty()
-    if data is not None:
-        slot.download_button(f"GIF ({len(data) / 1e6:.1f} MB)", data=data, file_name=f"downhill-{p.name}.gif",
-                            mime="image/gif", on_click="ignore", key=f"gifsave.{p.name}")
+    if made is not None:
+        with slot.container():
+            st.download_button(f"GIF ({len(made['gif']) / 1e6:.1f} MB)", data=made["gif"],
+                               file_name=f"downhill-{p.name}.gif", mime="image/gif", on_click="ignore",
+                               key=f"gifsave.{p.name}")
+            st.download_button(f"MP4 ({len(made['mp4']) / 1e6:.2f} MB)", data=made["mp4"],
+                               file_name=f"downhill-{p.name}.mp4", mime="video/mp4", on_click="ignore",
+                               key=f"mp4save.{p.name}")

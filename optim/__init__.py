@@ -69,6 +69,20 @@ def get(name: str, **hyperparameters) -> Rule:
 
 from optim.basins import Basins, basins  # noqa: E402  (after get, as race)
 from optim.race import Lane, race  # noqa: E402  (after get: race builds its rules with it)
+from optim.sweep import (  # noqa: E402  (after get, as race)
+    Sweep,
+    SweepGrid,
+    log_grid,
+    momentum_knob,
+    momentum_rate,
+    optimal_momentum,
+    sweep,
+    sweep_grid,
+    theory,
+    useful_range,
+)
 
-__all__ = ["MAX_ENGINE_STEPS", "RACE_DEFAULT", "Basins", "Knob", "Lane", "Rule", "Trajectory", "basins", "defaults",
-           "descend", "get", "names", "race", "registered", "rule", "schedules"]
+__all__ = ["MAX_ENGINE_STEPS", "RACE_DEFAULT", "Basins", "Knob", "Lane", "Rule", "Sweep", "SweepGrid", "Trajectory",
+           "basins", "defaults", "descend", "get", "log_grid", "momentum_knob", "momentum_rate", "names",
+           "optimal_momentum", "race", "registered", "rule", "schedules", "sweep", "sweep_grid", "theory",
+           "useful_range"]

@@ -25,6 +25,9 @@ class Adagrad(Rule):
     name = "adagrad"
     title = "AdaGrad"
     torch = ("Adagrad", {})
+    numpy_init = ("s = np.full(2, {initial_accumulator_value})",)
+    numpy = ("[wd] g = g + {weight_decay} * p", "s = s + g * g", "step_lr = lr / (1 + (t - 1) * {lr_decay})",
+             "p = p - step_lr * g / (np.sqrt(s) + {eps})")
     color = "#56B4E9"
     marker = "square"
     knobs = (eps_knob(1e-10), weight_decay_knob())

@@ -31,6 +31,11 @@ class Adam(Rule):
     name = "adam"
     title = "Adam"
     torch = ("Adam", {})
+    numpy_init = ("m, v = np.zeros(2), np.zeros(2)",)
+    numpy = ("[wd] g = g + {weight_decay} * p", "m = {beta1} * m + (1 - {beta1}) * g",
+             "v = {beta2} * v + (1 - {beta2}) * g * g",
+             "[bc] p = p - lr / (1 - {beta1} ** t) * m / (np.sqrt(v) / math.sqrt(1 - {beta2} ** t) + {eps})",
+             "[no bc] p = p - lr * m / (np.sqrt(v) + {eps})")
     color = "#0072B2"
     knobs = (*BETAS, eps_knob(), weight_decay_knob(), BIAS_CORRECTION)
     lr_family = ("adaptive", 1.0)
@@ -121,6 +126,8 @@ class AdamW(Adam):
     name = "adamw"
     title = "AdamW"
     torch = ("AdamW", {})
+    numpy = ("[wd] p = p * (1 - lr * {weight_decay})  # decoupled: the decay skips the gradient",
+             *Adam.numpy[1:])
     color = "#F0E442"
     marker = "hexagon"
     knobs = (*BETAS, eps_knob(), weight_decay_knob(1e-2, "Weight decay λ (decoupled)"), BIAS_CORRECTION)

@@ -28,6 +28,8 @@ class Momentum(Rule):
     name = "momentum"
     title = "Momentum"
     torch = ("SGD", {})
+    numpy_init = ("b = np.zeros(2)",)
+    numpy = ("[wd] g = g + {weight_decay} * p", "b = g if t == 1 else {momentum} * b + g", "p = p - lr * b")
     color = "#E69F00"
     knobs = (MOMENTUM, weight_decay_knob())
     lr_family = ("gradient", 0.2)  # the steps add up: about ×10 at μ = 0.9
@@ -105,6 +107,8 @@ class Nesterov(Momentum):
     name = "nesterov"
     title = "Nesterov momentum"
     torch = ("SGD", {"nesterov": True})
+    numpy = ("[wd] g = g + {weight_decay} * p", "b = g if t == 1 else {momentum} * b + g",
+             "p = p - lr * (g + {momentum} * b)")
     color = "#CC79A7"
     stable_lr_formula = "2(1 + μ)/((1 + 2μ)L)"
     marker = "triangle-up"

@@ -104,6 +104,12 @@ class Rule:
     # torch.optim's class for this rule and the arguments the rule implies (Nesterov: nesterov=True);
     # its hyperparameters already carry torch's names
     torch: ClassVar[tuple[str, dict] | None] = None
+    # the update as NumPy lines for a script a learner runs (optim.as_code): ``p`` the point, ``g`` its
+    # gradient, ``lr`` this update's rate, ``t`` the update's number from 1, ``{name}`` a hyperparameter
+    # (``{beta1}``, ``{beta2}`` for betas); a line starting "[wd] " is kept only with weight decay, "[bc] "
+    # only with bias correction, "[no bc] " only without. ``numpy_init``: the buffers before the loop.
+    numpy_init: ClassVar[tuple[str, ...]] = ()
+    numpy: ClassVar[tuple[str, ...]] = ()
 
     def hyperparameters(self) -> dict:
         return {f.name: getattr(self, f.name) for f in fields(self)}

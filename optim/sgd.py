@@ -21,6 +21,7 @@ class SGD(Rule):
     name = "sgd"
     title = "Gradient descent"
     torch = ("SGD", {})  # torch.optim class, and arguments the rule implies
+    numpy = ("[wd] g = g + {weight_decay} * p", "p = p - lr * g")
     color = "#D55E00"
     marker = "x"
     knobs = (weight_decay_knob(),)

@@ -9,21 +9,24 @@ PAGES = {"descent": "app_pages/descent.py", "race": "app_pages/race.py", "batche
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_every_picture_offers_html_png_csv_and_a_gif(name):
+def test_every_picture_offers_html_png_csv_a_gif_and_an_mp4(name):
     at = open_page(PAGES[name], {"steps": "40"} if name != "batches" else {"epochs": "2"})
     labels = [b.label for b in at.get("download_button")]
     assert {"Animated page (HTML)", "Step 0 (PNG)", "Every step (CSV)"} <= set(labels)
     at.button(key=f"gif.{name}").click().run()
     assert not at.exception
-    assert any(label.startswith("GIF (") for label in (b.label for b in at.get("download_button")))
+    labels = [b.label for b in at.get("download_button")]
+    assert any(label.startswith("GIF (") for label in labels) and any(label.startswith("MP4 (") for label in labels)
     assert not [b for b in at.button if b.key == f"gif.{name}"]  # the download took the button's place
 
 
-def test_a_finished_gif_is_kept_for_the_same_run_and_the_cache_is_bounded():
-    gifs = takeaway._Gifs(2)
+def test_finished_movies_are_kept_for_the_same_run_and_the_cache_is_bounded_in_entries_and_bytes():
+    movies = takeaway._Movies(2, max_bytes=100)
     for i in range(3):
-        gifs.put(i, b"x")
-    assert gifs.get(0) is None and gifs.get(2) == b"x" and len(gifs.items) == 2
+        movies.put(i, {"gif": b"x", "mp4": b"y"})
+    assert movies.get(0) is None and movies.get(2) == {"gif": b"x", "mp4": b"y"} and len(movies.items) == 2
+    movies.put("big", {"gif": b"x" * 98, "mp4": b"y"})
+    assert list(movies.items) == ["big"] and movies.bytes == 99  # the bytes bound evicted the rest
     at = open_page(PAGES["descent"], {"steps": "33"})
     at.button(key="gif.descent").click().run()
     again = open_page(PAGES["descent"], {"steps": "33"})  # another visitor, the same run

@@ -33,12 +33,13 @@ def test_the_descent_page_downloads_every_file(page, app_url, errors, tmp_path):
     assert len(rows) == 61 and rows[0]["x"] == "-2.5"
     png = Image.open(io.BytesIO(download(page, "Step 0 (PNG)")))
     assert png.format == "PNG" and png.width == 480
-    page.get_by_role("button", name="Make a GIF").click()
+    page.get_by_role("button", name="Make a GIF and MP4").click()
     page.get_by_role("button", name=re.compile(r"^GIF \(")).wait_for(timeout=60_000)
     page.wait_for_selector(IDLE, timeout=60_000)
-    assert page.get_by_role("button", name="Make a GIF").count() == 0  # the download took its place
+    assert page.get_by_role("button", name="Make a GIF and MP4").count() == 0  # the downloads took its place
     gif = Image.open(io.BytesIO(download(page, re.compile(r"^GIF \("))))
     assert gif.format == "GIF" and gif.n_frames == 60
+    assert download(page, re.compile(r"^MP4 \("))[4:8] == b"ftyp"  # an MP4 container
     html = download(page, "Animated page (HTML)")
     (tmp_path / "picture.html").write_bytes(html)
     assert errors == []
