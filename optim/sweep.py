@@ -22,6 +22,7 @@ import numpy as np
 
 from optim.descend import MAX_ENGINE_STEPS, MAX_VALUES, descend
 
+ZONES = ("crawl", "converge", "oscillate", "diverge")  # in the order they come along the learning rate
 MAX_RATES = 10_000
 MAX_KNOB_VALUES = 1_000
 MOMENTUM_LIKE = ("momentum", "beta1", "alpha")  # the URL keys of knobs that weigh the past against g_t
