@@ -9,7 +9,6 @@ import optim
 import settings
 from app_pages import controls as ui
 from app_pages import player, state, takeaway, work
-from optim.as_code import torch_script
 from optim.summary import summarize
 from settings import Settings
 from viz import descent as descent_figures
@@ -111,5 +110,5 @@ takeaway.section(takeaway.Picture(
     "descent", repr(current.run_settings), f"{surface.title} · {ui.rule_label(current.opt)}, lr {current.lr:g}", fig,
     surface, ui.surface_layer(current.surface, current.f, current.view), descent_figures.lanes(trajectory), current.k,
     lambda: export.trajectory_csv(trajectory),
-    lambda: torch_script(surface, current.rule(), (current.x0, current.y0), current.steps, **current.gradient_source())))
+    lambda write: write(surface, current.rule(), (current.x0, current.y0), current.steps, **current.gradient_source())))
 ui.share_link(settings.to_query(current))

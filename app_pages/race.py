@@ -8,7 +8,6 @@ import optim
 import settings
 from app_pages import controls as ui
 from app_pages import player, state, takeaway, work
-from optim.as_code import torch_script
 from optim.summary import summarize
 from settings.race import own_everywhere, own_keys, parse_race, to_race_query
 from viz import export
@@ -102,8 +101,8 @@ takeaway.section(takeaway.Picture(
     "race", repr(run_key), f"The race on {surface.title}", fig, surface,
     ui.surface_layer(racers[0].surface, racers[0].f, racers[0].view), race_figures.lanes_of(lanes), racers[0].k,
     lambda: export.lanes_csv([(ui.rule_label(lane.name), lane.trajectory) for lane in lanes]),
-    lambda: torch_script(surface, {r.rule().title: r.rule() for r in racers}, (racers[0].x0, racers[0].y0),
-                         racers[0].steps, **racers[0].gradient_source())))
+    lambda write: write(surface, {r.rule().title: r.rule() for r in racers}, (racers[0].x0, racers[0].y0),
+                        racers[0].steps, **racers[0].gradient_source())))
 if racers[0].view3d:
     st.markdown(f"**In 3D, at step {racers[0].k}**")
     ui.chart(work.race_view3d(run_key, racers[0].k, ui.font_size()), "surface3d")

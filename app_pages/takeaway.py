@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from optim.as_code import NotExpressible
+from optim.as_code import NotExpressible, numpy_script, torch_script
 from viz import export
 
 MOVIE_CACHE_ENTRIES = 8  # a GIF (≤ 2 MB) and an MP4 (≤ 0.5 MB) each
@@ -32,7 +32,8 @@ class Picture:
     lanes: list
     k: int
     csv: Callable[[], str]
-    script: Callable[[], str] | None = None  # the run as a PyTorch script (optim.as_code)
+    # the run as a script: called with optim.as_code's torch_script or numpy_script, returns its text
+    script: Callable[[Callable], str] | None = None
 
 
 class _Movies:
@@ -68,7 +69,8 @@ MOVIES = _Movies(MOVIE_CACHE_ENTRIES, MOVIE_CACHE_BYTES)
 
 
 def section(p: Picture) -> None:
-    with st.expander("Take it home: an animated page, a GIF or MP4 for slides, a PNG, the numbers, the code", icon=":material/download:"):
+    with st.expander("Take it home: an animated page, a GIF or MP4 for slides, a PNG, the numbers, the code",
+                     icon=":material/download:"):
         html_col, png_col, csv_col, movie_col = st.columns(4)
         html_col.download_button("Animated page (HTML)", data=lambda: export.html(p.fig, p.caption),
                                  file_name=f"downhill-{p.name}.html", mime="text/html", on_click="ignore",
@@ -87,17 +89,26 @@ def section(p: Picture) -> None:
                    "the HTML page holds plotly.js (about 5 MB) so it needs no network.")
 
 
+SCRIPTS = {  # tab → (writer, what it shows, file suffix)
+    "PyTorch": (torch_script, "`torch.optim` with the same hyperparameters, torch differentiating the loss", "torch"),
+    "NumPy": (numpy_script, "every line of the update written out, the gradient by hand", "numpy"),
+}
+
+
 def as_code(p: Picture) -> None:
-    try:
-        script = p.script()
-    except NotExpressible as reason:
-        st.caption(f"As code: {reason}.")
-        return
-    st.markdown("**As code**: this run in PyTorch, `torch.optim` with the same hyperparameters (its path is "
-                "the one above, to 1e-8)")
-    st.code(script, language="python")
-    st.download_button("The script (.py)", script, file_name=f"downhill-{p.name}.py", mime="text/x-python",
-                       on_click="ignore", key=f"py.{p.name}", icon=":material/code:")
+    st.markdown("**As code**: this run as a script you can keep; its path is the one above, to 1e-8")
+    for tab, (write, shows, suffix) in zip(st.tabs(list(SCRIPTS)), SCRIPTS.values(), strict=True):
+        with tab:
+            try:
+                script = p.script(write)
+            except NotExpressible as reason:
+                st.caption(f"{reason}.")
+                continue
+            st.caption(shows)
+            st.code(script, language="python")
+            st.download_button("The script (.py)", script, file_name=f"downhill-{p.name}-{suffix}.py",
+                               mime="text/x-python", on_click="ignore", key=f"py.{suffix}.{p.name}",
+                               icon=":material/code:")
 
 
 def movies(p: Picture, box) -> None:

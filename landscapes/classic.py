@@ -193,6 +193,7 @@ SURFACES = [
         loss_and_grad=rosenbrock_loss_and_grad,
         defaults=Defaults("adam", 1000, 0.001, 0.1),
         code=f"({ROSEN_A!r} - x) ** 2 + {ROSEN_B!r} * (y - x * x) ** 2",
+        grad_code=(f"-2 * ({ROSEN_A!r} - x) - 4 * {ROSEN_B!r} * x * (y - x * x)", f"2 * {ROSEN_B!r} * (y - x * x)"),
     ),
     Surface(
         name="beale", title="Beale's function", kind="classic",
@@ -202,6 +203,9 @@ SURFACES = [
         loss=beale_loss, grad=beale_grad, hessian=beale_hessian, log_color=True, loss_and_grad=beale_loss_and_grad,
         defaults=Defaults("adam", 500, 0.003, 0.1),
         code=" + ".join(f"({c!r} - x + x * y ** {i + 1}) ** 2" for i, c in enumerate(_BEALE_C)),
+        grad_code=(" + ".join(f"2 * ({c!r} - x + x * y ** {i + 1}) * (y ** {i + 1} - 1)" for i, c in enumerate(_BEALE_C)),
+                   " + ".join(f"2 * ({c!r} - x + x * y ** {i + 1}) * {i + 1} * x * y ** {i}"
+                              for i, c in enumerate(_BEALE_C))),
     ),
     Surface(
         name="himmelblau", title="Himmelblau's function", kind="classic",
@@ -211,6 +215,7 @@ SURFACES = [
         loss=himmelblau_loss, grad=himmelblau_grad, hessian=himmelblau_hessian, log_color=True,
         defaults=Defaults("sgd", 150, 0.01, 0.1),
         code="(x * x + y - 11) ** 2 + (x + y * y - 7) ** 2",
+        grad_code=("4 * x * (x * x + y - 11) + 2 * (x + y * y - 7)", "2 * (x * x + y - 11) + 4 * y * (x + y * y - 7)"),
     ),
     Surface(
         name="booth", title="Booth's function", kind="classic",
@@ -220,6 +225,7 @@ SURFACES = [
         loss=booth_loss, grad=booth_grad, hessian=booth_hessian, log_color=True, lipschitz=18.0,
         defaults=Defaults("momentum", 100, 0.05, 0.5), strong_convexity=2.0,
         code="(x + 2 * y - 7) ** 2 + (2 * x + y - 5) ** 2",
+        grad_code=("2 * (x + 2 * y - 7) + 4 * (2 * x + y - 5)", "4 * (x + 2 * y - 7) + 2 * (2 * x + y - 5)"),
     ),
     Surface(
         name="rastrigin", title="Rastrigin's function", kind="classic",
@@ -229,6 +235,7 @@ SURFACES = [
         loss=rastrigin_loss, grad=rastrigin_grad, hessian=rastrigin_hessian,
         defaults=Defaults("momentum", 150, 0.002, 0.05),
         code="20 + x**2 - 10 * m.cos(2 * math.pi * x) + y**2 - 10 * m.cos(2 * math.pi * y)",
+        grad_code=("2 * x + 20 * math.pi * m.sin(2 * math.pi * x)", "2 * y + 20 * math.pi * m.sin(2 * math.pi * y)"),
     ),
     Surface(
         name="ackley", title="Ackley's function", kind="classic",
@@ -239,5 +246,8 @@ SURFACES = [
         defaults=Defaults("adam", 150, 0.05, 0.1),
         code="-20 * m.exp(-0.2 * m.sqrt(0.5 * (x**2 + y**2)))"
              " - m.exp(0.5 * (m.cos(2 * math.pi * x) + m.cos(2 * math.pi * y))) + math.e + 20",
+        grad_code=tuple(f"2 * {z} * m.exp(-0.2 * m.sqrt(0.5 * (x**2 + y**2))) / m.sqrt(0.5 * (x**2 + y**2))"
+                        f" + math.pi * m.sin(2 * math.pi * {z}) * m.exp(0.5 * (m.cos(2 * math.pi * x)"
+                        " + m.cos(2 * math.pi * y)))" for z in "xy"),
     ),
 ]

@@ -191,6 +191,9 @@ _IRIS_LOAD = ("import gzip, pathlib, plotly\n"
               "two = np.isin(data[\"species\"], [\"versicolor\", \"virginica\"])\n"
               "X, y = data[\"petal_width\"][two], (data[\"species\"][two] == \"virginica\").astype(float)")
 
+# the line fits' gradient as code
+_LINE_GRAD_CODE = ("(-2 * X * (Y - (x * X + y))).mean()", "(-2 * (Y - (x * X + y))).mean()")
+
 SURFACES = [
     Surface(
         name="linear_regression", title="Linear regression", kind="data",
@@ -203,7 +206,7 @@ SURFACES = [
         defaults=Defaults("sgd", 150, 0.08, 0.2), labels=("w", "b"), strong_convexity=_line_curvature(LINE_X, smallest=True),
         # the classic tutorial loop: lr 0.01 from (0, 0) for 100 epochs
         model=Model("line", LINE_X, LINE_Y, "x", "y", "X = np.arange(1.0, 6.0)\ny = 2 * X + 1", epochs=100),
-        code="((Y - (x * X + y)) ** 2).mean()",
+        code="((Y - (x * X + y)) ** 2).mean()", grad_code=_LINE_GRAD_CODE,
     ),
     Surface(
         name="noisy_regression", title="Noisy regression", kind="data",
@@ -214,7 +217,7 @@ SURFACES = [
         loss=_noisy_loss, grad=_noisy_grad, n_samples=len(NOISY_X), lipschitz=_line_curvature(NOISY_X),
         hessian=_noisy_hessian,
         defaults=Defaults("sgd", 100, 0.3, 0.1), labels=("w", "b"), strong_convexity=_line_curvature(NOISY_X, smallest=True),
-        code="((Y - (x * X + y)) ** 2).mean()",
+        code="((Y - (x * X + y)) ** 2).mean()", grad_code=_LINE_GRAD_CODE,
         samples_code="rng = np.random.default_rng(20261123)\nX = rng.uniform(-2, 2, 200)\n"
                      "Y = 1.5 * X - 0.5 + rng.normal(0, 0.5, 200)",
     ),
@@ -228,6 +231,8 @@ SURFACES = [
         loss=tiny_net_loss, grad=tiny_net_grad, hessian=tiny_net_hessian, n_samples=len(NET_X),
         defaults=Defaults("sgd", 200, 0.1, 0.05), labels=("w₁", "w₂"),
         code="((Y - y * m.tanh(x * X)) ** 2).mean()",
+        grad_code=("(-2 * (Y - y * m.tanh(x * X)) * y * X / m.cosh(x * X) ** 2).mean()",
+                   "(-2 * (Y - y * m.tanh(x * X)) * m.tanh(x * X)).mean()"),
         samples_code="X = np.linspace(-2, 2, 40)\nY = 2 * np.tanh(1.5 * X)",
     ),
     Surface(
@@ -242,7 +247,7 @@ SURFACES = [
         model=Model("line", TIPS_X, TIPS_Y, "total bill ($)", "tip ($)", _TIPS_LOAD,
                     centre=float(TIPS_X.mean()), scale=float(TIPS_X.std()), unscaled="tips_unscaled", lr=0.02,
                     start=(-1.0, 0.5)),
-        code="((Y - (x * X + y)) ** 2).mean()",
+        code="((Y - (x * X + y)) ** 2).mean()", grad_code=_LINE_GRAD_CODE,
     ),
     Surface(
         name="tips_unscaled", title="Tips, the bill in dollars", kind="data",
@@ -253,7 +258,7 @@ SURFACES = [
         start=(-0.05, 0.0), loss=_raw_loss, grad=_raw_grad, hessian=_raw_hessian, n_samples=len(TIPS_X),
         lipschitz=_line_curvature(TIPS_X), strong_convexity=_line_curvature(TIPS_X, smallest=True), log_color=True,
         defaults=Defaults("sgd", 200, 0.002, 0.01), labels=("w", "b"), model=_TIPS_MODEL,
-        code="((Y - (x * X + y)) ** 2).mean()",
+        code="((Y - (x * X + y)) ** 2).mean()", grad_code=_LINE_GRAD_CODE,
     ),
     Surface(
         name="iris", title="Iris: logistic regression", kind="data",
@@ -266,5 +271,6 @@ SURFACES = [
         model=Model("logistic", IRIS_X, IRIS_Y, "petal width (cm)", "virginica (1) or versicolor (0)", _IRIS_LOAD,
                     centre=float(IRIS_X.mean()), scale=float(IRIS_X.std()), lr=1.0, epochs=30, start=(-1.0, -3.0)),
         code="(m.logaddexp(0 * X, x * X + y) - Y * (x * X + y)).mean()",
+        grad_code=("((1 / (1 + m.exp(-(x * X + y))) - Y) * X).mean()", "(1 / (1 + m.exp(-(x * X + y))) - Y).mean()"),
     ),
 ]

@@ -396,7 +396,7 @@ def _surface(text: str, bounds: tuple) -> Surface:
         "Newton's method).",
         bounds=bounds, minima=minima, start=_start(view, minima), loss=loss, grad=grad, hessian=hessian,
         loss_and_grad=loss_and_grad, log_color=view.log_color(), defaults=_defaults(view), labels=("x", "y"),
-        code=_code(sp, expr.xreplace(plain)),
+        code=_code(sp, expr.xreplace(plain)), grad_code=tuple(_code(sp, g.xreplace(plain)) for g in gradient),
     )
 
 

@@ -62,6 +62,7 @@ class Surface:
     # the loss as Python, for code a learner runs: an expression in x, y (the parameters), ``m`` the
     # array module (torch or numpy) and ``math``; data surfaces also use X, Y (the samples)
     code: str = ""
+    grad_code: tuple[str, str] = ()  # the gradient as code, like ``code``: (∂f/∂x, ∂f/∂y), for NumPy scripts
     samples_code: str = ""  # data surfaces: NumPy lines that define X and Y as the loss sees them
 
     @property

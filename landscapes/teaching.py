@@ -117,6 +117,10 @@ def plateau_hessian(p):
 
 _TERRAIN_MINIMA = refine(terrain_loss, terrain_grad, _WELLS[:, :2])
 
+# the ravine's gradient as code: its rotation written out
+_CODE_C, _CODE_S = "math.cos(math.pi / 6)", "math.sin(math.pi / 6)"
+_CODE_U, _CODE_V = f"({_CODE_C} * x + {_CODE_S} * y)", f"(-{_CODE_S} * x + {_CODE_C} * y)"
+
 SURFACES = [
     Surface(
         name="bowl", title="Bowl", kind="teaching",
@@ -126,7 +130,7 @@ SURFACES = [
         bounds=((-2.0, 2.0), (-2.0, 2.0)), minima=np.array([[0.0, 0.0]]), start=(1.5, 1.0),
         loss=bowl_loss, grad=bowl_grad, hessian=bowl_hessian, lipschitz=2.0,
         defaults=Defaults("sgd", 60, 0.1, 0.1), strong_convexity=2.0,
-        code="x**2 + y**2",
+        code="x**2 + y**2", grad_code=("2 * x", "2 * y"),
     ),
     Surface(
         name="ravine", title="Ravine", kind="teaching",
@@ -139,6 +143,8 @@ SURFACES = [
         defaults=Defaults("sgd", 100, 0.09, 0.1), strong_convexity=RAVINE_CURVATURES[0],
         code="0.5 * ((math.cos(math.pi / 6) * x + math.sin(math.pi / 6) * y) ** 2"
              " + 20 * (-math.sin(math.pi / 6) * x + math.cos(math.pi / 6) * y) ** 2)",
+        grad_code=(f"{_CODE_C} * {_CODE_U} - 20 * {_CODE_S} * {_CODE_V}",
+                   f"{_CODE_S} * {_CODE_U} + 20 * {_CODE_C} * {_CODE_V}"),
     ),
     Surface(
         name="saddle", title="Saddle", kind="teaching",
@@ -148,7 +154,7 @@ SURFACES = [
         bounds=((-3.0, 3.0), (-3.0, 3.0)), minima=np.array([[0.0, 2.0], [0.0, -2.0]]), start=(2.5, 0.0),
         loss=saddle_loss, grad=saddle_grad, hessian=saddle_hessian,
         defaults=Defaults("sgd", 100, 0.05, 0.05),
-        code="x**2 - y**2 + y**4 / 8",
+        code="x**2 - y**2 + y**4 / 8", grad_code=("2 * x", "-2 * y + y**3 / 2"),
     ),
     Surface(
         name="terrain", title="Terrain of local minima", kind="teaching",
@@ -160,6 +166,9 @@ SURFACES = [
         defaults=Defaults("momentum", 150, 0.1, 0.05),
         code="0.1 * (x**2 + y**2) + 2.0" + "".join(f" - {d!r} * m.exp(-((x - {cx!r}) ** 2 + (y - {cy!r}) ** 2)"
                                                    f" / (2 * {w!r} ** 2))" for cx, cy, d, w in _WELLS.tolist()),
+        grad_code=tuple(f"0.2 * {z}" + "".join(f" + {d!r} / {w!r} ** 2 * ({z} - {c[i]!r}) * m.exp(-((x - {c[0]!r}) ** 2"
+                                               f" + (y - {c[1]!r}) ** 2) / (2 * {w!r} ** 2))"
+                                               for *c, d, w in _WELLS.tolist()) for i, z in enumerate("xy")),
     ),
     Surface(
         name="plateau", title="Plateau", kind="teaching",
@@ -170,5 +179,6 @@ SURFACES = [
         loss=plateau_loss, grad=plateau_grad, hessian=plateau_hessian,
         defaults=Defaults("adam", 200, 1.0, 0.1),
         code="1 - m.exp(-(x**2 + y**2) / 2)",
+        grad_code=("x * m.exp(-(x**2 + y**2) / 2)", "y * m.exp(-(x**2 + y**2) / 2)"),
     ),
 ]

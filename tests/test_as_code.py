@@ -1,6 +1,8 @@
-"""The run as a PyTorch script: executed, its path must be the engine's to 1e-8 (skipped without torch)."""
+"""The run as a PyTorch script and as a NumPy script: executed, each path must be the engine's to 1e-8
+(the PyTorch ones skipped without torch)."""
 
 import contextlib
+import importlib.util
 import io
 import re
 
@@ -10,9 +12,10 @@ import pytest
 import landscapes
 import optim
 import settings
-from optim.as_code import NotExpressible, torch_script
+from optim.as_code import NotExpressible, numpy_script, torch_script
 
-torch = pytest.importorskip("torch")
+needs_torch = pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="torch is not installed")
+SCRIPTS = [pytest.param(torch_script, marks=needs_torch, id="torch"), pytest.param(numpy_script, id="numpy")]
 
 
 def run_script(code: str) -> tuple[np.ndarray, str]:
@@ -24,10 +27,10 @@ def run_script(code: str) -> tuple[np.ndarray, str]:
     return path, out.getvalue()
 
 
-def check(query: dict, steps_compared: int | None = None):
+def check(query: dict, script=torch_script):
     s, notes = settings.parse(query)
     assert notes == []
-    code = torch_script(s.landscape, s.rule(), (s.x0, s.y0), s.steps, **{
+    code = script(s.landscape, s.rule(), (s.x0, s.y0), s.steps, **{
         k: v for k, v in s.gradient_source().items() if k != "noise" or v})
     ours = settings.run(s)
     path, printed = run_script(code)
@@ -37,31 +40,48 @@ def check(query: dict, steps_compared: int | None = None):
     return code
 
 
+@pytest.mark.parametrize("script", SCRIPTS)
 @pytest.mark.parametrize("surface", landscapes.names())
-def test_every_surface_at_its_defaults(surface):
-    check({"surface": surface})
+def test_every_surface_at_its_defaults(surface, script):
+    check({"surface": surface}, script)
 
 
+@pytest.mark.parametrize("script", SCRIPTS)
 @pytest.mark.parametrize("opt", optim.names())
-def test_every_rule_with_its_knobs(opt):
-    code = check({"surface": "beale", "opt": opt, "steps": "150", "wd": "0.01"})
-    assert f"torch.optim.{optim.rule(opt).torch[0]}(" in code
+def test_every_rule_with_its_knobs(opt, script):
+    code = check({"surface": "beale", "opt": opt, "steps": "150", "wd": "0.01"}, script)
+    if script is torch_script:
+        assert f"torch.optim.{optim.rule(opt).torch[0]}(" in code
+    else:  # the update written out, the decay with it
+        assert re.search(r"0\.01 \* p|lr \* 0\.01", code) and "torch" not in code
 
 
+@pytest.mark.parametrize("query", [{"opt": "adagrad", "eps": "0.001"}, {"opt": "rmsprop", "alpha": "0.9"},
+                                   {"opt": "adamw", "beta1": "0.5", "beta2": "0.9"}, {"opt": "nesterov", "momentum": "0.5"},
+                                   {"opt": "adam", "bc": "0"}])
+def test_the_numpy_script_follows_every_knob(query):
+    check({"surface": "himmelblau", "steps": "120", **query}, numpy_script)
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
 @pytest.mark.parametrize("sched", ["step", "exponential", "cosine", "warmup_cosine"])
-def test_every_schedule(sched):
-    code = check({"surface": "rosenbrock", "opt": "adam", "sched": sched, "steps": "200"})
-    assert "sched.step()" in code
+def test_every_schedule(sched, script):
+    code = check({"surface": "rosenbrock", "opt": "adam", "sched": sched, "steps": "200"}, script)
+    assert ("sched.step()" if script is torch_script else "math.cos" if "cos" in sched else " ** ") in code
 
 
-def test_the_same_mini_batches_and_the_same_noise():
-    assert "shuffled(len(X), 4" in check({"surface": "noisy_regression", "batch": "4", "seed": "3", "steps": "120"})
-    assert "noise.standard_normal(2)" in check({"surface": "saddle", "noise": "0.5", "seed": "7", "steps": "80"})
-    check({"surface": "iris", "batch": "1", "steps": "150"})
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_the_same_mini_batches_and_the_same_noise(script):
+    assert "shuffled(len(X), 4" in check({"surface": "noisy_regression", "batch": "4", "seed": "3", "steps": "120"},
+                                         script)
+    assert "noise.standard_normal(2)" in check({"surface": "saddle", "noise": "0.5", "seed": "7", "steps": "80"},
+                                               script)
+    check({"surface": "iris", "batch": "1", "steps": "150"}, script)
 
 
-def test_a_run_that_diverges_agrees_until_it_leaves():
-    check({"surface": "bowl", "lr": "1.2", "steps": "40"})
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_a_run_that_diverges_agrees_until_it_leaves(script):
+    check({"surface": "bowl", "lr": "1.2", "steps": "40"}, script)
 
 
 def test_adam_without_bias_correction_says_torch_has_no_such_optimizer():
@@ -77,12 +97,14 @@ def test_the_script_is_plain_text_from_the_declarations():
     compile(code, "<as-code>", "exec")
 
 
-def test_a_race_is_one_script_with_every_racer():
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_a_race_is_one_script_with_every_racer(script):
     from settings.race import parse_race, run_race
 
-    racers, _ = parse_race({"surface": "beale", "opt": "sgd,momentum,adam", "steps": "120"})
+    racers, _ = parse_race({"surface": "beale", "opt": "sgd,momentum,adam,momentum", "momentum": "0.5",
+                            "steps": "120"})
     s = racers[0]
-    code = torch_script(s.landscape, {r.rule().title: r.rule() for r in racers}, (s.x0, s.y0), s.steps)
+    code = script(s.landscape, {r.rule().title: r.rule() for r in racers}, (s.x0, s.y0), s.steps)
     namespace = {}
     with contextlib.redirect_stdout(io.StringIO()):
         exec(compile(code, "<as-code>", "exec"), namespace)
@@ -93,6 +115,7 @@ def test_a_race_is_one_script_with_every_racer():
 @pytest.mark.parametrize("f", ["sin(x)*cos(y) + 0.1*(x^2 + y^2)",
                                "sigmoid(x*y) + abs(x - 0.3) + arctan(y) + exp(-x/4) + log(1+x^2) + pi*e*sqrt(1+y^2)",
                                "tanh(x)^2 + cosh(y/3) + arcsin(x/5) + arccos(y/5)"])
-def test_a_typed_formula_becomes_code_too(f):
-    code = check({"surface": "custom", "f": f, "opt": "adam", "steps": "80"})
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_a_typed_formula_becomes_code_too(f, script):
+    code = check({"surface": "custom", "f": f, "opt": "adam", "steps": "80"}, script)
     assert "numpy." not in code.split("def loss", 1)[1]

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+
 import numpy as np
 import pytest
 from PIL import Image

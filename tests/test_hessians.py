@@ -2,6 +2,7 @@
 analytic gradient, the values derived by hand, and ``landscapes.curvature`` built on it."""
 
 import dataclasses
+import math
 import warnings
 
 import numpy as np
@@ -183,3 +184,18 @@ def test_curvature_is_nan_at_bad_points_without_a_warning(name):
     assert np.isnan(values[:4]).all() and np.isnan(vectors[:4]).all()
     assert np.isfinite(values[5]).all() and np.isfinite(vectors[5]).all()
     assert np.isfinite(values[4]).all() == np.isfinite(vectors[4]).all()  # far out: real numbers or NaN, no mix
+
+
+@pytest.mark.parametrize("name", landscapes.names())
+def test_the_gradient_as_code_is_the_gradient(name):
+    """``grad_code`` (what a NumPy script computes) against the analytic gradient, at points in view."""
+    surface = landscapes.get(name)
+    (x0, x1), (y0, y1) = surface.bounds
+    rng = np.random.default_rng(5)
+    p = np.column_stack([rng.uniform(x0, x1, 50), rng.uniform(y0, y1, 50)])
+    data = {}
+    if surface.is_data:  # our own declarations, run as the generated script runs them
+        exec(compile(surface.samples_code or surface.model.samples_code, "<samples>", "exec"), {"np": np}, data)
+    scope = {"m": np, "math": math, "X": np.asarray(data.get("X", 0.0), float), "Y": np.asarray(data.get("Y", 0.0), float)}
+    got = np.array([[eval(code, scope, {"x": x, "y": y}) for code in surface.grad_code] for x, y in p])
+    np.testing.assert_allclose(got, surface.grad(p), rtol=1e-9, atol=1e-12)

@@ -31,3 +31,21 @@ def test_finished_movies_are_kept_for_the_same_run_and_the_cache_is_bounded_in_e
     at.button(key="gif.descent").click().run()
     again = open_page(PAGES["descent"], {"steps": "33"})  # another visitor, the same run
     assert any(b.label.startswith("GIF (") for b in again.get("download_button"))
+
+
+@pytest.mark.parametrize("name", ["descent", "race"])
+def test_the_run_as_code_in_pytorch_and_in_numpy(name):
+    at = open_page(PAGES[name], {"steps": "40"})
+    assert [t.label for t in at.tabs][-2:] == ["PyTorch", "NumPy"]
+    scripts = [c.value for c in at.code if c.value.startswith("import math")]
+    assert len(scripts) == 2
+    torch_code, numpy_code = scripts
+    assert "torch.optim." in torch_code and "torch" not in numpy_code and "def grad(p" in numpy_code
+    keys = {b.key for b in at.get("download_button")}
+    assert {f"py.torch.{name}", f"py.numpy.{name}"} <= keys
+
+
+def test_a_surface_without_code_says_so_in_both_tabs():
+    at = open_page(PAGES["descent"], {"opt": "adam", "bc": "0"})  # torch has no Adam without bias correction
+    assert any("bias correction" in c.value for c in at.caption)
+    assert any("def run_adam" in c.value for c in at.code)  # the NumPy script writes it out all the same
