@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from app_pages.queue import first_runs_take_turns
 from app_pages.state import presenting
 
 PRESENT = presenting()  # kept for the session: a sidebar link does not end presentation mode
@@ -14,11 +15,13 @@ if PRESENT:
     st.html("<style>html, .stMarkdown p, .stMetric, .stCaption {font-size: 1.3rem !important;}</style>")
 # The pages live in app_pages/, not pages/: with a pages/ folder Streamlit 1.67 first runs the
 # old folder-based navigation, so a link straight to /race on a fresh server would skip this file.
-st.navigation([
+navigation = st.navigation([
     st.Page("app_pages/descent.py", title="Descent", icon=":material/landscape:", default=True),
     st.Page("app_pages/race.py", title="Race", icon=":material/sports_score:"),
     st.Page("app_pages/basins.py", title="Basins", icon=":material/scatter_plot:"),
     st.Page("app_pages/batches.py", title="Batches", icon=":material/dataset:"),
     st.Page("app_pages/lessons.py", title="Lessons", icon=":material/school:"),
     st.Page("app_pages/practice.py", title="Practice", icon=":material/quiz:"),
-]).run()
+])
+with first_runs_take_turns():  # open sessions answer first during a burst of fresh links
+    navigation.run()

@@ -2,8 +2,8 @@
 
 1. Twenty visitors at once, each with its own link: the time until every picture is drawn, and the
    server's peak memory.
-2. A knob change in an open session, alone and while a burst of fresh links arrives (other browser
-   contexts opening distinct links as fast as the machine takes them): how long it waits.
+2. A change in an open session, alone and while a burst of fresh links arrives at once, with the
+   app's queue of first runs and without it (headless visitors: no browser shares the cores).
 3. Sessions held: with 5, 10, 20 idle visitors open, does a knob change still answer within 1 s?
 4. A soak of 1 000 distinct links (AppTest, in this process, the same caches as the server): memory
    growth per 100 links, which bounded caches must keep flat.
@@ -17,6 +17,7 @@ nothing (a burst that ended before the knob change, a soak whose caches never fi
 from __future__ import annotations
 
 import argparse
+import asyncio
 import itertools
 import os
 import statistics
@@ -26,11 +27,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.headless import Visitor, visit
 from bench.sessions import redraw
 from tests.e2e.server import CHROMIUM_ARGS, chromium_path, rss_mb, running_app
 from tests.e2e.test_descent_browser import READY
 
 LINK = "/?surface=bowl&opt=sgd&steps=30&view3d=0&lr={lr:g}&x0={x0:g}"
+KNOB = "surface=bowl&opt=sgd&steps=30&view3d=0&lr={lr:g}"  # the learner's session, changing lr
 
 
 def learner(browser, url):
@@ -77,29 +80,38 @@ def crowd(url, proc, count: int) -> None:
         browser.close()
 
 
-def burst(url) -> None:
-    """A learner's knob change alone, then while fresh links keep arriving in other contexts."""
-    from playwright.sync_api import sync_playwright
+BURST = 30  # fresh race links at once (about 1 000 steps, four racers, none cached: a heavy common link)
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        mine = learner(browser, url)
-        alone = [redraw(mine, 0.06 + 0.001 * i) for i in range(5)]
-        others = [browser.new_context() for _ in range(6)]
-        during, began = [], time.perf_counter()
-        for i in range(5):
-            for j, context in enumerate(others):  # six fresh heavy links (a race each) per change
-                context.new_page().goto(f"{url}/race?surface=rosenbrock&steps=1000&lr.adam={0.01 + 0.0001 * (6 * i + j):g}",
-                                        wait_until="commit")
-            time.sleep(0.3)
-            during.append(redraw(mine, 0.07 + 0.001 * i))
-        burst_seconds = time.perf_counter() - began
-        browser.close()
-    if burst_seconds < 2 * sum(alone) / len(alone):
-        raise SystemExit("bench/load.py: the burst was over before the learner's changes: nothing measured")
-    print(f"2. a knob change: {statistics.median(alone) * 1e3:.0f} ms alone, {statistics.median(during) * 1e3:.0f} ms "
-          f"(worst {max(during) * 1e3:.0f} ms) while 30 fresh race links (1 000 steps each) arrived over "
-          f"{burst_seconds:.1f} s")
+
+async def _burst(url) -> tuple[list[float], list[float], list[float]]:
+    """An open session's link changes alone, then while BURST fresh race links arrive at once; and the
+    seconds each fresh link took. Headless visitors (bench/headless.py): the server's time alone."""
+    async with Visitor(url) as me:
+        await me.open("", KNOB.format(lr=0.05))
+        alone = [await me.open("", KNOB.format(lr=0.06 + 0.001 * i)) for i in range(5)]
+        fresh = [asyncio.create_task(visit(url, "race", f"surface=rosenbrock&steps={1000 - j}"))  # every racer cold
+                 for j in range(BURST)]
+        during = []
+        for i in range(5):  # while the burst lasts
+            await asyncio.sleep(0.3)
+            if all(task.done() for task in fresh):
+                break
+            during.append(await me.open("", KNOB.format(lr=0.07 + 0.001 * i)))
+        if len(during) < 2:
+            raise SystemExit(f"bench/load.py: the burst was over after {len(during)} changes: too few to measure")
+        return alone, during, list(await asyncio.gather(*fresh))
+
+
+def burst() -> None:
+    """The knob-change wait during a burst, with first runs queued (the app's setting) and without."""
+    lines = []
+    for label, setting in (("queued", "1"), ("not queued", "0")):
+        with running_app(env={"DOWNHILL_FIRST_RUNS_AT_ONCE": setting}) as url:
+            alone, during, fresh = asyncio.run(_burst(url))
+        lines.append(f"{label}: a change takes {statistics.median(during) * 1e3:.0f} ms (worst {max(during) * 1e3:.0f} ms; "
+                     f"{statistics.median(alone) * 1e3:.0f} ms alone), the fresh links {statistics.median(fresh):.1f} s "
+                     f"(last {max(fresh):.1f} s; {len(during)} changes measured)")
+    print(f"2. an open session's change while {BURST} fresh race links (1 000 steps) arrive at once: " + "; ".join(lines))
 
 
 def held(url) -> None:
@@ -159,8 +171,8 @@ def main() -> None:
     process: list = []
     with running_app(process=process) as url:
         crowd(url, process[0], args.visitors)
-        burst(url)
         held(url)
+    burst()
     soak(args.soak)
 
 

@@ -38,14 +38,15 @@ def rss_mb(pid: int, peak: bool = False) -> float:
 
 
 @contextmanager
-def running_app(timeout: float = 30.0, process: list | None = None):
-    """The app on a free port: yields its URL (and appends the server process to ``process``)."""
+def running_app(timeout: float = 30.0, process: list | None = None, env: dict | None = None):
+    """The app on a free port: yields its URL (and appends the server process to ``process``);
+    ``env``: variables added to the server's environment."""
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     if process is not None:
         process.append(proc)
