@@ -5,8 +5,8 @@
 2. A change in an open session, alone and while a burst of fresh links arrives at once, with the
    app's queue of first runs and without it (headless visitors: no browser shares the cores).
 3. Sessions held: with 5, 10, 20 idle visitors open, does a knob change still answer within 1 s?
-4. A soak of 1 000 distinct links (AppTest, in this process, the same caches as the server): memory
-   growth per 100 links, which bounded caches must keep flat.
+4. A soak of 1 000 distinct links on a server (headless visitors): its memory after every 100 links,
+   which bounded caches must keep flat once they are full.
 
     python bench/load.py [--soak 1000] [--visitors 20]
 
@@ -131,33 +131,35 @@ def held(url) -> None:
     print("3. a knob change with other sessions open and idle: " + "; ".join(lines))
 
 
-def soak(links: int) -> None:
-    """Distinct links through every page under AppTest, in this process: memory after each 100."""
+SOAK_PAGES = [  # (page, query with {lr}): a link per page in turn, each distinct
+    ("", "surface=rosenbrock&opt=adam&steps=300&lr={lr}"),
+    ("race", "surface=beale&steps=300&lr.adam={lr}"),
+    ("batches", "data=tips&epochs=5&lr={lr}"),
+    ("basins", "surface=himmelblau&opt=sgd&steps=60&n=60&lr={lr}"),
+]
 
-    from streamlit.logger import set_log_level
-    from streamlit.testing.v1 import AppTest
 
-    set_log_level("error")  # AppTest's bare-mode warnings, once per link
-
-    pages = ["app_pages/descent.py", "app_pages/race.py", "app_pages/batches.py", "app_pages/basins.py"]
+async def _soak(url, pid: int, links: int) -> list[float]:
     marks = []
     for i in range(links):
-        at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=120)
-        page = pages[i % len(pages)]
-        lr = f"{0.001 + 0.0001 * i:g}"
-        for key, value in {"lr": lr, "lr.adam": lr, "steps": "60", "epochs": "2", "n": "20"}.items():
-            at.query_params[key] = value
-        at.switch_page(page)
-        at.run()
-        if at.exception:
-            raise SystemExit(f"bench/load.py: {page} raised on link {i}: {at.exception[0].message}")
+        page, query = SOAK_PAGES[i % len(SOAK_PAGES)]
+        await visit(url, page, query.format(lr=f"{0.001 + 1e-5 * i:g}"))
         if (i + 1) % 100 == 0:
-            marks.append(rss_mb(os.getpid()))
+            marks.append(rss_mb(pid))
+    return marks
+
+
+def soak(links: int) -> None:
+    """Distinct links through four pages on a server (headless visitors): its memory after each 100."""
+    process: list = []
+    with running_app(process=process) as url:
+        marks = asyncio.run(_soak(url, process[0].pid, links))
+        peak = rss_mb(process[0].pid, peak=True)
+    if len(marks) < 4:
+        raise SystemExit("bench/load.py: the soak needs at least 400 links to see the caches fill")
     growth = [b - a for a, b in itertools.pairwise(marks)]
-    if len(marks) < 3:
-        raise SystemExit("bench/load.py: the soak needs at least 300 links to see the caches fill")
-    print(f"4. soak of {links} distinct links: memory after each 100: {', '.join(f'{m:.0f}' for m in marks)} MB; "
-          f"growth per 100 links once the caches are full (last half): "
+    print(f"4. soak of {links} distinct links (server, headless visitors): memory after each 100: "
+          f"{', '.join(f'{m:.0f}' for m in marks)} MB (peak {peak:.0f} MB); growth per 100 links in the last half: "
           f"{statistics.median(growth[len(growth) // 2:]):.1f} MB")
 
 

@@ -18,9 +18,9 @@ from settings.readers import Number, show
 GRID = (20, 300, 200)  # low, high, default
 DATA_GRID = (20, 120, 50)
 # One map computes at most this many sample-steps (starts × steps × samples per loss, 1 on analytic
-# surfaces): 8–23 ns each here, so a link cannot hold the server for more than ~2.5 s. Beyond it
-# the grid is made coarser (n lowered), with a note.
-WORK_BUDGET = 100_000_000
+# surfaces): 8–55 ns each here (Rastrigin's trigonometry the dearest; bench/slowest.py), so a link
+# cannot hold the server for more than ~2.5 s. Beyond it the grid is made coarser (n lowered), with a note.
+WORK_BUDGET = 45_000_000
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,98 @@
+"""The slowest links we could find, page by page, and the heaviest exports: how long one can hold the server.
+
+Every page bounds its work in units, not seconds (steps ≤ 1 000, a basin map ≤ 100 M sample-steps, a
+batches run ≤ 25 000 updates, a typed formula's grid within 0.5 s, a GIF/MP4 ≤ 60 frames): the same
+link then always draws the same picture, whatever the server's load, which a time cut-off would not.
+This script checks that those units keep every link within BOUND seconds of server time.
+
+    python bench/slowest.py
+
+Each link is opened cold (its runs and figures not cached) by a headless visitor (bench/headless.py)
+on a server already warmed by the default link of every page (imports are paid once per process). The
+baseline is the default descent link, opened the same way: a link's figure is also given as a ratio
+to it. Fails loudly when a link passes BOUND, or raises.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.headless import visit
+from tests.e2e.server import running_app
+
+BOUND = 5.0  # seconds of server time for one link, on this 2-core machine
+LONG_FORMULA = "+".join(f"sin({i}*x+y)*exp(-x^2/{i + 1})" for i in range(1, 9))  # near the formula's cost cap
+LINKS = [  # (page, query): the heaviest values each page takes, alone and together
+    ("", "surface=rosenbrock&opt=adam&steps=1000&view3d=1&sched=warmup_cosine"),
+    ("", f"surface=custom&f={LONG_FORMULA}&steps=1000&view3d=1"),
+    ("", "surface=tips&opt=adam&batch=1&steps=1000&view3d=1"),
+    ("", "surface=saddle&opt=nesterov&noise=5&steps=1000&view3d=1"),
+    ("race", "surface=rosenbrock&opt=sgd,momentum,nesterov,adagrad,rmsprop,adam,adamw&steps=1000&view3d=1"),
+    ("race", "surface=iris&opt=sgd,momentum,nesterov,adagrad,rmsprop,adam,adamw&batch=1&steps=1000&view3d=1"),
+    ("race", f"surface=custom&f={LONG_FORMULA}&opt=sgd,momentum,nesterov,adagrad,rmsprop,adam,adamw&steps=1000"),
+    ("basins", "surface=himmelblau&opt=adam&steps=1000&n=300"),
+    ("basins", "surface=rastrigin&opt=momentum&steps=1000&n=300"),
+    ("basins", "surface=tips&opt=sgd&steps=1000&n=120"),
+    ("basins", "surface=ackley&opt=adam&steps=1000&n=300"),
+    ("basins", "surface=iris&opt=adam&steps=1000&n=120"),
+    ("batches", "data=tips&batch=2&epochs=200&compare=epochs"),
+    ("batches", "data=iris&batch=2&epochs=200&compare=updates&sched=cosine"),
+    ("batches", "data=tips_unscaled&batch=3&epochs=200&loop=1"),
+    ("lessons", ""),
+    ("practice", "set=1,2,3,4,5,6,7,8,9,10,11,12&seed=99"),
+]
+WARM = ["", "race", "basins", "batches", "lessons", "practice"]
+
+
+async def measure(url) -> tuple[float, list[tuple[str, float]]]:
+    for page in WARM:
+        await visit(url, page, "")
+    baseline = await visit(url, "", "surface=ravine&opt=sgd&lr=0.0901")  # a fresh default-sized run
+    times = [(f"/{page}?{query}", await visit(url, page, query)) for page, query in LINKS]
+    return baseline, times
+
+
+def exports() -> list[tuple[str, float]]:
+    """The exports of the heaviest race (seven racers, 1 000 steps): each file made once, timed."""
+    from settings.race import parse_race, run_race
+    from viz import descent, export
+    from viz import race as race_figures
+
+    racers = parse_race({"surface": "rosenbrock", "opt": "sgd,momentum,nesterov,adagrad,rmsprop,adam,adamw",
+                         "steps": "1000"})[0]
+    surface, lanes = racers[0].landscape, run_race(racers)
+    layer, drawn = descent.surface_layer(surface), race_figures.lanes_of(lanes)
+    fig = race_figures.picture(surface, layer, lanes, 0, False)
+    jobs = {"GIF and MP4": lambda: export.movies(surface, layer, drawn, "race"),
+            "PNG": lambda: export.png(surface, layer, drawn, 1000, "race"),
+            "CSV": lambda: export.lanes_csv([(lane.name, lane.trajectory) for lane in lanes]),
+            "HTML": lambda: export.html(fig, "race")}
+    out = []
+    for name, job in jobs.items():
+        start = time.perf_counter()
+        job()
+        out.append((name, time.perf_counter() - start))
+    return out
+
+
+def main() -> None:
+    with running_app() as url:
+        baseline, times = asyncio.run(measure(url))
+    print(f"baseline: a fresh default descent link, {baseline:.2f} s")
+    for link, seconds in sorted(times, key=lambda t: -t[1]):
+        print(f"  {seconds:5.2f} s  ({seconds / baseline:4.1f}× baseline)  {link[:110]}")
+    for name, seconds in exports():
+        print(f"  {seconds:5.2f} s  export of the heaviest race: {name}")
+    slowest = max(times, key=lambda t: t[1])
+    print(f"slowest link: {slowest[1]:.2f} s (bound {BOUND:g} s): {slowest[0][:110]}")
+    if slowest[1] > BOUND:
+        raise SystemExit(f"bench/slowest.py: {slowest[0]} took {slowest[1]:.1f} s, over the {BOUND:g} s bound")
+
+
+if __name__ == "__main__":
+    main()
