@@ -32,5 +32,5 @@ def test_the_app_installs_it(monkeypatch):
     from app_pages import hardening
 
     monkeypatch.setattr(app_session.AppSession, "_handle_clear_cache_request", lambda self: None)
-    AppTest.from_file("app.py", default_timeout=30).run()
+    AppTest.from_file("../../app.py", default_timeout=30).run()
     assert app_session.AppSession._handle_clear_cache_request is hardening._clear_own_state_only
