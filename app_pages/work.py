@@ -108,3 +108,10 @@ def batches_spreads(surface_name: str, batch: int, seed: int, point: tuple, font
     measured, predicted = batches.spreads(surface, point, sizes, seed=seed)
     return batch_figures.spread_figure(sizes, measured, predicted, batch, list(batches.FLAVOURS.values())[-1].color,
                                        font_size=font_size)
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def race_tuning(racers: tuple) -> list:
+    """Each racer's learning-rate sweep and its best rate (settings.race.tune_race: one engine run
+    for every racer at every candidate rate), keyed on the racers' run settings."""
+    return settings.race.tune_race(racers)

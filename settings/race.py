@@ -4,16 +4,52 @@ optimizer and its knobs.
 Keys: the descent page's shared keys (surface, sched and its parameters, steps, x0, y0, batch,
 noise, seed, k, view3d), ``opt`` as a comma list (``opt=sgd,momentum,adam``), and each racer's own
 knobs under ``<knob>.<optimizer>``: ``lr.adam=0.05``, ``beta1.adam=0.9``, ``momentum.nesterov=0.8``.
+
+``tune`` (1/0, written only when 1): race each racer at its best learning rate on this surface from
+this start instead of its own (see :func:`tune_race`); its own rate stays in the link, for when
+tuning is switched off again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
+
+import numpy as np
 
 import landscapes
 import optim
-from settings import PAGE_KEYS, Settings, all_knob_keys, knob_keys, parse, to_query
-from settings.readers import show
+from optim.race import Tuning, candidate_rates, tune
+from settings import PAGE_KEYS, Settings, all_knob_keys, knob_keys, parse, readers_for, to_query
+from settings.readers import Flag, show
+
+RACE_KEYS = ("opt", "tune")  # the race's own keys, besides each racer's <knob>.<optimizer>
+
+
+class Race(tuple):
+    """The racers (a tuple of :class:`Settings`, one per racer, as before) and the one switch that is
+    the race's own: ``tune``. A tuple still, so everything that iterates over racers keeps working;
+    equality, hashing and repr include ``tune``."""
+
+    def __new__(cls, racers=(), tune: bool = False):
+        race = super().__new__(cls, racers)
+        race.tune = bool(tune)
+        return race
+
+    def __eq__(self, other):
+        return tuple.__eq__(self, other) and self.tune == getattr(other, "tune", False)
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __hash__(self):
+        return hash((tuple(self), self.tune))
+
+    def __repr__(self):
+        return f"Race({tuple.__repr__(self)}, tune={self.tune})"
+
+    def __reduce__(self):
+        return Race, (tuple(self), self.tune)
 
 
 def own_everywhere() -> tuple[str, ...]:
@@ -25,12 +61,12 @@ def own_keys(opt: str) -> tuple[str, ...]:
     return ("lr", *knob_keys(opt))
 
 
-def parse_race(query: Mapping) -> tuple[tuple[Settings, ...], list[str]]:
+def parse_race(query: Mapping) -> tuple[Race, list[str]]:
     """Valid racers from any query, and notes on what had to be changed (each note once)."""
     notes: list[str] = []
     names = _racers(query.get("opt"), notes)
     mine = own_everywhere()
-    shared = {k: v for k, v in query.items() if "." not in k and k not in mine and k not in ("opt", *PAGE_KEYS)}
+    shared = {k: v for k, v in query.items() if "." not in k and k not in mine and k not in (*RACE_KEYS, *PAGE_KEYS)}
     shared.setdefault("surface", landscapes.RACE_DEFAULT)
     racers = []
     for name in names:
@@ -43,7 +79,19 @@ def parse_race(query: Mapping) -> tuple[tuple[Settings, ...], list[str]]:
             continue
         if "." in key and (key.split(".", 1)[1] not in names or key.split(".", 1)[0] not in mine):
             notes.append(f"{show(key)} is not a setting of this race; ignored")
-    return tuple(racers), list(dict.fromkeys(notes))
+    tuned, note = _tune(query.get("tune"))
+    return Race(racers, tuned), list(dict.fromkeys(notes + ([note] if note else [])))
+
+
+def _tune(raw) -> tuple[bool, str | None]:
+    """``tune`` from a link: 1 or 0; anything else is 0, with a note (as every other key)."""
+    if raw is None:
+        return False, None
+    if isinstance(raw, (list, tuple)) and len(raw) != 1:
+        last = raw[-1] if raw else ""
+        value, note = Flag().read("tune", str(last), False)
+        return value, note or f"tune was given {len(raw)} times; using the last, {show(last)}"
+    return Flag().read("tune", str(raw[0] if isinstance(raw, (list, tuple)) else raw), False)
 
 
 def to_race_query(racers) -> dict[str, str]:
@@ -54,6 +102,8 @@ def to_race_query(racers) -> dict[str, str]:
     for s in racers:
         own = to_query(s)
         out.update({f"{key}.{s.opt}": own[key] for key in own_keys(s.opt)})
+    if getattr(racers, "tune", False):
+        out["tune"] = "1"
     return out
 
 
@@ -83,7 +133,33 @@ def _qualify(note: str, name: str) -> str:
 
 
 def run_race(racers) -> list:
-    """The race these settings describe: one engine run for every racer (see optim.race)."""
+    """The race these settings describe: one engine run for every racer (see optim.race); with
+    ``tune``, at the rates :func:`tune_race` chose."""
+    if getattr(racers, "tune", False):
+        racers = at_tuned_rates(racers, tune_race(racers))
     s = racers[0]
     return optim.race(s.landscape, [(r.opt, r.hyperparameters()) for r in racers], (s.x0, s.y0),
                       s.steps, record="path", **s.gradient_source())
+
+
+def tune_rates(racer: Settings) -> np.ndarray:
+    """The starting rates a racer is tuned over: ``optim.race.candidate_rates`` (51 rates from 1e-3× to
+    100× the surface's opening rate for the rule, within the page's learning-rate range) and the
+    racer's own rate, so tuning never does worse than the rate it had."""
+    reader = readers_for(racer.landscape, racer.steps)["lr"]
+    return np.union1d(candidate_rates(racer.landscape, racer.opt, within=(reader.low, reader.high)), [racer.lr])
+
+
+def tune_race(racers) -> list[Tuning]:
+    """Each racer's best starting rate on this surface, from this start, over these steps, with this
+    gradient source (mini-batches, or noise with its seed) and schedule (its shape, started from each
+    rate): every racer at every one of its :func:`tune_rates` in one engine run (``optim.race.tune``)."""
+    s = racers[0]
+    return tune(s.landscape, [(r.opt, r.hyperparameters()) for r in racers], (s.x0, s.y0), s.steps,
+                [tune_rates(r) for r in racers], **s.gradient_source())
+
+
+def at_tuned_rates(racers, tunings) -> Race:
+    """The racers at their tuned rates (a racer whose every rate diverged keeps its own)."""
+    return Race((r if t.lr is None else replace(r, lr=t.lr) for r, t in zip(racers, tunings, strict=True)),
+                getattr(racers, "tune", False))

@@ -227,6 +227,38 @@ def test_unscaled_features_cripple_the_learning_rate():
     assert round(raw.minima[0][1], 2) == 0.92
 
 
+def test_tune_before_you_compare():
+    """Every claim over the whole run, untuned (the link without tune) and tuned (the link)."""
+    from settings.race import tune_race
+
+    preset = lessons.get("tune-before-you-compare")
+    racers, tuned = race(preset)
+    assert racers.tune and [r.opt for r in racers] == ["momentum", "adam"]
+    untuned = {lane.name: lane.trajectory
+               for lane in run_race(parse_race({**preset.full_query(), "tune": "0"})[0])}
+    surface = landscapes.get("rosenbrock")
+    tol = summarize(surface, tuned["adam"].points, tuned["adam"].losses, -1).tolerance
+
+    def distances(t):
+        return np.linalg.norm(t.points - surface.minima[0], axis=1)
+
+    def arrives_and_stays(t) -> int:
+        near = distances(t) < tol
+        arrive = int(np.argmax(near))
+        assert near[arrive:].all() and t.diverged_at == -1  # there, and there to the end
+        return arrive
+
+    # at the opening rates: Adam gets there, momentum never comes within 0.8 of the minimum
+    arrives_and_stays(untuned["adam"])
+    assert untuned["momentum"].diverged_at == -1 and round(distances(untuned["momentum"]).min(), 1) == 0.8
+    # tuned: momentum's rate is ten times its opening one, and it gets there before the tuned Adam
+    rates = {r.opt: t.lr for r, t in zip(racers, tune_race(racers), strict=True)}
+    opening = {r.opt: r.lr for r in racers}
+    assert round(rates["momentum"] / opening["momentum"]) == 10 and rates["adam"] != opening["adam"]
+    assert arrives_and_stays(tuned["momentum"]) < arrives_and_stays(tuned["adam"])
+    assert arrives_and_stays(tuned["adam"]) < arrives_and_stays(untuned["adam"])  # Adam gains from tuning too
+
+
 def test_the_lesson_link_hides_all_but_the_learning_rate():
     hidden = set(lessons.get("only-learning-rate").full_query()["hide"].split(","))
     assert "lr" not in hidden and {"surface", "opt", "steps", "x0", "y0"} <= hidden
@@ -237,7 +269,7 @@ def test_there_are_at_least_ten_presets_each_with_a_claim_test():
     tested = {"lr-too-large", "lr-too-small", "lr-just-right", "ravine-momentum", "saddle-escape", "saddle-noise",
               "terrain-start", "plateau-adam", "race-rosenbrock", "race-beale", "adagrad-shrinks",
               "schedule-rescue", "only-learning-rate", "basins-momentum", "batches-middle-way", "batches-schedule",
-              "batches-unscaled"}
+              "batches-unscaled", "tune-before-you-compare"}
     assert {p.id for p in lessons.PRESETS} == tested
 
 

@@ -1,5 +1,6 @@
 """The race page, every lesson link, hidden controls and presentation mode, under AppTest."""
 
+from unittest import mock
 from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
@@ -7,7 +8,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import lessons
-from settings.race import parse_race, to_race_query
+import settings.race
+from settings.race import parse_race, to_race_query, tune_race
 from tests.app.conftest import APP, chart, chart_keys, open_app, whole_paths
 from viz.encode import decode
 
@@ -83,6 +85,49 @@ def test_hostile_race_links_render_with_a_note(query):
     at = race(query)
     assert not at.exception and at.warning
     assert chart_keys(at) == ["picture", "surface3d"]
+
+
+def test_tuning_each_racer_shows_the_tuned_rates_and_says_one_surface_is_not_a_benchmark():
+    at = race({"surface": "rosenbrock", "opt": "momentum,adam", "steps": "1000"})
+    assert not at.exception and len(at.dataframe) == 1 and "tune" not in at.query_params
+    at.toggle(key="tune").set_value(True).run()
+    assert not at.exception and not at.warning and at.query_params["tune"] == "1"
+    assert at.query_params["lr.momentum"] == "0.0002"  # its own rate stays in the link
+    assert not {"lr.momentum", "lr.adam"} & {w.key for w in at.number_input}  # the tuned number instead
+    tunings = tune_race(parse_race(dict(at.query_params))[0])
+    standings, table = at.dataframe[0].value, at.dataframe[1].value
+    rates = [f"{t.lr:g}" for t in tunings]
+    assert list(table["tuned η"]) == rates == list(standings["η"]) and rates[0] == "0.00205"
+    assert all(text.startswith(("52, from", "51, from")) for text in table["rates tried"])
+    shown = " ".join(m.value for m in at.markdown)
+    assert "Tuned on this surface from this start: one surface is not a benchmark — a rule that wins here can " \
+           "lose elsewhere." in shown
+    assert "Learning rate η: **0.00205**, tuned (its own: 0.0002)" in shown
+    assert chart_keys(at) == ["picture", "surface3d"]
+    at.toggle(key="tune").set_value(False).run()  # off again: the widgets, at the racers' own rates
+    assert not at.exception and "tune" not in at.query_params and len(at.dataframe) == 1
+    assert at.number_input(key="lr.momentum").value == 0.0002
+
+
+@pytest.mark.parametrize("query", [
+    {"surface": "ravine", "opt": "sgd,adam", "noise": "0.5", "sched": "cosine"},
+    {"surface": "tiny_net", "opt": "sgd,rmsprop", "batch": "4", "sched": "step"},
+    {"surface": "bowl", "opt": "sgd", "lr.sgd": "5", "steps": "30"},
+])
+def test_a_tuned_race_link_with_a_schedule_noise_or_mini_batches(query):
+    at = race({**query, "tune": "1"})
+    assert not at.exception and not at.warning and at.query_params["tune"] == "1"
+    assert len(at.dataframe) == 2 and chart_keys(at) == ["picture", "surface3d"]
+    assert not at.error  # no racer diverges at its tuned rate
+
+
+def test_a_view_change_does_not_tune_again():
+    at = race({"surface": "beale", "opt": "sgd,adam", "tune": "1"})
+    with mock.patch.object(settings.race, "tune_race", wraps=settings.race.tune_race) as tuning:
+        at.toggle(key="view3d").set_value(False).run()
+        assert tuning.call_count == 0
+        at.multiselect(key="opt").set_value(["sgd", "adam", "nesterov"]).run()
+        assert tuning.call_count == 1 and not at.exception
 
 
 @pytest.mark.parametrize("preset", lessons.PRESETS, ids=lambda p: p.id)

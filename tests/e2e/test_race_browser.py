@@ -48,3 +48,16 @@ def test_a_click_on_a_lesson_opens_its_picture(page, app_url, errors):
     page.get_by_text("The run diverged at step").wait_for(timeout=20_000)
     assert "surface=bowl" in page.url
     assert errors == []
+
+
+def test_tune_each_racer_shows_the_tuned_rates(page, app_url, errors):
+    open_page(page, app_url + "/race?surface=rosenbrock&opt=momentum,adam&steps=1000")
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_text("Tune each racer").click()
+    page.wait_for_function("() => location.search.includes('tune=1')", timeout=30_000)
+    page.get_by_text("one surface is not a benchmark").wait_for(timeout=30_000)
+    sidebar.locator("summary").filter(has_text="Momentum").first.click()
+    sidebar.get_by_text("tuned (its own: 0.0002)").wait_for(timeout=10_000)
+    assert sidebar.get_by_label("Learning rate η, exact").count() == 0  # the tuned number, not the widgets
+    assert "lr.momentum=0.0002" in page.url  # its own rate stays in the link
+    assert errors == []
