@@ -13,7 +13,7 @@ from optim.summary import summarize
 from settings import Settings
 from viz import descent as descent_figures
 from viz import equations, export
-from viz.captions import divergence_reason
+from viz.captions import curvature_note, divergence_reason
 
 RESET_ON_SURFACE = ("lr", "steps", "x0", "y0", "k", "batch", "noise")
 
@@ -51,8 +51,15 @@ def controls(s: Settings, hide: set) -> None:
 # ---- the picture -------------------------------------------------------------------------------
 
 def banner(s: Settings, surface, traj) -> None:
+    """Why the run left, and what the curvature says at the inspected step (past the divergence: at
+    the last step before the run left), in the banner, or under the title when the run stayed."""
+    rule = s.rule()
+    why = curvature_note(surface, rule, traj, s.k)
     if traj.diverged_at >= 0:
-        st.error(divergence_reason(surface, s.rule(), s.lr, int(traj.diverged_at)), icon=":material/error:")
+        st.error(" ".join([divergence_reason(surface, rule, s.lr, int(traj.diverged_at)), *([why] if why else [])]),
+                 icon=":material/error:")
+    elif why:
+        st.caption(why)
 
 
 def numbers(surface, traj) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import landscapes
 import optim
@@ -76,3 +77,71 @@ def test_round_ticks_write_out_one_two_five_within_the_range():
     assert round_ticks([0.17, 4.95]) == [0.2, 0.5, 1.0, 2.0]
     assert round_ticks([1, 244]) == [1.0, 10.0, 100.0]  # at most six: every third
     assert round_ticks([3.0, 3.5, np.nan, -1]) == [3.0, 3.5]  # no round value inside: the ends
+
+
+def cross_traces(fig) -> list[int]:
+    """The curvature cross's traces (arms that curve up, then down), by index in the figure."""
+    return [i for i, t in enumerate(fig["data"]) if str(t.get("name", "")).startswith("curvature: ")]
+
+
+def segments(trace) -> list[np.ndarray]:
+    """A cross trace's segments, each (2 ends, 2): its points split at the None gaps."""
+    xy = np.array([trace["x"], trace["y"]], dtype=float).T  # None: NaN
+    assert len(xy) % 3 == 2 or len(xy) == 0  # end, end, gap, end, end
+    return [xy[i : i + 2] for i in range(0, len(xy), 3)]
+
+
+def test_the_descent_picture_carries_the_curvature_cross_at_every_frames_point():
+    """Each frame: one segment per Hessian eigen-direction through the path's point, along the
+    eigenvector, arms ∝ |λ| (the longer CROSS_VIEW of the view's width, none under CROSS_MIN), solid
+    where the surface curves up and dashed where it curves down."""
+    import settings
+    from viz import descent, player
+
+    s, _ = settings.parse({"surface": "saddle", "opt": "sgd", "lr": "0.05", "x0": "2.5", "y0": "0.3", "steps": "80"})
+    surface, traj = s.landscape, settings.run(s)
+    fig = descent.picture(surface, surface_layer(surface), traj, s.rule(), 10, False)
+    up, down = cross_traces(fig)
+    assert fig["data"][up]["line"]["dash"] == "solid" and fig["data"][down]["line"]["dash"] == "dash"
+    assert fig["data"][up]["line"]["color"] != fig["data"][down]["line"]["color"]
+    assert "curvature %{text} along this direction" in fig["data"][up]["hovertemplate"]
+    (x0, x1), _ = surface.bounds
+    width, shown = x1 - x0, player.frame_steps(traj.steps)
+    ratios = []
+    for frame, k in zip(fig["frames"], shown, strict=True):
+        data = dict(zip(frame["traces"], frame["data"], strict=True))
+        assert set(data[up]) == set(data[down]) == {"x", "y", "text"}  # coordinates and hover text only
+        values, vectors = landscapes.curvature(surface, traj.points[k])
+        arms = {}
+        for i, sign in ((up, 1), (down, -1)):
+            for (a, b), text in zip(segments(data[i]), data[i]["text"][::3], strict=True):
+                np.testing.assert_allclose((a + b) / 2, traj.points[k], atol=1e-4)  # centred on the point
+                along = np.abs(vectors.T @ (b - a)) / np.linalg.norm(b - a)
+                j = int(np.argmax(along))
+                assert along[j] == pytest.approx(1, abs=1e-4)  # along an eigenvector
+                assert np.sign(values[j]) == sign and float(text) == pytest.approx(values[j], rel=1e-2)
+                arms[j] = np.linalg.norm(b - a) / 2
+        assert sorted(arms) == [0, 1]
+        expected = width * np.maximum(player.CROSS_VIEW * np.abs(values) / np.abs(values).max(), player.CROSS_MIN)
+        np.testing.assert_allclose([arms[0], arms[1]], expected, atol=2e-4)
+        ratios.append(min(arms.values()) / max(arms.values()))
+    assert min(ratios) < 0.5 < max(ratios)  # the run passes unequal and equal curvatures
+    drawn = next(f for f in fig["frames"] if f["name"] == "10")
+    assert [fig["data"][i] | d for i, d in zip(drawn["traces"], drawn["data"], strict=True)
+            if i in (up, down)] == [fig["data"][up], fig["data"][down]]  # the base data is step 10's cross
+
+
+def test_the_race_and_batches_pictures_have_no_curvature_cross():
+    import settings.batches
+    from settings.race import parse_race, run_race
+    from viz import batches as batch_figures
+    from viz import race as race_figures
+
+    racers, _ = parse_race({"surface": "ravine", "opt": "sgd,momentum"})
+    ravine = landscapes.get("ravine")
+    race = race_figures.picture(ravine, surface_layer(ravine), run_race(racers), 0, False)
+    b, _ = settings.batches.parse_batches({})
+    batches = batch_figures.picture(b.landscape, surface_layer(b.landscape), settings.batches.run(b), b.compare, 0)
+    for fig in (race, batches):
+        assert cross_traces(fig) == []
+        assert "curvature" not in str(fig["frames"][0]["data"])

@@ -72,9 +72,10 @@ def lanes(traj) -> list[player.Lane]:
 
 def picture(surface, layer, traj, rule, k: int, with_schedule: bool, font_size: int = 14,
             height: int = 480, narrow: bool = False) -> dict:
-    """The animated picture: path, arrows, loss curve and the step's numbers, drawn at step ``k``."""
+    """The animated picture: path, arrows, curvature cross, loss curve and the step's numbers, drawn
+    at step ``k``."""
     return player.figure(surface, layer, lanes(traj), k, inspector(rule, traj), with_schedule=with_schedule,
-                         font_size=font_size, height=height, narrow=narrow)
+                         font_size=font_size, height=height, narrow=narrow, cross=True)
 
 
 def view3d(surface, layer, traj, k: int, font_size: int = 14) -> dict:

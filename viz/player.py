@@ -5,7 +5,8 @@ plotly.js draws only what frames carry while it plays, and a figure's frames can
 figure, so everything that follows the step lives in this one figure:
 
 - left, the surface (a picture in ``layout.images``, see :mod:`viz.picture`), iso-lines, minima and
-  each lane's path so far with its current point and, on the descent page, the step's arrows;
+  each lane's path so far with its current point and, on the descent page, the step's arrows and the
+  curvature cross (the Hessian's eigen-directions at the point, arms ∝ |λ|);
 - right, the loss curve(s) with a marker at the step (and the learning rate, with a schedule), and
   below them the step's numbers as text, which also says what each colour and arrow is.
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+import landscapes
 from viz import curves
 from viz.contour import static_traces
 from viz.encode import f4
@@ -32,6 +34,9 @@ ARROW_MAX = 0.35  # and longer ones are shortened to this fraction (a diverging 
 ARROWS = {"grad": ("#FFFFFF", "dot", "−η∇f, the plain gradient step"),
           "carried": ("#56B4E9", "solid", None),  # the rule's label
           "update": ("#F0E442", "solid", "the update actually taken")}
+# the curvature cross: the longer arm this fraction of the view's width, none shorter than the minimum
+CROSS_VIEW, CROSS_MIN = 0.1, 0.03
+CROSS = {"up": ("#3DF5A4", "solid", "curves up"), "down": ("#FF6EC7", "dash", "curves down")}
 PATH = "#ff5a36"
 CONTOUR_WIDTH = 0.58  # of the figure: the rest is the loss curve and the numbers
 PANEL_FONT = "Source Code Pro, DejaVu Sans Mono, monospace"
@@ -136,17 +141,22 @@ def shown_step(steps: int, k: int) -> int:
 
 def figure(surface, layer, lanes: list[Lane], k: int, inspector: Inspector | None = None, *,
            with_schedule: bool = False, font_size: int = 14, height: int = 470, narrow: bool = False,
-           data: DataPanel | None = None, unit: str = "step", texts: dict[int, str] | None = None) -> dict:
+           data: DataPanel | None = None, unit: str = "step", texts: dict[int, str] | None = None,
+           cross: bool = False) -> dict:
     """The animated picture, drawn at step ``k``. ``unit`` names what the clock counts (on the
-    scrubber); ``texts`` replaces the numbers panel's text at each shown step."""
+    scrubber); ``texts`` replaces the numbers panel's text at each shown step; ``cross`` draws the
+    first lane's curvature cross at its point (see :func:`curvature_cross`)."""
     g, png, lines = layer
     steps = len(lanes[0].points) - 1
     shown = frame_steps(steps)
     k = shown_step(steps, k)
     fixed = [*static_traces(surface, g, lines), *_fixed_paths(lanes), *_curves(lanes, with_schedule),
              *([_scatter(data)] if data is not None else [])]
-    styles = _moving_styles(lanes, inspector, with_schedule, font_size, data)
-    frames_data = _moving_data(lanes, shown, inspector, _span(surface), with_schedule, data, texts)
+    bends = None
+    if cross and surface.hessian is not None:
+        bends = (*landscapes.curvature(surface, lanes[0].points[shown]), _width(surface))
+    styles = _moving_styles(lanes, inspector, with_schedule, font_size, data, bends is not None)
+    frames_data = _moving_data(lanes, shown, inspector, _span(surface), with_schedule, data, texts, bends)
     indices = list(range(len(fixed), len(fixed) + len(styles)))
     frames = [{"name": str(s), "traces": indices, "data": data} for s, data in zip(shown, frames_data, strict=True)]
     now = frames_data[int(np.searchsorted(shown, k))]
@@ -160,6 +170,11 @@ def figure(surface, layer, lanes: list[Lane], k: int, inspector: Inspector | Non
 def _span(surface) -> float:
     (x0, x1), (y0, y1) = surface.bounds
     return max(x1 - x0, y1 - y0)
+
+
+def _width(surface) -> float:
+    (x0, x1), _ = surface.bounds
+    return x1 - x0
 
 
 # ---- what stays ---------------------------------------------------------------------------------
@@ -223,7 +238,7 @@ def _curves(lanes: list[Lane], with_schedule: bool) -> list[dict]:
 
 # ---- what moves: styles once, then each frame's coordinates and text ---------------------------
 
-def _moving_styles(lanes, inspector, with_schedule, font_size, data=None) -> list[dict]:
+def _moving_styles(lanes, inspector, with_schedule, font_size, data=None, cross=False) -> list[dict]:
     """The moving traces without their data, in the order :func:`_moving_data` fills them."""
     line = {"type": "scatter", "mode": "lines", "hoverinfo": "skip", "showlegend": False}
     styles = []
@@ -233,6 +248,13 @@ def _moving_styles(lanes, inspector, with_schedule, font_size, data=None) -> lis
     styles += [{"type": "scatter", "mode": "markers", "showlegend": False, "name": lane.label,
                 "marker": {"size": 12, "color": lane.color, "line": {"color": casing(lane.color), "width": 2}},
                 "hovertemplate": lane.label + " (%{x:.4g}, %{y:.4g})<extra></extra>"} for lane in lanes]
+    if cross:  # under the arrows and the point, which cross its centre
+        styles[2 * len(lanes) : 2 * len(lanes)] = [
+            {"type": "scatter", "mode": "lines+markers", "showlegend": False, "name": f"curvature: {words}",
+             "line": {"color": color, "width": 3.5, "dash": dash},  # ends outlined: seen on any colour
+             "marker": {"size": 7, "color": color, "line": {"color": "#000000", "width": 1.5}},
+             "hovertemplate": "curvature %{text} along this direction (" + words + ")<extra></extra>"}
+            for color, dash, words in CROSS.values()]
     axes = [("x2", "y2")] + ([("x4", "y4")] if with_schedule else [])
     styles += [curves.marker_style(lane.color, x, y) for x, y in axes for lane in lanes]
     if data is not None:
@@ -251,8 +273,9 @@ def _moving_styles(lanes, inspector, with_schedule, font_size, data=None) -> lis
     return styles
 
 
-def _moving_data(lanes, shown, inspector, span, with_schedule, data=None, texts=None) -> list[list[dict]]:
-    """For each shown step, the data of every moving trace (the same order as the styles)."""
+def _moving_data(lanes, shown, inspector, span, with_schedule, data=None, texts=None, bends=None) -> list[list[dict]]:
+    """For each shown step, the data of every moving trace (the same order as the styles).
+    ``bends``: the curvatures and eigenvectors at the first lane's shown points, and the view's width."""
     columns = []  # one list per moving trace, one entry per frame
     for lane in lanes:
         # a lane that holds still between updates (the batches page's clock) adds no points while it waits
@@ -262,6 +285,8 @@ def _moving_data(lanes, shown, inspector, span, with_schedule, data=None, texts=
         ends = np.searchsorted(moved, shown, side="right")
         so_far = [_xy(np.vstack([kept[:end:stride], lane.points[s : s + 1]])) for s, end in zip(shown, ends, strict=True)]
         columns += [so_far, so_far]  # casing and line share the encoded arrays
+    if bends is not None:
+        columns += _cross_columns(lanes[0].points[shown], *bends)
     columns += [_xy_list(lane.points[shown]) for lane in lanes]
     series = [lane.losses for lane in lanes] + ([lane.lrs for lane in lanes] if with_schedule else [])
     for values in series:
@@ -279,7 +304,8 @@ def _moving_data(lanes, shown, inspector, span, with_schedule, data=None, texts=
         columns += [[{"x": _none(x), "y": _none(y)} for x, y in kind] for kind in ends]
         factors = list(zip(factors, shortened, strict=True))
     columns.append([{"x": [0], "y": [1], "text": [texts[int(s)] if texts is not None
-                                                  else _panel(lanes, int(s), inspector, factors[i] if factors else None)]}
+                                                  else _panel(lanes, int(s), inspector, factors[i] if factors else None,
+                                                              None if bends is None else bends[0][i])]}
                     for i, s in enumerate(shown)])
     return [list(frame) for frame in zip(*columns, strict=True)]
 
@@ -295,6 +321,39 @@ def _xy(points) -> dict:
 def _xy_list(points) -> list[dict]:
     """One point per frame, as plain lists (cheaper than a typed array for one number)."""
     return [{"x": _none([x]), "y": _none([y])} for x, y in np.where(np.isfinite(points), points, np.nan).tolist()]
+
+
+def curvature_cross(points, values, vectors, width: float) -> np.ndarray:
+    """The cross at each of ``points`` (frames × 2): per eigen-direction (column of ``vectors``), a segment
+    through the point whose arms are ``CROSS_VIEW`` of the view's width for the larger |λ| and in
+    proportion for the other, never below ``CROSS_MIN``: (frames × 2 directions × 2 ends × 2)."""
+    size = np.abs(values)
+    with np.errstate(all="ignore"):
+        arm = width * np.maximum(CROSS_VIEW * size / np.max(size, axis=-1, keepdims=True), CROSS_MIN)
+    arm = np.where(np.isfinite(arm), arm, CROSS_MIN * width)  # flat in both directions: two short arms
+    reach = np.swapaxes(vectors, -1, -2) * arm[..., None]  # frames × direction × (x, y)
+    return points[:, None, None, :] + np.array([-1.0, 1.0])[:, None] * reach[:, :, None, :]
+
+
+def _cross_columns(points, values, vectors, width) -> list[list[dict]]:
+    """The two cross traces' data per frame: the arms that curve up, and those that curve down
+    (dashed), each segment's two ends then a gap; the curvature as each end's hover text."""
+    ends = curvature_cross(points, values, vectors, width)
+    decimals = int(max(0, 4 - np.floor(np.log10(width))))  # ~1e-4 of the view: far below a pixel
+    ends = np.round(np.where(np.isfinite(ends), ends, np.nan), decimals)
+    up, down = [], []
+    for frame, lams in zip(ends.tolist(), values.tolist(), strict=True):
+        parts = {True: ([], [], []), False: ([], [], [])}
+        for (a, b), lam in zip(frame, lams, strict=True):
+            if lam != lam or a[0] != a[0]:  # NaN: the point has left, no cross
+                continue
+            x, y, text = parts[lam >= 0]
+            x += [a[0], b[0], None]
+            y += [a[1], b[1], None]
+            text += [f"{lam:.3g}"] * 2 + [""]
+        for column, (x, y, text) in ((up, parts[True]), (down, parts[False])):
+            column.append({"x": x[:-1], "y": y[:-1], "text": text[:-1]})  # no gap after the last segment
+    return [up, down]
 
 
 def arrow_scale(lengths, span: float) -> np.ndarray:
@@ -327,8 +386,9 @@ def arrows(here, inspector: Inspector, shown, span: float):
     return segments, factor, shortened
 
 
-def _panel(lanes, s, inspector, scale) -> str:
-    """The step's numbers, and the key to colours and arrows (a text trace in its own corner)."""
+def _panel(lanes, s, inspector, scale, bends=None) -> str:
+    """The step's numbers, and the key to colours and arrows (a text trace in its own corner);
+    ``bends``: the curvatures at the step, when the curvature cross is drawn."""
     if inspector is not None:
         factor, shortened = scale
         key = {kind: f"<span style='color:{ARROWS[kind][0]}'>{'┅▶' if kind == 'grad' else '━▶'}</span>"
@@ -337,11 +397,20 @@ def _panel(lanes, s, inspector, scale) -> str:
                  + (f"arrows ×{factor:g}" if factor > 1 else "(shortened)" if shortened else "true length")]
         if inspector.carried is not None:
             lines.append(f"{key['carried']} {inspector.carried_label}")
+        if bends is not None and np.isfinite(bends).all():
+            lines.append(_cross_key(bends))
     else:
         lines = [f"<b>step {s}</b>"] + [
             f"<span style='color:{lane.color}'>━━</span> {lane.label}: "
             + (f"loss {lane.losses[s]:.4g}" if np.isfinite(lane.losses[s]) else "diverged") for lane in lanes]
     return "<br>".join(lines)
+
+
+def _cross_key(values) -> str:
+    """The cross's line in the panel: its curvatures at the step, each in its arm's colour."""
+    arms = [f"<span style='color:{CROSS['up' if lam >= 0 else 'down'][0]}'>{'━' if lam >= 0 else '╍'} λ = {lam:.3g}</span>"
+            for lam in values[::-1]]
+    return "curvature " + "  ".join(arms)
 
 
 # ---- layout and controls ------------------------------------------------------------------------

@@ -30,8 +30,9 @@ def test_contour_frames_carry_only_what_moves(app):
     assert [int(frame["name"]) for frame in fig["frames"]] == list(player.frame_steps(steps))
     assert 1 < len(fig["frames"]) <= player.MAX_FRAMES + 1
     moving = fig["frames"][0]["traces"]
-    # the last traces move (path so far and its casing, point, loss marker, 2 arrows, the numbers)
-    assert moving == list(range(len(fig["data"]) - len(moving), len(fig["data"]))) and len(moving) <= 8
+    # the last traces move (path so far and its casing, the curvature cross's two, point, loss marker,
+    # 2 arrows, the numbers)
+    assert moving == list(range(len(fig["data"]) - len(moving), len(fig["data"]))) and len(moving) <= 9
     for frame in fig["frames"]:
         assert frame["traces"] == moving and len(frame["data"]) == len(moving)
         assert all(set(t) <= {"x", "y", "text"} for t in frame["data"])  # coordinates and text, no styles
@@ -212,6 +213,38 @@ def test_divergence_shows_a_plain_banner_with_the_step_and_the_limit():
     (banner,) = at.error
     assert "diverged at step 5" in banner.value and "2/L = 1" in banner.value and "L = 2" in banner.value
     assert chart_keys(at) == ["picture", "surface3d"]  # the picture is still drawn
+
+
+def test_the_curvature_sentence_says_why_with_the_numbers_of_the_step():
+    """Diverged: the banner adds the curvature at the inspected step (past the divergence: the last
+    step before the run left); numbers from the surface's Hessian, not from the test."""
+    at = open_app({"surface": "bowl", "opt": "sgd", "lr": "1.2", "k": "3"})
+    assert not at.exception
+    s, _ = settings.parse(dict(at.query_params))
+    traj = settings.run(s)
+    left = int(traj.diverged_at)
+    product = 1.2 * np.linalg.eigvalsh(s.landscape.hessian(traj.points[3]))[-1]
+    assert left > 3 and f"{product:.3g}" == "2.4"
+    (banner,) = at.error
+    assert "At step 3 the steepest curvature is λ_max = 2; η·λ_max = 2.4 > 2: each step overshoots" in banner.value
+    assert banner.value.endswith("which is why the run diverged.")
+    assert not [c for c in at.caption if "steepest curvature" in c.value]  # said once, in the banner
+    at = open_app({"surface": "bowl", "opt": "sgd", "lr": "1.2", "k": str(left + 5)})
+    assert f"At step {left - 1} the steepest curvature is λ_max = 2; η·λ_max = 2.4 > 2" in at.error[0].value
+
+
+@pytest.mark.parametrize(("query", "says"), [
+    ({"surface": "ravine", "opt": "sgd", "lr": "0.09", "k": "5"},
+     "At step 5 the steepest curvature is λ_max = 20; η·λ_max = 1.8 < 2"),
+    ({"surface": "saddle", "opt": "sgd", "lr": "0.05", "k": "0"}, "Along (0, 1) it curves down (λ_min = −2)"),
+    ({"surface": "rosenbrock", "opt": "adam", "k": "0"}, "but Adam rescales each step"),
+])
+def test_a_run_that_stays_gets_the_sentence_too_and_the_cross(query, says):
+    at = open_app(query)
+    assert not at.exception and not at.error
+    assert any(says in c.value for c in at.caption)
+    names = [t.get("name") for t in chart(at, "picture")["data"]]
+    assert "curvature: curves up" in names and "curvature: curves down" in names
 
 
 HOSTILE = [

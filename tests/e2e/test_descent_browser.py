@@ -71,6 +71,12 @@ def test_page_renders_without_console_errors(page, app_url, errors):
     open_page(page, app_url)
     page.wait_for_timeout(2000)
     assert page.locator(".js-plotly-plot").count() == 2  # the picture and the 3D view
+    # the curvature cross is drawn, and moves: each frame carries it
+    cross = page.evaluate(f"""() => {{ const gd = {PICTURE};
+        const i = gd.data.map((t, i) => (t.name || '').startsWith('curvature: ') ? i : -1).filter(i => i >= 0);
+        return {{traces: i.length, points: i.reduce((n, j) => n + gd._fullData[j].x.length, 0),
+                 framed: gd._transitionData._frames.every(f => i.every(j => f.traces.includes(j)))}}; }}""")
+    assert cross == {"traces": 2, "points": 5, "framed": True}  # two arms: end, end, gap, end, end
     assert errors == []
 
 
