@@ -22,6 +22,7 @@ navigation = st.navigation([
     st.Page("app_pages/race.py", title="Race", icon=":material/sports_score:"),
     st.Page("app_pages/basins.py", title="Basins", icon=":material/scatter_plot:"),
     st.Page("app_pages/batches.py", title="Batches", icon=":material/dataset:"),
+    st.Page("app_pages/learning_rate.py", title="Learning rate", icon=":material/speed:"),
     st.Page("app_pages/lessons.py", title="Lessons", icon=":material/school:"),
     st.Page("app_pages/practice.py", title="Practice", icon=":material/quiz:"),
 ])

@@ -24,7 +24,7 @@ from viz import descent as descent_figures
 
 #: where a link's picture opens
 PAGE_FILES = {"descent": "app_pages/descent.py", "race": "app_pages/race.py", "basins": "app_pages/basins.py",
-              "batches": "app_pages/batches.py"}
+              "batches": "app_pages/batches.py", "learning_rate": "app_pages/learning_rate.py"}
 LR_OPTIONS = [round(m * 10.0**e, 8) for e in range(-5, 1) for m in (1, 1.25, 1.6, 2, 2.5, 3.2, 4, 5, 6.3, 8)] + [10.0]
 SCHEDULE_NAMES = {"constant": "Constant", "step": "Step decay", "exponential": "Exponential decay",
                   "cosine": "Cosine annealing", "warmup_cosine": "Warmup, then cosine"}

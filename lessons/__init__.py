@@ -1,5 +1,5 @@
 """Classroom presets as data (presets.toml): each a full state of a page (descent, race, basins,
-batches) with a two-sentence caption of what to watch."""
+batches, the learning-rate lab) with a two-sentence caption of what to watch."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from urllib.parse import urlencode
 from settings import parse, to_query
 from settings.basins import parse_basins, to_basins_query
 from settings.batches import parse_batches, to_batches_query
+from settings.lab import parse_lab, to_lab_query
 from settings.race import parse_race, to_race_query
 
-PAGES = {"descent": "", "race": "race", "basins": "basins", "batches": "batches"}  # page → URL path
+# page → URL path
+PAGES = {"descent": "", "race": "race", "basins": "basins", "batches": "batches", "learning_rate": "learning_rate"}
 PRESETS_FILE = Path(__file__).with_name("presets.toml")
 
 
@@ -34,6 +36,8 @@ class Preset:
             return {**to_basins_query(parse_basins(self.query)[0]), **extra}
         if self.page == "batches":
             return {**to_batches_query(parse_batches(self.query)[0]), **extra}
+        if self.page == "learning_rate":
+            return {**to_lab_query(parse_lab(self.query)[0]), **extra}
         return {**to_query(parse(self.query)[0]), **extra}
 
     def link(self) -> str:

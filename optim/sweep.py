@@ -43,6 +43,9 @@ class Sweep:
     zone: np.ndarray  # (N,) str: "diverge", "oscillate", "converge" or "crawl"
     f_star: float  # the loss the tolerance is measured from
     tol: float
+    # with keep_paths=True: every run's path and losses, (steps+1, N, 2) and (steps+1, N)
+    points: np.ndarray | None = None
+    losses: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -59,15 +62,18 @@ class SweepGrid:
     zone: np.ndarray  # (M, N) str
     f_star: float
     tol: float
+    points: np.ndarray | None = None  # with keep_paths=True: (steps+1, M, N, 2)
+    losses: np.ndarray | None = None  # (steps+1, M, N)
 
 
-def sweep(surface, rule, start, lrs, steps, *, tol=1e-6, **hyperparameters) -> Sweep:
+def sweep(surface, rule, start, lrs, steps, *, tol=1e-6, keep_paths=False, **hyperparameters) -> Sweep:
     """Run ``rule`` (a name) from ``start`` (``None``: the surface's) at each of ``lrs`` for ``steps``
     updates, in one engine run, and measure each run.
 
     ``steps_to_tolerance`` is the first step ``k`` with ``loss_k − f* ≤ tol · (loss_0 − f*)``, where
     f* is the loss at the surface's first minimum, or the lowest loss of the sweep on a surface with
-    none. The other ``hyperparameters`` are numbers, or arrays of one value per rate.
+    none. The other ``hyperparameters`` are numbers, or arrays of one value per rate. ``keep_paths``
+    keeps every run's points and losses (what a picture of the sweep draws).
     """
     from optim import get  # here, not at import: optim/__init__ imports this module
 
@@ -75,10 +81,12 @@ def sweep(surface, rule, start, lrs, steps, *, tol=1e-6, **hyperparameters) -> S
     n = len(lrs)
     steps = _check_steps(steps, n)
     optimizer = get(rule, lr=lrs[:, None], **_per_run(_without_lr(hyperparameters), n))
-    return Sweep(lrs, **_run(surface, optimizer, start, n, steps, tol), tol=tol)
+    measured = _run(surface, optimizer, start, n, steps, tol, keep_paths)
+    return Sweep(lrs, **measured, tol=tol)
 
 
-def sweep_grid(surface, rule, start, lrs, betas, /, steps, *, tol=1e-6, **hyperparameters) -> SweepGrid:
+def sweep_grid(surface, rule, start, lrs, betas, /, steps, *, tol=1e-6, keep_paths=False,
+               **hyperparameters) -> SweepGrid:
     """``sweep`` at every pair of ``betas`` (values of the rule's momentum-like knob: ``momentum``,
     Adam's β₁, RMSProp's α; see :func:`momentum_knob`) and ``lrs``, in one engine run.
 
@@ -94,8 +102,10 @@ def sweep_grid(surface, rule, start, lrs, betas, /, steps, *, tol=1e-6, **hyperp
     steps = _check_steps(steps, m * n)
     hyper = _with_knob(rule, knob, _per_run(_without_lr(hyperparameters), m * n), np.repeat(betas, n)[:, None])
     optimizer = get(rule, lr=np.tile(lrs, m)[:, None], **hyper)
-    measured = _run(surface, optimizer, start, m * n, steps, tol)
-    grids = {key: value.reshape(m, n) for key, value in measured.items() if isinstance(value, np.ndarray)}
+    measured = _run(surface, optimizer, start, m * n, steps, tol, keep_paths)
+    grids = {key: value.reshape(*value.shape[:-1], m, n) if key == "losses" else
+             value.reshape(value.shape[0], m, n, 2) if key == "points" else value.reshape(m, n)
+             for key, value in measured.items() if isinstance(value, np.ndarray)}
     return SweepGrid(knob.key, betas, lrs, **grids, f_star=measured["f_star"], tol=tol)
 
 
@@ -110,6 +120,20 @@ def momentum_knob(rule):
             return knob
     having = [name for name in names() if any(k.key in MOMENTUM_LIKE for k in rule_class(name).knobs)]
     raise ValueError(f"{rule} has no momentum-like knob; sweep_grid takes one of: {', '.join(having)}")
+
+
+KNOB_VALUES = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 0.999)  # how much of the past a momentum-like knob keeps
+
+
+def knob_values(rule) -> np.ndarray:
+    """The values of ``rule``'s momentum-like knob a picture offers: those of ``KNOB_VALUES`` within the
+    knob's range, and its default; empty for a rule without such a knob."""
+    try:
+        knob = momentum_knob(rule)
+    except ValueError:
+        return np.array([])
+    inside = [v for v in KNOB_VALUES if knob.low <= v <= knob.high]
+    return np.unique([*inside, float(knob.default)])
 
 
 def log_grid(low, high, n) -> np.ndarray:
@@ -205,7 +229,7 @@ def optimal_momentum(mu, L) -> tuple[float, float, float]:
 # --- one run, measured ---
 
 
-def _run(surface, optimizer, start, n, steps, tol) -> dict:
+def _run(surface, optimizer, start, n, steps, tol, keep_paths=False) -> dict:
     """Run ``n`` copies of ``start`` (each with its own row of the optimizer's arrays); measure each."""
     traj = descend(surface, optimizer, np.tile(start, (n, 1)), steps, record="path")
     with np.errstate(all="ignore"):
@@ -215,8 +239,9 @@ def _run(surface, optimizer, start, n, steps, tol) -> dict:
     final, first = traj.losses[-1].copy(), traj.losses[0]
     diverged = (traj.diverged_at >= 0) | ~np.isfinite(final) | (final > first)
     zone = np.select([diverged, oscillating, steps_to_tolerance >= 0], ["diverge", "oscillate", "converge"], "crawl")
+    paths = {"points": traj.points, "losses": traj.losses} if keep_paths else {}
     return {"final_loss": final, "diverged_at": traj.diverged_at.astype(int), "steps_to_tolerance": steps_to_tolerance,
-            "zone": zone, "f_star": f_star}
+            "zone": zone, "f_star": f_star, **paths}
 
 
 def _f_star(surface, losses) -> float:

@@ -269,10 +269,65 @@ def test_there_are_at_least_ten_presets_each_with_a_claim_test():
     tested = {"lr-too-large", "lr-too-small", "lr-just-right", "ravine-momentum", "saddle-escape", "saddle-noise",
               "terrain-start", "plateau-adam", "race-rosenbrock", "race-beale", "adagrad-shrinks",
               "schedule-rescue", "only-learning-rate", "basins-momentum", "batches-middle-way", "batches-schedule",
-              "batches-unscaled", "tune-before-you-compare"}
+              "batches-unscaled", "tune-before-you-compare", "lab-three-regimes", "lab-heavy-ball",
+              "lab-edge-schedule"}
     assert {p.id for p in lessons.PRESETS} == tested
 
 
 @pytest.mark.parametrize("preset", lessons.PRESETS, ids=lambda p: p.id)
 def test_captions_are_two_sentences(preset):
     assert preset.caption.count(". ") + preset.caption.endswith(".") == 2
+
+
+def lab(preset):
+    from settings.lab import parse_lab
+
+    b, notes = parse_lab(preset.full_query())
+    assert notes == []
+    return b
+
+
+def test_lab_three_regimes():
+    import optim
+
+    b = lab(lessons.get("lab-three-regimes"))
+    surface = b.run.landscape
+    start = np.array([b.run.x0, b.run.y0])
+    slow, right, fast = (optim.descend(surface, optim.get("sgd", lr=lr), start, b.run.steps)
+                         for lr in (b.slow, b.right, b.fast))
+    assert np.all(np.diff(slow.losses) < 0) and slow.losses.min() > 0.78 and f"{slow.losses[-1]:.2f}" == "0.78"
+    mu, big = surface.strong_convexity, surface.lipschitz
+    assert b.right < 2 / (mu + big) and f"{2 / (mu + big):.3f}" == "0.095" and f"{right.losses[-1]:.1e}" == "1.4e-08"
+    assert b.fast > 2 / big and fast.diverged_at == 20 and np.all(np.diff(fast.losses[:21]) > 0)
+
+
+def test_lab_heavy_ball():
+    import optim
+    from optim.sweep import optimal_momentum
+
+    b = lab(lessons.get("lab-heavy-ball"))
+    surface = b.run.landscape
+    mu, big = surface.strong_convexity, surface.lipschitz
+    alpha, beta, rate = optimal_momentum(mu, big)
+    assert (f"{alpha:.3f}", f"{beta:.3f}", f"{rate:.2f}", f"{(big - mu) / (big + mu):.2f}") == ("0.134", "0.403", "0.63",
+                                                                                             "0.90")
+    start = np.array([b.run.x0, b.run.y0])
+    heavy = optim.descend(surface, optim.get("momentum", lr=alpha, momentum=beta), start, b.run.steps)
+    plain = optim.descend(surface, optim.get("sgd", lr=2 / (mu + big)), start, b.run.steps)
+    near, far = (np.linalg.norm(t.points - surface.minima[0], axis=1) for t in (heavy, plain))
+    assert np.all(near[5:] < far[5:]) and f"{near[40]:.1e}" == "1.2e-06" and f"{far[40]:.3f}" == "0.046"
+    k = np.arange(len(near))
+    assert np.ptp(np.log(far / ((big - mu) / (big + mu)) ** k)) < 1e-9  # plain descent: exactly 0.90 a step
+    assert np.all(near[1:] <= 250 * rate**k[1:])  # momentum: 0.63 a step (a double root adds a factor k)
+
+
+def test_lab_edge_schedule():
+    import optim
+
+    b = lab(lessons.get("lab-edge-schedule"))
+    s = b.run
+    assert s.lr == 2 / s.landscape.lipschitz
+    constant = optim.descend(s.landscape, optim.get("sgd", lr=s.lr), np.array([s.x0, s.y0]), s.steps)
+    scheduled = settings.run(s)
+    assert constant.losses.min() > 20.2 and constant.diverged_at == -1
+    assert scheduled.lrs[1] < s.lr and f"{scheduled.losses[-1]:.0e}" == "2e-09"

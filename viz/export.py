@@ -36,7 +36,7 @@ def html(fig: dict, title: str) -> str:
     which need the app's bridge, are left out; Play, Pause, speed and the scrubber stay)."""
     from plotly.offline import get_plotlyjs  # the bundled plotly.js, ~4.6 MB: loaded only here
 
-    fig = theme.themed(_without_step_buttons(fig), theme.LIGHT)
+    fig = theme.themed(without_step_buttons(fig), theme.LIGHT)
     # "</" could close the script element early; "<\/" means the same inside a JS string
     payload = json.dumps(fig, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
     return (f"<!doctype html><html><head><meta charset='utf-8'><title>{html_lib.escape(title)}</title>"
@@ -48,7 +48,8 @@ def html(fig: dict, title: str) -> str:
             ".then(gd => Plotly.addFrames(gd, fig.frames));</script></body></html>")
 
 
-def _without_step_buttons(fig: dict) -> dict:
+def without_step_buttons(fig: dict) -> dict:
+    """The animated figure without ◀ and ▶ (they need the page's bridge); Play, Pause and the scrubber stay."""
     fig = copy.deepcopy(fig)
     for menu in fig["layout"].get("updatemenus", []):
         menu["buttons"] = [b for b in menu["buttons"] if b.get("name") not in ("back", "forward")]

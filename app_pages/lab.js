@@ -1,0 +1,70 @@
+// The learning-rate lab's bridge: while a slider of the live picture is dragged, redraw the path, its
+// end, the loss curve and the numbers from the arrays the figure carries (layout.meta.lab, see
+// viz/lab.py), with no server round trip; once the sliders rest, report the rate and the knob's value
+// so the URL follows. No user text reaches this code: it reads the figure's own numbers and words.
+export default function (component) {
+  window.__downhillLab = { data: component.data, send: component.setTriggerValue };
+  if (!window.__downhillLabWatch) window.__downhillLabWatch = setInterval(watch, 250);
+  watch();
+}
+
+const still = { mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 } };
+
+function watch() {
+  const bridge = window.__downhillLab;
+  const gd = bridge && document.querySelector(`.st-key-${bridge.data.chart} .js-plotly-plot`);
+  if (!gd || !gd.on || !gd.layout || !gd.layout.meta || !gd.layout.meta.lab) return;
+  if (gd.__downhillLab) return;
+  gd.__downhillLab = decode(gd.layout.meta.lab);
+  gd.on("plotly_sliderchange", (e) => { redraw(gd); if (e.interaction) report(gd); });
+  gd.setAttribute("data-lab", "ready");
+}
+
+function decode(lab) {
+  const bytes = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0)).buffer;
+  return { ...lab, paths: new Int16Array(bytes(lab.paths)), losses: new Float32Array(bytes(lab.losses)) };
+}
+
+function active(gd) {
+  const sliders = gd._fullLayout.sliders || [];
+  const find = (name) => sliders.find((s) => s.name === name);
+  const rate = find("lr"), knob = find("knob");
+  return { i: rate ? rate.active : 0, j: knob ? knob.active : 0 };
+}
+
+// Run (j, i)'s points as the picture draws them: NaN where the run left the view (a gap in the line).
+function redraw(gd) {
+  const started = performance.now();
+  const lab = gd.__downhillLab, { i, j } = active(gd);
+  const run = (j * lab.n + i) * lab.k;
+  const xs = new Array(lab.k), ys = new Array(lab.k), loss = new Array(lab.k);
+  let last = 0;
+  for (let s = 0; s < lab.k; s++) {
+    const qx = lab.paths[2 * (run + s)], qy = lab.paths[2 * (run + s) + 1];
+    const off = qx === lab.missing || qy === lab.missing;
+    xs[s] = off ? NaN : lab.origin[0] + (qx / lab.quant) * lab.size[0];
+    ys[s] = off ? NaN : lab.origin[1] + (qy / lab.quant) * lab.size[1];
+    if (!off) last = s;
+    const value = lab.losses[run + s];
+    loss[s] = Number.isFinite(value) ? value : NaN;
+  }
+  // an animation frame of zero length, not restyle: it redraws only these traces, not the whole figure
+  Plotly.animate(gd, {
+    data: [{ x: xs, y: ys }, { x: [xs[last]], y: [ys[last]] }, { x: lab.steps, y: loss }, { text: [lab.texts[j][i]] }],
+    traces: lab.traces,
+  }, still).then(() => {
+    // drawn: how long from the slider's move to the picture (bench/pages.py and the browser test read it)
+    gd.setAttribute("data-run", `${j},${i}`);
+    gd.setAttribute("data-redraw-ms", String(performance.now() - started));
+  }, () => {}); // a newer move interrupted this one: nothing to report
+}
+
+let timer = null;
+function report(gd) {
+  clearTimeout(timer);
+  timer = setTimeout(() => {
+    const { i, j } = active(gd);
+    window.__downhillLab.send("pick", { i, j });
+    gd.setAttribute("data-reported", `${j},${i}`);
+  }, 400);
+}

@@ -1,0 +1,243 @@
+"""The learning-rate lab's cached work (engine sweeps and figures) and the live picture's bridge (lab.js).
+
+Every run here is keyed on what it depends on: the live grid and the sweep on the surface, rule,
+knobs (the momentum-like one excepted: it is the grid's axis), steps and start, never on where the
+sliders stand, so dragging and reporting a rate never runs the engine again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+import landscapes
+import landscapes.lines
+import optim
+from app_pages.controls import surface_layer
+from app_pages.work import BY_REPR
+from optim import regimes as regime_lib
+from optim.sweep import Sweep, knob_values, log_grid, momentum_knob, sweep_grid, theory, useful_range
+from optim.sweep import sweep as sweep_rates
+from settings import Settings
+from settings.lab import LabSettings
+from viz import export
+from viz import lab as lab_figures
+from viz import player as player_figures
+from viz import rates as rate_figures
+
+LIVE_RATES = 64  # the live picture's rates: its slider's stops
+LIVE_DECADES = 1e-3  # from a thousandth of the useful range's top: below that every run just crawls
+SWEEP_RATES = 241  # the sweep's
+LINE_STEPS = 30  # one dimension: few enough steps to follow each one on the curve
+REGIME_SYMBOLS = {regime_lib.TOO_SMALL: "square", regime_lib.JUST_RIGHT: "circle", regime_lib.TOO_LARGE: "x"}
+BY_REPR = {**BY_REPR, LabSettings: repr}
+KEY = "lab_bridge"
+_bridge = st.components.v2.component("downhill.lab", js=(Path(__file__).with_name("lab.js")).read_text())
+
+
+# ---- what the runs depend on -------------------------------------------------------------------
+
+def knob(s: Settings):
+    """The rule's momentum-like knob (the live picture's second slider), or None."""
+    try:
+        return momentum_knob(s.opt)
+    except ValueError:
+        return None
+
+
+def grid_settings(s: Settings) -> Settings:
+    """``s`` without what the sliders set (the rate, the momentum-like knob) or the schedule."""
+    k = knob(s)
+    knobs = tuple((key, k.default if k and key == k.key else value) for key, value in s.knobs)
+    return dataclasses.replace(s.run_settings, lr=1.0, knobs=knobs, sched="constant", sched_set=())
+
+
+def hyper(s: Settings, *, without_knob: bool = False) -> dict:
+    """The rule's hyperparameters but the rate (and the momentum-like knob, where the grid varies it)."""
+    values = optim.rule(s.opt).from_knobs(1.0, dict(s.knobs)).hyperparameters()
+    values.pop("lr")
+    k = knob(s)
+    if without_knob and k is not None and k.index is None:
+        values.pop(k.param)
+    return values
+
+
+def start(s: Settings) -> tuple[float, float]:
+    return (s.x0, s.y0)
+
+
+# ---- engine runs -------------------------------------------------------------------------------
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def rate_range(s: Settings) -> tuple[float, float]:
+    return useful_range(s.landscape, s.opt, start(s), s.steps, **hyper(s))
+
+
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_REPR)
+def live_grid(g: Settings):
+    """Every (knob value, rate) the live picture offers, with paths: one engine run."""
+    low, high = rate_range(g)
+    lrs = log_grid(max(low, high * LIVE_DECADES), high, LIVE_RATES)  # the slider's stops where rates differ
+    values = knob_values(g.opt)
+    if len(values) == 0:
+        return sweep_rates(g.landscape, g.opt, start(g), lrs, g.steps, keep_paths=True, **hyper(g))
+    return sweep_grid(g.landscape, g.opt, start(g), lrs, values, steps=g.steps, keep_paths=True,
+                                **hyper(g, without_knob=True))
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def sweep(s: Settings) -> Sweep:
+    """``SWEEP_RATES`` rates at the page's knob values, in one engine run."""
+    lrs = log_grid(*rate_range(s), SWEEP_RATES)
+    return sweep_rates(s.landscape, s.opt, start(s), lrs, s.steps, **hyper(s))
+
+
+def regime_rates(b: LabSettings) -> dict[str, float]:
+    """The three regimes' rates: the link's, or chosen from the sweep."""
+    chosen = regime_lib.choose_regimes(sweep(grid_settings_keep_knob(b.run)))
+    given = dict(zip(regime_lib.REGIMES, (b.slow, b.right, b.fast), strict=True))
+    return {name: given[name] if given[name] is not None else chosen[name] for name in regime_lib.REGIMES}
+
+
+def grid_settings_keep_knob(s: Settings) -> Settings:
+    """``s`` without the rate and the schedule (the knob stays: the regimes are run with it)."""
+    return dataclasses.replace(s.run_settings, lr=1.0, sched="constant", sched_set=())
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def regime_runs(s: Settings, rates: tuple[float, ...]) -> optim.Trajectory:
+    """The three rates from one start, in one engine run."""
+    rule = optim.get(s.opt, lr=np.array(rates)[:, None], **hyper(s))
+    return optim.descend(s.landscape, rule, np.tile(start(s), (len(rates), 1)), s.steps, record="path")
+
+
+# ---- figures -----------------------------------------------------------------------------------
+
+def _layer(s: Settings):
+    return surface_layer(s.surface, s.f, s.view)
+
+
+def nearest(values, value) -> int:
+    return int(np.argmin(np.abs(np.log(np.asarray(values)) - np.log(max(value, 1e-300))))) if len(values) else 0
+
+
+def at(s: Settings, grid) -> tuple[int, int]:
+    """Where the sliders stand for ``s``: the knob value and the rate nearest its own."""
+    k = knob(s)
+    j = 0 if k is None else int(np.argmin(np.abs(np.asarray(grid.betas) - float(dict(s.knobs)[k.key]))))
+    return j, nearest(grid.lrs, s.lr)
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def live_picture(g: Settings, where: tuple[int, int], font_size: int, height: int) -> dict:
+    k = knob(g)
+    return lab_figures.live_figure(g.landscape, _layer(g), live_grid(g), optim.rule(g.opt), where, font_size=font_size,
+                                   height=height, knob_label=k.label if k else "")
+
+
+def regime_lanes(s: Settings, rates: dict[str, float]) -> list[player_figures.Lane]:
+    traj = regime_runs(grid_settings_keep_knob(s), tuple(rates.values()))
+    return [player_figures.Lane(f"{name}: η = {lr:.3g}", rate_figures.mark_color(name), REGIME_SYMBOLS[name], 3.0,
+                                traj.points[:, i], traj.losses[:, i], np.ravel(traj.lrs[:, i]))
+            for i, (name, lr) in enumerate(rates.items())]
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def regimes_picture(b: LabSettings, font_size: int, height: int) -> dict:
+    s = b.run
+    lanes = regime_lanes(s, regime_rates(b))
+    fig = player_figures.figure(s.landscape, _layer(s), lanes, s.steps, font_size=font_size, height=height)
+    return export.without_step_buttons(fig)
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def sweep_picture(b: LabSettings, font_size: int) -> dict:
+    s = grid_settings_keep_knob(b.run)
+    marks = {**regime_rates(b), "live": b.run.lr}
+    return rate_figures.sweep_figure(sweep(s), theory(s.landscape, s.opt, **hyper(s)), marks,
+                                     font_size=font_size)
+
+
+def quadratic(surface) -> tuple[float, float, str] | None:
+    """(μ, L) of the surface's quadratic, or of its quadratic model at its first minimum, and which."""
+    if surface.lipschitz is not None and surface.strong_convexity is not None:
+        return float(surface.strong_convexity), float(surface.lipschitz), "the surface is a quadratic"
+    if len(surface.minima) == 0:
+        return None
+    values, _ = landscapes.curvature(surface, np.asarray(surface.minima[0], dtype=float))
+    mu, big = (float(v) for v in values)
+    if not (np.isfinite(mu) and mu > 0 and big >= mu):
+        return None
+    return mu, big, "the quadratic that matches the surface at its minimum"
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def momentum_picture(mu: float, big: float, font_size: int) -> dict:
+    return rate_figures.momentum_map(mu, big, font_size=font_size)
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def line_picture(line: str, opt: str, knobs: tuple, font_size: int) -> tuple[dict, dict[str, float]]:
+    """The one-dimensional function: its three regimes (from its own sweep), the ball's steps on it."""
+    surface = landscapes.lines.LINES[line]
+    values = optim.rule(opt).from_knobs(1.0, dict(knobs)).hyperparameters()
+    values.pop("lr")
+    begin = surface.start
+    low, high = useful_range(surface, opt, begin, LINE_STEPS, **values)
+    rates = regime_lib.choose_regimes(sweep_rates(surface, opt, begin, log_grid(low, high, SWEEP_RATES),
+                                                      LINE_STEPS, **values))
+    rule = optim.get(opt, lr=np.array(list(rates.values()))[:, None], **values)
+    traj = optim.descend(surface, rule, np.tile(begin, (3, 1)), LINE_STEPS, record="path")
+    runs = [(name, rate_figures.mark_color(name), traj.points[:, i, 0], traj.losses[:, i], lr)
+            for i, (name, lr) in enumerate(rates.items())]
+    return rate_figures.line_figure(surface, runs, font_size=font_size), rates
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def schedule_picture(s: Settings, font_size: int, height: int) -> dict:
+    """The schedule beside the constant rate it starts from, from the same start: one engine run each."""
+    constant = optim.descend(s.landscape, optim.get(s.opt, lr=s.lr, **hyper(s)), start(s), s.steps, record="path")
+    scheduled = optim.descend(s.landscape, s.rule(), start(s), s.steps, record="path")
+    color = optim.rule(s.opt).color
+    lanes = [player_figures.Lane(f"constant η = {s.lr:.3g}", "#9a9a9a", "square", 5.0, constant.points, constant.losses,
+                                 np.ravel(constant.lrs)),
+             player_figures.Lane(f"{s.sched} from η = {s.lr:.3g}", color, optim.rule(s.opt).marker, 3.0,
+                                 scheduled.points, scheduled.losses, np.ravel(scheduled.lrs))]
+    fig = player_figures.figure(s.landscape, _layer(s), lanes, s.steps, with_schedule=True, font_size=font_size,
+                                height=height)
+    return export.without_step_buttons(fig)
+
+
+# ---- the live picture's bridge -----------------------------------------------------------------
+
+def drawn_at(where: tuple[int, int]) -> tuple[int, int]:
+    """Where to draw the live picture: where it was last drawn when only its sliders moved (the same
+    JSON, so the browser keeps the picture as the user left it), else ``where``."""
+    ss = st.session_state
+    if not ss.pop("_lab_from_bridge", False) or "_lab_drawn" not in ss:
+        ss["_lab_drawn"] = where
+    return ss["_lab_drawn"]
+
+
+def show_live(fig: dict, grid, knob_key: str | None) -> None:
+    from app_pages import controls as ui
+
+    ui.chart(fig, "lab")
+    _bridge(key=KEY, data={"chart": "lab"}, on_pick_change=lambda: _on_pick(grid, knob_key), width="stretch",
+            height="content")
+
+
+def _on_pick(grid, knob_key: str | None) -> None:
+    """The sliders came to rest: the rate (and the knob) they stand on become the page's."""
+    pick = (st.session_state.get(KEY) or {}).get("pick")
+    if not isinstance(pick, dict):
+        return
+    i, j = pick.get("i"), pick.get("j")
+    if isinstance(i, int) and 0 <= i < len(grid.lrs):
+        st.session_state["lr"] = float(f"{grid.lrs[i]:.4g}")
+    if knob_key and isinstance(j, int) and 0 <= j < len(grid.betas):
+        st.session_state[knob_key] = float(grid.betas[j])
+    st.session_state["_lab_from_bridge"] = True

@@ -1,0 +1,216 @@
+"""The learning-rate lab's live picture: drag the rate (and the momentum-like knob) and the path, the
+loss curve and the numbers follow while dragging, with no server round trip.
+
+The figure carries every run of one engine sweep (``optim.sweep``: rates × knob values) compactly in
+``layout.meta["lab"]``: paths as int16 offsets within the view (``QUANT`` steps per view width, so a
+path is drawn to 1/8000 of the view and up to ``REACH`` view widths beyond it), losses as float32, at
+most ``PATH_POINTS`` points a path. The page's bridge (app_pages/lab.js) listens to the two sliders
+(``method: "skip"``: plotly.js itself does nothing) and restyles the path, its end, the loss curve and
+the numbers from those arrays.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+
+from viz import contour, curves, player
+from viz.encode import f4
+
+PATH_POINTS = 81  # points drawn of each path (the first and the last always among them)
+QUANT = 8000  # int16 steps per view width (or height)
+REACH = 4  # view widths beyond the view a path is still drawn: past that it is cut (NaN)
+MISSING = -32768  # int16: no point (the run left the surface, or the view by more than REACH)
+ZONE_WORDS = {"crawl": "crawls: too small to arrive in time", "converge": "converges",
+              "oscillate": "converges, zig-zagging", "diverge": "diverges"}
+CONTOUR_WIDTH = 0.56
+
+
+def sample_steps(steps: int, most: int = PATH_POINTS) -> np.ndarray:
+    """At most ``most`` steps, evenly spread, the first and the last included."""
+    return np.unique(np.linspace(0, steps, min(most, steps + 1)).round().astype(int))
+
+
+def quantize(points: np.ndarray, bounds) -> np.ndarray:
+    """Points ``(..., 2)`` as int16 offsets from the view's corner, ``QUANT`` per view width."""
+    (x0, x1), (y0, y1) = bounds
+    scaled = (points - np.array([x0, y0])) / np.array([x1 - x0, y1 - y0]) * QUANT
+    inside = np.isfinite(scaled).all(axis=-1, keepdims=True) & (np.abs(scaled) <= REACH * QUANT).all(
+        axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore"):
+        return np.where(inside, np.round(scaled), MISSING).astype("<i2")
+
+
+def dequantize(q: np.ndarray, bounds) -> np.ndarray:
+    """The inverse of :func:`quantize` (for tests; the browser does it in lab.js)."""
+    (x0, x1), (y0, y1) = bounds
+    points = q.astype(float) / QUANT * np.array([x1 - x0, y1 - y0]) + np.array([x0, y0])
+    return np.where((q == MISSING).any(axis=-1, keepdims=True), np.nan, points)
+
+
+def _float32(values) -> np.ndarray:
+    """Losses beyond float32's range (a run on its way out) as NaN: the curve leaves through the top."""
+    values = np.asarray(values, dtype=float)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.abs(values) < 3e38, values, np.nan).astype("<f4")
+
+
+def _b64(arr: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(arr).tobytes()).decode("ascii")
+
+
+def live_figure(surface, layer, grid, rule, at: tuple[int, int], *, font_size: int = 14, height: int = 520,
+                knob_label: str = "") -> dict:
+    """The live picture of ``grid`` (a :class:`optim.sweep.SweepGrid` or ``Sweep`` with ``keep_paths``),
+    drawn at ``at = (knob index, rate index)``. ``rule``: its class (title, colour)."""
+    points, losses = _grid_arrays(grid)
+    shown = sample_steps(points.shape[0] - 1)
+    j, i = at
+    here = points[shown, j, i]
+    g, png, lines = layer
+    fixed = [*contour.static_traces(surface, g, lines), player.start_trace(points[0, 0, 0])]
+    moving = [
+        {"type": "scatter", "mode": "lines+markers", "x": f4(here[:, 0]), "y": f4(here[:, 1]), "name": "path",
+         "line": {"color": rule.color, "width": 3}, "marker": {"size": 5, "color": rule.color},
+         "hovertemplate": "(%{x:.4g}, %{y:.4g})<extra></extra>", "showlegend": False},
+        {"type": "scatter", "mode": "markers", "x": f4(_last(here)[:1, 0]), "y": f4(_last(here)[:1, 1]), "name": "end",
+         "marker": {"symbol": rule.marker, "size": 15, "color": rule.color,
+                    "line": {"width": 2, "color": player.casing(rule.color)}},
+         "hovertemplate": "ended at (%{x:.4g}, %{y:.4g})<extra></extra>", "showlegend": False},
+        {"type": "scatter", "mode": "lines", "x": shown.tolist(), "y": f4(_float32(losses[shown, j, i])), "name": "loss",
+         "xaxis": "x2", "yaxis": "y2", "line": {"color": rule.color, "width": 3}, "showlegend": False,
+         "hovertemplate": "step %{x}: loss %{y:.4g}<extra></extra>"},
+        {"type": "scatter", "mode": "text", "x": [0], "y": [1], "text": [numbers_text(grid, j, i, knob_label)],
+         "textposition": "bottom right", "xaxis": "x3", "yaxis": "y3", "hoverinfo": "skip", "showlegend": False,
+         "cliponaxis": False, "name": "numbers", "textfont": {"size": font_size + 1, "color": "#f4f4f4"}},
+    ]
+    rows = 2 if knob_label else 1
+    layout = _layout(surface, png, losses[shown], height, font_size, rows)
+    layout["sliders"] = _sliders(grid, at, font_size, knob_label, height - TOP - _bottom(font_size, rows))
+    layout["meta"] = {"lab": _payload(surface, grid, points, losses, shown, knob_label, len(fixed))}
+    return {"data": [*fixed, *moving], "layout": layout}
+
+
+def _grid_arrays(grid) -> tuple[np.ndarray, np.ndarray]:
+    """Points ``(steps+1, M, N, 2)`` and losses ``(steps+1, M, N)``; a plain sweep is one knob row."""
+    if grid.points.ndim == 3:
+        return grid.points[:, None], grid.losses[:, None]
+    return grid.points, grid.losses
+
+
+def _arrays(grid, name):
+    value = np.asarray(getattr(grid, name))
+    return value if value.ndim == 2 else value[None]
+
+
+def _last(path: np.ndarray) -> np.ndarray:
+    finite = path[np.isfinite(path).all(axis=1)]
+    return finite[-1:] if len(finite) else path[:1]
+
+
+def numbers_text(grid, j: int, i: int, knob_label: str = "") -> str:
+    """What the numbers box says about run ``(j, i)`` (the same words lab.js writes while dragging)."""
+    lr = float(grid.lrs[i])
+    knob = f"   {knob_label} = {float(grid.betas[j]):g}" if knob_label else ""
+    zone = str(_arrays(grid, "zone")[j, i])
+    final = float(_arrays(grid, "final_loss")[j, i])
+    reached = int(_arrays(grid, "steps_to_tolerance")[j, i])
+    left = int(_arrays(grid, "diverged_at")[j, i])
+    lines = [f"η = {lr:.3g}{knob}", f"it {ZONE_WORDS[zone]}",
+             f"left the surface at step {left}" if left >= 0 else
+             f"final loss {final:.4g}" if np.isfinite(final) else "final loss: not finite",
+             f"within tolerance at step {reached}" if reached >= 0 else "never within tolerance"]
+    return "<br>".join(lines)
+
+
+def _payload(surface, grid, points, losses, shown, knob_label, first_moving) -> dict:
+    """Everything lab.js needs to redraw any run: compact arrays and the words of the numbers box."""
+    m, n = points.shape[1], points.shape[2]
+    q = quantize(points[shown].transpose(1, 2, 0, 3), surface.bounds)  # (M, N, K, 2)
+    (x0, x1), (y0, y1) = surface.bounds
+    return {
+        "m": m, "n": n, "k": len(shown), "steps": shown.tolist(), "quant": QUANT, "missing": MISSING,
+        "origin": [x0, y0], "size": [x1 - x0, y1 - y0], "traces": [first_moving + t for t in range(4)],
+        "paths": _b64(q), "losses": _b64(_float32(losses[shown].transpose(1, 2, 0))),
+        "texts": [[numbers_text(grid, j, i, knob_label) for i in range(n)] for j in range(m)],
+    }
+
+
+TOP = 10  # pixels above the plot
+
+
+def _layout(surface, png, losses, height, font_size, rows) -> dict:
+    (x0, x1), (y0, y1) = surface.bounds
+    axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": "#666"}
+    square = {"scaleanchor": "x", "scaleratio": 1} if 1 / 3 <= (x1 - x0) / (y1 - y0) <= 3 else {}
+    hidden = {"visible": False, "range": [0, 1], "fixedrange": True}
+    return {
+        "height": height, "margin": {"l": 55, "r": 10, "t": TOP, "b": _bottom(font_size, rows)},
+        "font": {"size": font_size}, "showlegend": False, "hovermode": "closest", "dragmode": "pan",
+        "xaxis": {**axis, "domain": [0, CONTOUR_WIDTH], "range": [x0, x1], "constrain": "domain",
+                  "title": {"text": surface.labels[0], "standoff": 2}},
+        "yaxis": {**axis, "domain": [0, 1], "range": [y0, y1], "constrain": "domain", **square,
+                  "title": {"text": surface.labels[1], "standoff": 2}},
+        "images": [{"source": png, "xref": "x", "yref": "y", "x": x0, "y": y1, "sizex": x1 - x0, "sizey": y1 - y0,
+                    "sizing": "stretch", "layer": "below", "xanchor": "left", "yanchor": "top"}],
+        "xaxis2": {**curves.step_axis(), "domain": [CONTOUR_WIDTH + 0.1, 1], "anchor": "y2"},
+        "yaxis2": {**_loss_axis(losses), "domain": [0.42, 1], "anchor": "x2"},
+        # the numbers: a text trace in a box of its own (lab.js changes its text with the paths)
+        "xaxis3": {**hidden, "domain": [CONTOUR_WIDTH + 0.06, 1], "anchor": "y3"},
+        "yaxis3": {**hidden, "domain": [0, 0.3], "anchor": "x3"},
+        "shapes": [{"type": "rect", "xref": "x3 domain", "yref": "y3 domain", "x0": -0.02, "x1": 1.0, "y0": 0,
+                    "y1": 1.02, "fillcolor": "#1e1e1e", "line": {"width": 0}, "layer": "below"}],
+    }
+
+
+def _loss_axis(losses) -> dict:
+    """Log when every run's losses are positive. A fixed range (the picture is redrawn by animation,
+    which keeps axes as they are): from the lowest loss any run reaches to ten times the start's; a
+    run that diverges leaves through the top."""
+    axis = curves.value_axis(losses, "loss")
+    finite = losses[np.isfinite(losses)]
+    top = float(np.max(np.abs(losses[0]))) * 10 or 1.0
+    if axis["type"] == "log":
+        low = float(finite[finite > 0].min()) if np.any(finite > 0) else top * 1e-12
+        axis["range"] = [np.log10(low) - 0.3, np.log10(top)]
+        axis.pop("dtick", None)
+    else:
+        low = float(finite.min()) if finite.size else -top
+        axis["range"] = [low - 0.05 * (top - low), top]
+    return axis
+
+
+def _axis_room(font_size: int) -> int:
+    return 2 * font_size + 16  # the contour's tick labels and title, above the sliders
+
+
+def _slider_room(font_size: int) -> int:
+    return 2 * font_size + 40  # a slider's current value, bar and tick labels
+
+
+def _bottom(font_size: int, rows: int) -> int:
+    return _axis_room(font_size) + rows * _slider_room(font_size)
+
+
+def _sliders(grid, at, font_size, knob_label, plot_height) -> list[dict]:
+    """The rate's slider, and the knob's under it: ``method: "skip"`` (lab.js does the redrawing)."""
+    j, i = at
+    below = _axis_room(font_size) / plot_height  # paper units: sliders hang below the plot
+    row = _slider_room(font_size) / plot_height
+    common = {"x": 0, "len": 1.0, "yanchor": "top", "font": {"size": max(font_size - 3, 10), "color": "#cccccc"},
+              "ticklen": 3, "minorticklen": 0, "bgcolor": "#555555", "activebgcolor": "#ff5a36",
+              "bordercolor": "#888888", "pad": {"t": 0, "l": 0, "r": 10}}
+    sliders = [{**common, "name": "lr", "active": int(i), "y": -below,
+                "currentvalue": _value("learning rate η = ", font_size),
+                "steps": [{"label": f"{lr:.3g}", "method": "skip", "args": [None]} for lr in grid.lrs]}]
+    if knob_label:
+        sliders.append({**common, "name": "knob", "active": int(j), "y": -below - row,
+                        "currentvalue": _value(f"{knob_label} = ", font_size),
+                        "steps": [{"label": f"{b:g}", "method": "skip", "args": [None]} for b in grid.betas]})
+    return sliders
+
+
+def _value(prefix: str, font_size: int) -> dict:
+    return {"visible": True, "prefix": prefix, "xanchor": "left", "offset": 4,
+            "font": {"size": font_size, "color": "#f4f4f4"}}
