@@ -22,7 +22,14 @@ function watch() {
 
 function decode(lab) {
   const bytes = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0)).buffer;
-  return { ...lab, paths: new Int16Array(bytes(lab.paths)), losses: new Float32Array(bytes(lab.losses)) };
+  // losses come as int16 levels of the loss axis's range (log10 of the loss on a log axis)
+  const levels = new Int16Array(bytes(lab.loss.data)), [low, high] = lab.loss.range;
+  const losses = Float64Array.from(levels, (q) => {
+    if (q === lab.missing) return NaN;
+    const value = low + (q / lab.loss.levels) * (high - low);
+    return lab.loss.log ? Math.pow(10, value) : value;
+  });
+  return { ...lab, paths: new Int16Array(bytes(lab.paths)), losses };
 }
 
 function active(gd) {
@@ -45,8 +52,7 @@ function redraw(gd) {
     xs[s] = off ? NaN : lab.origin[0] + (qx / lab.quant) * lab.size[0];
     ys[s] = off ? NaN : lab.origin[1] + (qy / lab.quant) * lab.size[1];
     if (!off) last = s;
-    const value = lab.losses[run + s];
-    loss[s] = Number.isFinite(value) ? value : NaN;
+    loss[s] = lab.losses[run + s];
   }
   // an animation frame of zero length, not restyle: it redraws only these traces, not the whole figure
   Plotly.animate(gd, {

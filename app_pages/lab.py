@@ -23,7 +23,6 @@ from optim.sweep import Sweep, knob_values, log_grid, momentum_knob, sweep_grid,
 from optim.sweep import sweep as sweep_rates
 from settings import Settings
 from settings.lab import LabSettings
-from viz import export
 from viz import lab as lab_figures
 from viz import player as player_figures
 from viz import rates as rate_figures
@@ -149,8 +148,7 @@ def regime_lanes(s: Settings, rates: dict[str, float]) -> list[player_figures.La
 def regimes_picture(b: LabSettings, font_size: int, height: int) -> dict:
     s = b.run
     lanes = regime_lanes(s, regime_rates(b))
-    fig = player_figures.figure(s.landscape, _layer(s), lanes, s.steps, font_size=font_size, height=height)
-    return export.without_step_buttons(fig)
+    return lab_figures.side_by_side(s.landscape, _layer(s), lanes, font_size=font_size, height=height)
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
@@ -206,9 +204,8 @@ def schedule_picture(s: Settings, font_size: int, height: int) -> dict:
                                  np.ravel(constant.lrs)),
              player_figures.Lane(f"{s.sched} from η = {s.lr:.3g}", color, optim.rule(s.opt).marker, 3.0,
                                  scheduled.points, scheduled.losses, np.ravel(scheduled.lrs))]
-    fig = player_figures.figure(s.landscape, _layer(s), lanes, s.steps, with_schedule=True, font_size=font_size,
-                                height=height)
-    return export.without_step_buttons(fig)
+    return lab_figures.side_by_side(s.landscape, _layer(s), lanes, with_schedule=True, font_size=font_size,
+                                    height=height)
 
 
 # ---- the live picture's bridge -----------------------------------------------------------------

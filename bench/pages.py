@@ -45,9 +45,16 @@ PAGES = {  # page → (what AppTest switches to, the learning-rate box changed, 
     "batches": ("app_pages/batches.py", "lr", "tips, 20 epochs: SGD makes 4 880 updates", {}),
     "batches-iris": ("app_pages/batches.py", "lr", "iris logistic, 30 epochs: SGD makes 3 000 updates",
                      {"data": "iris"}),
+    # the lab: the rate its live slider reports when it rests (what the bridge sets), and a change of the
+    # steps, which runs everything again (64 rates × 7 values of β, the 241-rate sweep, the three regimes)
+    "lab": ("app_pages/learning_rate.py", "state:lr", "the slider's rate reported (momentum on the ravine)",
+            {"opt": "momentum"}),
+    "lab-cold": ("app_pages/learning_rate.py", "steps", "a new number of steps: every run made again",
+                 {"opt": "momentum"}),
 }
 AGAINST_BASELINE = ("descent", "race")
-AGAINST_DESCENT = ("batches", "batches-iris")
+AGAINST_DESCENT = ("batches", "batches-iris", "lab", "lab-cold")
+BYTES_GOAL = {"lab": 800_000, "lab-cold": 800_000}  # figure JSON a rerun sends
 SERVER_GOAL = 0.5  # this checkout's median at most this fraction of the baseline's
 PEER_GOAL = 2.0  # the batches page's median at most this multiple of the descent page's
 REDRAW_GOAL, STEP_GOAL = 0.300, 0.100
@@ -71,10 +78,16 @@ def worker(root: str, page: str) -> None:
             at.switch_page(switch)
         at.run()
         origin = sys.modules["app_pages"].__path__[0] if "app_pages" in sys.modules else "?"
-        print(json.dumps({"origin": origin, "query": dict(at.query_params),
+        charts = [c.proto.id.rsplit("-", 1)[-1] for c in at.get("plotly_chart")]
+        print(json.dumps({"origin": origin, "query": dict(at.query_params), "charts": charts,
                           "error": str(at.exception) if at.exception else ""}), flush=True)
         for line in sys.stdin:
-            at.number_input(key=key).set_value(float(line))
+            if key.startswith("state:"):  # what a bridge's callback sets, as the browser's report would
+                at.session_state[key.removeprefix("state:")] = float(line)
+            elif key == "steps":
+                at.slider(key=key).set_value(int(float(line) * 1000) % 900 + 50)
+            else:
+                at.number_input(key=key).set_value(float(line))
             start = time.perf_counter()
             at.run()
             seconds = time.perf_counter() - start
@@ -150,21 +163,25 @@ def against_descent(page: str, changes: int) -> bool:
     """The batches page against the descent page, both on this checkout, in one interleaved run."""
     mine, descent = Worker(ROOT, page), Worker(ROOT, "descent")
     wanted = PAGES[page][3].get("data", "tips")
-    if mine.hello["query"].get("data") != wanted or "surface" not in descent.hello["query"]:
+    on_page = "lab" in mine.hello["charts"] if page.startswith("lab") else mine.hello["query"].get("data") == wanted
+    if not on_page or "surface" not in descent.hello["query"]:
         raise SystemExit(f"bench/pages.py: a worker is not on its page (batches: {mine.hello['query']}, descent: "
                          f"{descent.hello['query']}), so this comparison measures nothing")
-    times = {"mine": [], "descent": []}
+    times, sizes = {"mine": [], "descent": []}, {}
     for i in range(changes):
         lr = round(0.01 + 0.003 * i, 6)
         for name in (("mine", "descent") if i % 2 == 0 else ("descent", "mine")):
-            times[name].append((mine if name == "mine" else descent).change(lr)["seconds"])
+            answer = (mine if name == "mine" else descent).change(lr)
+            times[name].append(answer["seconds"])
+            sizes[name] = answer["bytes"]
     mine.close()
     descent.close()
     ratio = statistics.median(times["mine"]) / statistics.median(times["descent"])
-    met = ratio <= PEER_GOAL
+    met = ratio <= PEER_GOAL and sizes["mine"] <= BYTES_GOAL.get(page, float("inf"))
     print(f"{page} page against the descent page, server, median of {changes} learning-rate changes each, "
           f"interleaved ({PAGES[page][2]}):")
-    print(f"  {page:<17} {statistics.median(times['mine']) * 1e3:7.1f} ms")
+    print(f"  {page:<17} {statistics.median(times['mine']) * 1e3:7.1f} ms   {sizes['mine']:>9,} bytes of figure JSON"
+          + (f" (goal ≤ {BYTES_GOAL[page]:,})" if page in BYTES_GOAL else ""))
     print(f"  descent           {statistics.median(times['descent']) * 1e3:7.1f} ms")
     print(f"  ratio             {ratio:7.2f}     goal ≤ {PEER_GOAL:g}: {'met' if met else 'NOT MET'}")
     return met
@@ -277,18 +294,22 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--baseline", default=BASELINE)
+    parser.add_argument("--pages", default="", help="only these, comma-separated (e.g. lab,lab-cold)")
     parser.add_argument("--worker", nargs=2, metavar=("ROOT", "PAGE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker(*args.worker)
         return
     sys.path.insert(0, str(ROOT))
-    with worktree(args.baseline) as old_root:
-        met = {page: server(page, args.changes, old_root, args.baseline) for page in AGAINST_BASELINE}
-    print("server goal (≤ half the baseline's time on each page): "
-          + ", ".join(f"{page} {'met' if ok else 'NOT MET'}" for page, ok in met.items()))
-    peers = {page: against_descent(page, args.changes) for page in AGAINST_DESCENT}
-    print("server goal (batches ≤ twice the descent page's time): "
+    chosen = set(args.pages.split(",")) if args.pages else set(PAGES)
+    if chosen & set(AGAINST_BASELINE):
+        with worktree(args.baseline) as old_root:
+            met = {page: server(page, args.changes, old_root, args.baseline) for page in AGAINST_BASELINE
+                   if page in chosen}
+        print("server goal (≤ half the baseline's time on each page): "
+              + ", ".join(f"{page} {'met' if ok else 'NOT MET'}" for page, ok in met.items()))
+    peers = {page: against_descent(page, args.changes) for page in AGAINST_DESCENT if page in chosen}
+    print("server goal (batches and the lab ≤ twice the descent page's time): "
           + ", ".join(f"{page} {'met' if ok else 'NOT MET'}" for page, ok in peers.items()))
     if not args.no_browser:
         browser(min(args.changes, 10))

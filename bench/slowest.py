@@ -43,10 +43,14 @@ LINKS = [  # (page, query): the heaviest values each page takes, alone and toget
     ("batches", "data=tips&batch=2&epochs=200&compare=epochs"),
     ("batches", "data=iris&batch=2&epochs=200&compare=updates&sched=cosine"),
     ("batches", "data=tips_unscaled&batch=3&epochs=200&loop=1"),
+    ("learning_rate", "surface=rosenbrock&opt=adam&steps=1000"),
+    ("learning_rate", "surface=tips&opt=adamw&steps=1000&part=map"),
+    ("learning_rate", f"surface=custom&f={LONG_FORMULA}&opt=rmsprop&steps=1000&part=schedule&sched=warmup_cosine"),
+    ("learning_rate", "surface=iris&opt=nesterov&steps=1000&part=line&line=double_well"),
     ("lessons", ""),
     ("practice", "set=1,2,3,4,5,6,7,8,9,10,11,12&seed=99"),
 ]
-WARM = ["", "race", "basins", "batches", "lessons", "practice"]
+WARM = ["", "race", "basins", "batches", "learning_rate", "lessons", "practice"]
 
 
 async def measure(url) -> tuple[float, list[tuple[str, float]]]:

@@ -32,7 +32,7 @@ def live(surface_name="ravine", rule="momentum", steps=100, rates=64, high=0.5):
 def payload(fig):
     meta = fig["layout"]["meta"]["lab"]
     paths = np.frombuffer(base64.b64decode(meta["paths"]), dtype="<i2").reshape(meta["m"], meta["n"], meta["k"], 2)
-    losses = np.frombuffer(base64.b64decode(meta["losses"]), dtype="<f4").reshape(meta["m"], meta["n"], meta["k"])
+    losses = lab.loss_from_levels(meta["loss"]).reshape(meta["m"], meta["n"], meta["k"])
     return meta, paths, losses
 
 
@@ -53,7 +53,12 @@ def test_the_payload_holds_every_run_of_the_one_sweep_to_a_fraction_of_a_pixel()
     # a point is missing only where the run left the surface or went more than REACH views away
     away = ~np.isfinite(truth).all(axis=-1) | (np.abs(truth - [x0, y0]) / [x1 - x0, y1 - y0] > lab.REACH).any(axis=-1)
     np.testing.assert_array_equal(~near, away)
-    np.testing.assert_allclose(losses, grid.losses[shown].transpose(1, 2, 0), rtol=1e-6)
+    # losses within the loss axis's range to a fraction of its height; off it, not carried (NaN)
+    truth = grid.losses[shown].transpose(1, 2, 0)
+    low, high = fig["layout"]["yaxis2"]["range"]
+    on_axis = (np.log10(truth) >= low) & (np.log10(truth) <= high)
+    np.testing.assert_array_equal(np.isfinite(losses), on_axis)
+    np.testing.assert_allclose(np.log10(losses[on_axis]), np.log10(truth[on_axis]), atol=(high - low) / 30000)
 
 
 def test_what_the_picture_shows_first_is_the_run_at_the_sliders():
@@ -61,7 +66,7 @@ def test_what_the_picture_shows_first_is_the_run_at_the_sliders():
     path, _, _, numbers = fig["data"][-4:]
     points = grid.points[lab.sample_steps(100), 0, 10]
     np.testing.assert_allclose(decode(path["x"]), points[:, 0], rtol=1e-6)
-    assert numbers["text"][0] == lab.numbers_text(grid, 0, 10, optim.rule("momentum").knobs[0].label)
+    assert numbers["text"][0] == lab.numbers_text(grid, 0, 10)
     meta = fig["layout"]["meta"]["lab"]
     assert [fig["data"][t]["name"] for t in meta["traces"]] == ["path", "end", "loss", "numbers"]
     sliders = fig["layout"]["sliders"]
@@ -79,9 +84,9 @@ def test_the_numbers_say_what_the_engine_measured():
 
 
 def test_the_live_figure_weighs_what_the_page_states():
-    _, _, fig = live("ravine", "adam", steps=1000)  # seven β₁ values, 64 rates, the longest run
+    _, _, fig = live("rosenbrock", "adam", steps=1000)  # seven β₁ values, 64 rates, the longest run
     size = len(json.dumps(fig, separators=(",", ":")))
-    assert size < 600_000  # bench/pages.py prints the page's whole rerun
+    assert size < 400_000  # bench/pages.py prints the whole rerun (README: the lab weighs ≤ 0.8 MB a rerun)
 
 
 def test_a_rule_without_a_momentum_like_knob_has_one_slider():

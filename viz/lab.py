@@ -3,7 +3,8 @@ loss curve and the numbers follow while dragging, with no server round trip.
 
 The figure carries every run of one engine sweep (``optim.sweep``: rates × knob values) compactly in
 ``layout.meta["lab"]``: paths as int16 offsets within the view (``QUANT`` steps per view width, so a
-path is drawn to 1/8000 of the view and up to ``REACH`` view widths beyond it), losses as float32, at
+path is drawn to 1/8000 of the view and up to ``REACH`` view widths beyond it), losses as int16 levels of
+the loss axis's fixed range (log or linear; beyond it a loss is off the plot, so it is not carried), at
 most ``PATH_POINTS`` points a path. The page's bridge (app_pages/lab.js) listens to the two sliders
 (``method: "skip"``: plotly.js itself does nothing) and restyles the path, its end, the loss curve and
 the numbers from those arrays.
@@ -18,7 +19,8 @@ import numpy as np
 from viz import contour, curves, player
 from viz.encode import f4
 
-PATH_POINTS = 81  # points drawn of each path (the first and the last always among them)
+PATH_POINTS = 61  # points drawn of each path (the first and the last always among them)
+LOSS_LEVELS = 32000  # int16 levels across the loss axis's range (log or linear): 0.03 % of its height
 QUANT = 8000  # int16 steps per view width (or height)
 REACH = 4  # view widths beyond the view a path is still drawn: past that it is cut (NaN)
 MISSING = -32768  # int16: no point (the run left the surface, or the view by more than REACH)
@@ -81,14 +83,16 @@ def live_figure(surface, layer, grid, rule, at: tuple[int, int], *, font_size: i
         {"type": "scatter", "mode": "lines", "x": shown.tolist(), "y": f4(_float32(losses[shown, j, i])), "name": "loss",
          "xaxis": "x2", "yaxis": "y2", "line": {"color": rule.color, "width": 3}, "showlegend": False,
          "hovertemplate": "step %{x}: loss %{y:.4g}<extra></extra>"},
-        {"type": "scatter", "mode": "text", "x": [0], "y": [1], "text": [numbers_text(grid, j, i, knob_label)],
+        {"type": "scatter", "mode": "text", "x": [0], "y": [1], "text": [numbers_text(grid, j, i)],
          "textposition": "bottom right", "xaxis": "x3", "yaxis": "y3", "hoverinfo": "skip", "showlegend": False,
          "cliponaxis": False, "name": "numbers", "textfont": {"size": font_size + 1, "color": "#f4f4f4"}},
     ]
     rows = 2 if knob_label else 1
     layout = _layout(surface, png, losses[shown], height, font_size, rows)
+    loss_axis = layout["yaxis2"]
     layout["sliders"] = _sliders(grid, at, font_size, knob_label, height - TOP - _bottom(font_size, rows))
-    layout["meta"] = {"lab": _payload(surface, grid, points, losses, shown, knob_label, len(fixed))}
+    layout["meta"] = {"lab": {**_payload(surface, grid, points, shown, len(fixed)),
+                              "loss": _loss_levels(losses[shown].transpose(1, 2, 0), loss_axis)}}
     return {"data": [*fixed, *moving], "layout": layout}
 
 
@@ -109,22 +113,40 @@ def _last(path: np.ndarray) -> np.ndarray:
     return finite[-1:] if len(finite) else path[:1]
 
 
-def numbers_text(grid, j: int, i: int, knob_label: str = "") -> str:
-    """What the numbers box says about run ``(j, i)`` (the same words lab.js writes while dragging)."""
-    lr = float(grid.lrs[i])
-    knob = f"   {knob_label} = {float(grid.betas[j]):g}" if knob_label else ""
+def numbers_text(grid, j: int, i: int) -> str:
+    """What the numbers box says about run ``(j, i)`` (the same words lab.js writes while dragging);
+    the rate and the knob's value are on the sliders."""
     zone = str(_arrays(grid, "zone")[j, i])
     final = float(_arrays(grid, "final_loss")[j, i])
     reached = int(_arrays(grid, "steps_to_tolerance")[j, i])
     left = int(_arrays(grid, "diverged_at")[j, i])
-    lines = [f"η = {lr:.3g}{knob}", f"it {ZONE_WORDS[zone]}",
+    lines = [f"it {ZONE_WORDS[zone]}",
              f"left the surface at step {left}" if left >= 0 else
              f"final loss {final:.4g}" if np.isfinite(final) else "final loss: not finite",
              f"within tolerance at step {reached}" if reached >= 0 else "never within tolerance"]
     return "<br>".join(lines)
 
 
-def _payload(surface, grid, points, losses, shown, knob_label, first_moving) -> dict:
+def _loss_levels(losses: np.ndarray, axis: dict) -> dict:
+    """Losses as int16 levels of the axis's range (``MISSING`` off it); lab.js maps them back."""
+    log = axis["type"] == "log"
+    low, high = axis["range"]
+    with np.errstate(all="ignore"):
+        values = np.log10(losses) if log else losses
+        scaled = np.round((values - low) / (high - low) * LOSS_LEVELS)
+        q = np.where(np.isfinite(scaled) & (scaled >= 0) & (scaled <= LOSS_LEVELS), scaled, MISSING).astype("<i2")
+    return {"log": log, "range": [low, high], "levels": LOSS_LEVELS, "data": _b64(q)}
+
+
+def loss_from_levels(loss: dict) -> np.ndarray:
+    """The inverse of :func:`_loss_levels` (for tests; the browser does it in lab.js)."""
+    q = np.frombuffer(base64.b64decode(loss["data"]), dtype="<i2").astype(float)
+    low, high = loss["range"]
+    values = np.where(q == MISSING, np.nan, low + q / loss["levels"] * (high - low))
+    return 10**values if loss["log"] else values
+
+
+def _payload(surface, grid, points, shown, first_moving) -> dict:
     """Everything lab.js needs to redraw any run: compact arrays and the words of the numbers box."""
     m, n = points.shape[1], points.shape[2]
     q = quantize(points[shown].transpose(1, 2, 0, 3), surface.bounds)  # (M, N, K, 2)
@@ -132,8 +154,8 @@ def _payload(surface, grid, points, losses, shown, knob_label, first_moving) -> 
     return {
         "m": m, "n": n, "k": len(shown), "steps": shown.tolist(), "quant": QUANT, "missing": MISSING,
         "origin": [x0, y0], "size": [x1 - x0, y1 - y0], "traces": [first_moving + t for t in range(4)],
-        "paths": _b64(q), "losses": _b64(_float32(losses[shown].transpose(1, 2, 0))),
-        "texts": [[numbers_text(grid, j, i, knob_label) for i in range(n)] for j in range(m)],
+        "paths": _b64(q),
+        "texts": [[numbers_text(grid, j, i) for i in range(n)] for j in range(m)],
     }
 
 
@@ -214,3 +236,58 @@ def _sliders(grid, at, font_size, knob_label, plot_height) -> list[dict]:
 def _value(prefix: str, font_size: int) -> dict:
     return {"visible": True, "prefix": prefix, "xanchor": "left", "offset": 4,
             "font": {"size": font_size, "color": "#f4f4f4"}}
+
+
+# ---- side by side: the three regimes, a schedule beside the constant rate ----------------------
+
+DRAWN_POINTS = 300  # points drawn of each whole path: the turns stay, the payload stays small
+
+
+def side_by_side(surface, layer, lanes: list[player.Lane], *, with_schedule: bool = False, font_size: int = 14,
+                 height: int = 470) -> dict:
+    """Whole runs from one start on the contour, their losses on one plot (and their rates under it):
+    still, since the point is to compare the ends and the shapes, not to watch."""
+    g, png, lines = layer
+    steps = len(lanes[0].points) - 1
+    shown = sample_steps(steps, DRAWN_POINTS)
+    traces = [*contour.static_traces(surface, g, lines), player.start_trace(lanes[0].points[0])]
+    for lane in lanes:
+        path = lane.points[shown]
+        traces.append({"type": "scatter", "mode": "lines", "x": f4(path[:, 0]), "y": f4(path[:, 1]), "name": lane.label,
+                       "line": {"color": lane.color, "width": lane.width}, "showlegend": True, "legendgroup": lane.label,
+                       "hovertemplate": f"{lane.label}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>"})
+        traces.append(player.end_trace(lane))
+        traces.append({**curves.line(_float32(lane.losses[shown]), lane.color, lane.label, "loss", "x2", "y2",
+                                     x=shown), "legendgroup": lane.label})
+        if with_schedule:
+            traces.append({**curves.line(lane.lrs, lane.color, lane.label, "η", "x3", "y3", shape="hv"),
+                           "legendgroup": lane.label})
+    layout = _side_layout(surface, png, lanes, with_schedule, height, font_size)
+    return {"data": traces, "layout": layout}
+
+
+def _side_layout(surface, png, lanes, with_schedule, height, font_size) -> dict:
+    (x0, x1), (y0, y1) = surface.bounds
+    axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": "#666"}
+    square = {"scaleanchor": "x", "scaleratio": 1} if 1 / 3 <= (x1 - x0) / (y1 - y0) <= 3 else {}
+    right = [CONTOUR_WIDTH + 0.1, 1]
+    losses = np.concatenate([lane.losses for lane in lanes])
+    layout = {
+        "height": height, "margin": {"l": 55, "r": 10, "t": 10, "b": 40}, "font": {"size": font_size},
+        "hovermode": "closest", "dragmode": "pan", "showlegend": True,
+        "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top", "font": {"size": font_size}},
+        "xaxis": {**axis, "domain": [0, CONTOUR_WIDTH], "range": [x0, x1], "constrain": "domain",
+                  "title": {"text": surface.labels[0], "standoff": 2}},
+        "yaxis": {**axis, "domain": [0, 1], "range": [y0, y1], "constrain": "domain", **square,
+                  "title": {"text": surface.labels[1], "standoff": 2}},
+        "images": [{"source": png, "xref": "x", "yref": "y", "x": x0, "y": y1, "sizex": x1 - x0, "sizey": y1 - y0,
+                    "sizing": "stretch", "layer": "below", "xanchor": "left", "yanchor": "top"}],
+        "xaxis2": {**curves.step_axis(), "domain": right, "anchor": "y2"},
+        "yaxis2": {**curves.value_axis(losses, "loss", labels=4), "domain": [0.45, 1] if with_schedule else [0, 1],
+                   "anchor": "x2"},
+    }
+    if with_schedule:
+        layout["xaxis3"] = {**curves.step_axis(), "domain": right, "anchor": "y3"}
+        layout["yaxis3"] = {**curves.value_axis(np.concatenate([lane.lrs for lane in lanes]), "η", log=False),
+                            "domain": [0, 0.3], "anchor": "x3"}
+    return layout

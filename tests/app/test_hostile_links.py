@@ -13,6 +13,8 @@ import settings as descent_settings
 from settings.basins import parse_basins, to_basins_query
 from settings.batches import KEYS as BATCH_KEYS
 from settings.batches import parse_batches, to_batches_query
+from settings.lab import OWN_KEYS as LAB_KEYS
+from settings.lab import parse_lab, to_lab_query
 from settings.practice import parse_practice
 from settings.race import parse_race, to_race_query
 from tests.app.conftest import chart_keys
@@ -29,6 +31,8 @@ PAGES = {
     "basins": ("app_pages/basins.py", parse_basins, ["surface", "opt", "lr", "steps", "n"], {"n": "20"}),
     "batches": ("app_pages/batches.py", parse_batches, list(BATCH_KEYS), {}),
     "practice": ("app_pages/practice.py", parse_practice, ["seed", "set", "ex"], {}),
+    "learning_rate": ("app_pages/learning_rate.py", parse_lab, ["surface", "opt", "lr", "momentum", "steps", "x0",
+                                                                "sched", *LAB_KEYS], {"opt": "momentum"}),
 }
 CASES = [(page, key, value) for page, (_, _, keys, _) in PAGES.items() for key in keys for value in HOSTILE]
 
@@ -40,7 +44,7 @@ def test_a_hostile_value_gets_a_note_and_the_page(page, key, value):
     at = open_page(script, query)
     assert not at.exception
     if page != "practice":
-        assert chart_keys(at) and chart_keys(at)[0] in ("picture", "basins")
+        assert chart_keys(at) and chart_keys(at)[0] in ("picture", "basins", "lab")
     assert bool(at.warning) == bool(parse(query)[1]), (query, parse(query)[1])
 
 
@@ -85,3 +89,11 @@ def test_any_batches_link_parses_and_round_trips(query):
 def test_any_practice_link_parses(query):
     p, notes = parse_practice(query)
     assert p.ex in p.exercises and all(isinstance(n, str) for n in notes)
+
+
+@settings(max_examples=1000, **SLOW)
+@given(links(PAGES["learning_rate"][2] + ["f", "view", "beta1", "t_max", "batch"]))
+def test_any_lab_link_parses_and_round_trips(query):
+    b, notes = parse_lab(query)
+    assert all(isinstance(n, str) for n in notes)
+    assert parse_lab(to_lab_query(b)) == (b, [])
