@@ -16,6 +16,9 @@ function watch() {
   if (!gd || !gd.on || !gd.layout || !gd.layout.meta || !gd.layout.meta.lab) return;
   if (gd.__downhillLab) return;
   gd.__downhillLab = decode(gd.layout.meta.lab);
+  // a phone: ask for the stacked picture (and back, if the window grows)
+  const narrow = gd.getBoundingClientRect().width < bridge.data.narrow_below;
+  if (narrow !== bridge.data.narrow) bridge.send("narrow", narrow);
   gd.on("plotly_sliderchange", (e) => { redraw(gd); if (e.interaction) report(gd); });
   gd.setAttribute("data-lab", "ready");
 }

@@ -16,6 +16,7 @@ import streamlit as st
 import landscapes
 import landscapes.lines
 import optim
+from app_pages import player
 from app_pages.controls import surface_layer
 from app_pages.work import BY_REPR
 from optim import regimes as regime_lib
@@ -131,10 +132,10 @@ def at(s: Settings, grid) -> tuple[int, int]:
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
-def live_picture(g: Settings, where: tuple[int, int], font_size: int, height: int) -> dict:
+def live_picture(g: Settings, where: tuple[int, int], font_size: int, height: int, narrow: bool) -> dict:
     k = knob(g)
     return lab_figures.live_figure(g.landscape, _layer(g), live_grid(g), optim.rule(g.opt), where, font_size=font_size,
-                                   height=height, knob_label=k.label if k else "")
+                                   height=height, knob_label=k.label if k else "", narrow=narrow)
 
 
 def regime_lanes(s: Settings, rates: dict[str, float]) -> list[player_figures.Lane]:
@@ -178,8 +179,9 @@ def momentum_picture(mu: float, big: float, font_size: int) -> dict:
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
-def line_picture(line: str, opt: str, knobs: tuple, font_size: int) -> tuple[dict, dict[str, float]]:
-    """The one-dimensional function: its three regimes (from its own sweep), the ball's steps on it."""
+def line_picture(line: str, opt: str, knobs: tuple, font_size: int) -> tuple[dict, dict[str, tuple[float, float]]]:
+    """The one-dimensional function: its three regimes (from its own sweep), the ball's steps on it;
+    and each regime's rate and where its run ended (NaN: it left)."""
     surface = landscapes.lines.LINES[line]
     values = optim.rule(opt).from_knobs(1.0, dict(knobs)).hyperparameters()
     values.pop("lr")
@@ -191,7 +193,8 @@ def line_picture(line: str, opt: str, knobs: tuple, font_size: int) -> tuple[dic
     traj = optim.descend(surface, rule, np.tile(begin, (3, 1)), LINE_STEPS, record="path")
     runs = [(name, rate_figures.mark_color(name), traj.points[:, i, 0], traj.losses[:, i], lr)
             for i, (name, lr) in enumerate(rates.items())]
-    return rate_figures.line_figure(surface, runs, font_size=font_size), rates
+    ends = {name: (lr, float(traj.points[-1, i, 0])) for i, (name, lr) in enumerate(rates.items())}
+    return rate_figures.line_figure(surface, runs, font_size=font_size), ends
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
@@ -223,8 +226,16 @@ def show_live(fig: dict, grid, knob_key: str | None) -> None:
     from app_pages import controls as ui
 
     ui.chart(fig, "lab")
-    _bridge(key=KEY, data={"chart": "lab"}, on_pick_change=lambda: _on_pick(grid, knob_key), width="stretch",
+    _bridge(key=KEY, data={"chart": "lab", "narrow": player.narrow(), "narrow_below": player.NARROW_BELOW},
+            on_pick_change=lambda: _on_pick(grid, knob_key), on_narrow_change=_on_narrow, width="stretch",
             height="content")
+
+
+def _on_narrow() -> None:
+    """The browser said whether the picture is narrow (a phone): the same flag the player keeps."""
+    value = (st.session_state.get(KEY) or {}).get("narrow")
+    if isinstance(value, bool):
+        st.session_state["_narrow"] = value
 
 
 def _on_pick(grid, knob_key: str | None) -> None:

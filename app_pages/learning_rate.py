@@ -9,7 +9,7 @@ import landscapes.lines
 import optim
 import settings
 from app_pages import controls as ui
-from app_pages import lab, state
+from app_pages import lab, player, state
 from optim import regimes as regime_lib
 from optim.momentum import Momentum as HEAVY_BALL
 from optim.sweep import knob_values, optimal_momentum, theory
@@ -54,7 +54,7 @@ def live(b: LabSettings) -> None:
     g = lab.grid_settings(s)
     grid = lab.live_grid(g)
     where = lab.drawn_at(lab.at(s, grid))
-    fig = lab.live_picture(g, where, ui.font_size(), 600 if state.presenting() else 520)
+    fig = lab.live_picture(g, where, ui.font_size(), 600 if state.presenting() else 520, player.narrow())
     k = lab.knob(s)
     lab.show_live(fig, grid, k.key if k else None)
     low, high = float(grid.lrs[0]), float(grid.lrs[-1])
@@ -67,12 +67,15 @@ def part_line(b: LabSettings) -> None:
     st.selectbox("The function", list(landscapes.lines.LINES), key="line",
                  format_func=lambda name: landscapes.lines.LINES[name].title)
     surface = landscapes.lines.LINES[b.line]
-    fig, rates = lab.line_picture(b.line, b.run.opt, b.run.knobs, ui.font_size())
+    fig, ends = lab.line_picture(b.line, b.run.opt, b.run.knobs, ui.font_size())
     st.markdown(f"**{surface.title}**, {ui.rule_label(b.run.opt)} for {lab.LINE_STEPS} steps at three rates from its "
                 "own sweep: each dot is where the ball is after a step.")
     st.latex(surface.formula)
     ui.chart(fig, "line_chart")
-    st.caption(" · ".join(f"{name}: η = {lr:.3g}" for name, lr in rates.items()))
+    st.caption(" · ".join(f"{name}: η = {lr:.3g}, " + (f"ends at x = {x:.3g}" if x == x else "leaves")
+                          for name, (lr, x) in ends.items())
+               + (". The rate, not only the start, decides which valley the ball ends in." if len(surface.minima) > 1
+                  else "."))
 
 
 def part_regimes(b: LabSettings, hide: set) -> None:

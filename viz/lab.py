@@ -20,6 +20,7 @@ from viz import contour, curves, player
 from viz.encode import f4
 
 PATH_POINTS = 61  # points drawn of each path (the first and the last always among them)
+LOSS_DECADES = 1e-13  # the loss axis reaches this far below the start's loss at most (rounding noise below)
 LOSS_LEVELS = 32000  # int16 levels across the loss axis's range (log or linear): 0.03 % of its height
 QUANT = 8000  # int16 steps per view width (or height)
 REACH = 4  # view widths beyond the view a path is still drawn: past that it is cut (NaN)
@@ -63,7 +64,7 @@ def _b64(arr: np.ndarray) -> str:
 
 
 def live_figure(surface, layer, grid, rule, at: tuple[int, int], *, font_size: int = 14, height: int = 520,
-                knob_label: str = "") -> dict:
+                knob_label: str = "", narrow: bool = False) -> dict:
     """The live picture of ``grid`` (a :class:`optim.sweep.SweepGrid` or ``Sweep`` with ``keep_paths``),
     drawn at ``at = (knob index, rate index)``. ``rule``: its class (title, colour)."""
     points, losses = _grid_arrays(grid)
@@ -88,7 +89,8 @@ def live_figure(surface, layer, grid, rule, at: tuple[int, int], *, font_size: i
          "cliponaxis": False, "name": "numbers", "textfont": {"size": font_size + 1, "color": "#f4f4f4"}},
     ]
     rows = 2 if knob_label else 1
-    layout = _layout(surface, png, losses[shown], height, font_size, rows)
+    height = max(height, NARROW_HEIGHT) if narrow else height
+    layout = _layout(surface, png, losses[shown], height, font_size, rows, narrow)
     loss_axis = layout["yaxis2"]
     layout["sliders"] = _sliders(grid, at, font_size, knob_label, height - TOP - _bottom(font_size, rows))
     layout["meta"] = {"lab": {**_payload(surface, grid, points, shown, len(fixed)),
@@ -162,25 +164,37 @@ def _payload(surface, grid, points, shown, first_moving) -> dict:
 TOP = 10  # pixels above the plot
 
 
-def _layout(surface, png, losses, height, font_size, rows) -> dict:
+NARROW_HEIGHT = 760  # a phone: the contour, the loss and the numbers stacked
+
+
+def domains(narrow: bool) -> dict[str, tuple[list, list]]:
+    """Where each part sits: side by side, or stacked on a phone."""
+    if narrow:
+        return {"contour": ([0, 1], [0.52, 1]), "loss": ([0.15, 1], [0.25, 0.44]), "numbers": ([0, 1], [0, 0.13])}
+    return {"contour": ([0, CONTOUR_WIDTH], [0, 1]), "loss": ([CONTOUR_WIDTH + 0.1, 1], [0.42, 1]),
+            "numbers": ([CONTOUR_WIDTH + 0.06, 1], [0, 0.3])}
+
+
+def _layout(surface, png, losses, height, font_size, rows, narrow=False) -> dict:
     (x0, x1), (y0, y1) = surface.bounds
+    where = domains(narrow)
     axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": "#666"}
     square = {"scaleanchor": "x", "scaleratio": 1} if 1 / 3 <= (x1 - x0) / (y1 - y0) <= 3 else {}
     hidden = {"visible": False, "range": [0, 1], "fixedrange": True}
     return {
         "height": height, "margin": {"l": 55, "r": 10, "t": TOP, "b": _bottom(font_size, rows)},
         "font": {"size": font_size}, "showlegend": False, "hovermode": "closest", "dragmode": "pan",
-        "xaxis": {**axis, "domain": [0, CONTOUR_WIDTH], "range": [x0, x1], "constrain": "domain",
+        "xaxis": {**axis, "domain": where["contour"][0], "range": [x0, x1], "constrain": "domain",
                   "title": {"text": surface.labels[0], "standoff": 2}},
-        "yaxis": {**axis, "domain": [0, 1], "range": [y0, y1], "constrain": "domain", **square,
+        "yaxis": {**axis, "domain": where["contour"][1], "range": [y0, y1], "constrain": "domain", **square,
                   "title": {"text": surface.labels[1], "standoff": 2}},
         "images": [{"source": png, "xref": "x", "yref": "y", "x": x0, "y": y1, "sizex": x1 - x0, "sizey": y1 - y0,
                     "sizing": "stretch", "layer": "below", "xanchor": "left", "yanchor": "top"}],
-        "xaxis2": {**curves.step_axis(), "domain": [CONTOUR_WIDTH + 0.1, 1], "anchor": "y2"},
-        "yaxis2": {**_loss_axis(losses), "domain": [0.42, 1], "anchor": "x2"},
+        "xaxis2": {**curves.step_axis(), "domain": where["loss"][0], "anchor": "y2"},
+        "yaxis2": {**_loss_axis(losses), "domain": where["loss"][1], "anchor": "x2"},
         # the numbers: a text trace in a box of its own (lab.js changes its text with the paths)
-        "xaxis3": {**hidden, "domain": [CONTOUR_WIDTH + 0.06, 1], "anchor": "y3"},
-        "yaxis3": {**hidden, "domain": [0, 0.3], "anchor": "x3"},
+        "xaxis3": {**hidden, "domain": where["numbers"][0], "anchor": "y3"},
+        "yaxis3": {**hidden, "domain": where["numbers"][1], "anchor": "x3"},
         "shapes": [{"type": "rect", "xref": "x3 domain", "yref": "y3 domain", "x0": -0.02, "x1": 1.0, "y0": 0,
                     "y1": 1.02, "fillcolor": "#1e1e1e", "line": {"width": 0}, "layer": "below"}],
     }
@@ -194,8 +208,8 @@ def _loss_axis(losses) -> dict:
     finite = losses[np.isfinite(losses)]
     top = float(np.max(np.abs(losses[0]))) * 10 or 1.0
     if axis["type"] == "log":
-        low = float(finite[finite > 0].min()) if np.any(finite > 0) else top * 1e-12
-        axis["range"] = [np.log10(low) - 0.3, np.log10(top)]
+        low = float(finite[finite > 0].min()) if np.any(finite > 0) else top * LOSS_DECADES
+        axis["range"] = [np.log10(max(low, top * LOSS_DECADES)) - 0.3, np.log10(top)]
         axis.pop("dtick", None)
     else:
         low = float(finite.min()) if finite.size else -top
