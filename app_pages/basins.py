@@ -47,10 +47,7 @@ def on_opt() -> None:
 
 def controls(b: BasinsSettings, hide: set) -> None:
     sb = st.sidebar
-    ui.surface_select(sb, hide, on_surface)
-    ui.formula_input(sb, b.run, hide)
-    if "opt" not in hide:
-        sb.selectbox("Optimizer", optim.names(), key="opt", on_change=on_opt, format_func=ui.rule_label)
+    ui.surface_and_optimizer(sb, b.run, hide, on_surface, on_opt)
     ui.learning_rate(sb, hide)
     ui.knobs(sb, b.run.opt, hide)
     if "steps" not in hide:

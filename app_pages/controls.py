@@ -109,6 +109,14 @@ def _check_formula() -> None:
         st.session_state["f"] = st.session_state.get("_seeded", {}).get("f", settings.DEFAULT_FORMULA)
 
 
+def surface_and_optimizer(box, s, hide: set, on_surface, on_opt) -> None:
+    """The surface (or a typed formula) and the optimizer: what every one-rule page starts its controls with."""
+    surface_select(box, hide, on_surface)
+    formula_input(box, s, hide)
+    if "opt" not in hide:
+        box.selectbox("Optimizer", optim.names(), key="opt", on_change=on_opt, format_func=rule_label)
+
+
 def learning_rate(box, hide: set, suffix: str = "", label: str = "Learning rate η") -> None:
     if is_hidden("lr" + suffix, hide):
         return

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-import optim
 import settings
 from app_pages import controls as ui
 from app_pages import player, state, takeaway, work
@@ -38,10 +37,7 @@ def on_opt() -> None:
 
 def controls(s: Settings, hide: set) -> None:
     sb = st.sidebar
-    ui.surface_select(sb, hide, on_surface)
-    ui.formula_input(sb, s, hide)
-    if "opt" not in hide:
-        sb.selectbox("Optimizer", optim.names(), key="opt", on_change=on_opt, format_func=ui.rule_label)
+    ui.surface_and_optimizer(sb, s, hide, on_surface, on_opt)
     ui.learning_rate(sb, hide)
     ui.knobs(sb, s.opt, hide)
     ui.schedule(sb, s, hide)

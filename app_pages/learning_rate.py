@@ -6,7 +6,6 @@ from __future__ import annotations
 import streamlit as st
 
 import landscapes.lines
-import optim
 import settings
 from app_pages import controls as ui
 from app_pages import lab, player, state
@@ -34,10 +33,7 @@ def on_opt() -> None:
 
 def controls(b: LabSettings, hide: set) -> None:
     sb = st.sidebar
-    ui.surface_select(sb, hide, on_surface)
-    ui.formula_input(sb, b.run, hide)
-    if "opt" not in hide:
-        sb.selectbox("Optimizer", optim.names(), key="opt", on_change=on_opt, format_func=ui.rule_label)
+    ui.surface_and_optimizer(sb, b.run, hide, on_surface, on_opt)
     k = lab.knob(b.run)
     ui.knobs(sb, b.run.opt, hide | ({k.key} if k else set()))  # that one is the picture's second slider
     if "steps" not in hide:

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.e2e.server import CHROMIUM_ARGS, chromium_path, running_app
 
 SIZES = {"1280": (1280, 720), "1920": (1920, 1080), "phone": (390, 844)}
-PAGES = ("descent", "race", "basins", "batches", "lessons", "practice")
+PAGES = ("descent", "race", "basins", "batches", "learning_rate", "lessons", "practice")
 
 
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
@@ -40,7 +40,7 @@ def main(out: Path, pages) -> None:
                 for present in ("", "?present=1") if size != "phone" else ("",):
                     page = browser.new_page(viewport={"width": w, "height": h})
                     page.goto(f"{url}/{'' if name == 'descent' else name}{present}")
-                    settle(page, charts=name in ("descent", "race", "basins", "batches"))
+                    settle(page, charts=name in ("descent", "race", "basins", "batches", "learning_rate"))
                     page.screenshot(path=str(out / f"{name}-{size}{'-present' if present else ''}.png"))
                     page.close()
         browser.close()

@@ -171,8 +171,8 @@ def domains(narrow: bool) -> dict[str, tuple[list, list]]:
     """Where each part sits: side by side, or stacked on a phone."""
     if narrow:
         return {"contour": ([0, 1], [0.52, 1]), "loss": ([0.15, 1], [0.25, 0.44]), "numbers": ([0, 1], [0, 0.13])}
-    return {"contour": ([0, CONTOUR_WIDTH], [0, 1]), "loss": ([CONTOUR_WIDTH + 0.1, 1], [0.42, 1]),
-            "numbers": ([CONTOUR_WIDTH + 0.06, 1], [0, 0.3])}
+    return {"contour": ([0, CONTOUR_WIDTH], [0, 1]), "loss": ([CONTOUR_WIDTH + 0.1, 1], [0.46, 1]),
+            "numbers": ([CONTOUR_WIDTH + 0.06, 1], [0, 0.25])}
 
 
 def _layout(surface, png, losses, height, font_size, rows, narrow=False) -> dict:
