@@ -35,8 +35,11 @@ function decode(lab) {
   return { ...lab, paths: new Int16Array(bytes(lab.paths)), losses };
 }
 
+// Where the sliders stand: plotly.js moves a slider in gd.layout before it emits plotly_sliderchange,
+// while gd._fullLayout.sliders is by then an older copy (each Plotly.animate rebuilds it) that
+// catches up only at the next redraw: read from it, the picture lagged one move behind the slider.
 function active(gd) {
-  const sliders = gd._fullLayout.sliders || [];
+  const sliders = gd.layout.sliders || [];
   const find = (name) => sliders.find((s) => s.name === name);
   const rate = find("lr"), knob = find("knob");
   return { i: rate ? rate.active : 0, j: knob ? knob.active : 0 };
