@@ -7,9 +7,10 @@ import streamlit as st
 import optim
 import settings
 from app_pages import controls as ui
-from app_pages import state
+from app_pages import state, takeaway
 from settings.basins import WORK_BUDGET, BasinsSettings, grid_range, keys, max_n, parse_basins, to_basins_query
 from viz import basins as basin_figures
+from viz import export
 
 
 @st.cache_data(max_entries=16, show_spinner="Running every start…")
@@ -67,6 +68,14 @@ def open_on_descent(b: BasinsSettings, selection) -> None:
         st.switch_page(ui.PAGE_FILES["descent"], query_params={**query, **state.link_view()})
 
 
+def take_home(b: BasinsSettings, fig: dict) -> None:
+    s = b.run
+    caption = f"Basins of attraction · {s.landscape.title} · {ui.rule_label(s.opt)}, {s.steps} steps"
+    map_run, lines = run(b), ui.surface_layer(s.surface, s.f, s.view)[2]
+    takeaway.map_section("basins", caption, fig, lambda: export.basins_png(s.landscape, map_run, lines, caption),
+                         lambda: export.basins_csv(map_run))
+
+
 current, notes = state.sync(PAGE)
 hide = state.hidden()
 controls(current, hide)
@@ -81,5 +90,7 @@ most = max_n(current.run)
 if most < grid_range(current.run.surface)[1]:
     st.caption(f"With {current.run.steps} steps a map has at most {most} × {most} starts: one map computes at most "
                f"{WORK_BUDGET / 1e6:.0f} million sample-steps (at most about 2.5 s).")
-selection = ui.chart(figure(current, ui.font_size()), "basins", on_select="rerun", selection_mode="points")
+fig = figure(current, ui.font_size())
+selection = ui.chart(fig, "basins", on_select="rerun", selection_mode="points")
 open_on_descent(current, selection)
+take_home(current, fig)

@@ -16,7 +16,7 @@ import streamlit as st
 import landscapes
 import landscapes.lines
 import optim
-from app_pages import player
+from app_pages import player, takeaway, work
 from app_pages.controls import surface_layer
 from app_pages.work import BY_REPR
 from optim import regimes as regime_lib
@@ -24,6 +24,8 @@ from optim.sweep import Sweep, knob_values, log_grid, momentum_knob, sweep_grid,
 from optim.sweep import sweep as sweep_rates
 from settings import Settings
 from settings.lab import LabSettings
+from viz import descent as descent_figures
+from viz import export
 from viz import lab as lab_figures
 from viz import player as player_figures
 from viz import rates as rate_figures
@@ -249,3 +251,27 @@ def _on_pick(grid, knob_key: str | None) -> None:
     if knob_key and isinstance(j, int) and 0 <= j < len(grid.betas):
         st.session_state[knob_key] = float(grid.betas[j])
     st.session_state["_lab_from_bridge"] = True
+
+
+# ---- take it home ------------------------------------------------------------------------------
+
+def at_rest(s: Settings) -> Settings:
+    """The run the live picture shows where its sliders rest, as the descent page would run it: the
+    page's rate and knob, the constant rate (the live picture has no schedule)."""
+    return dataclasses.replace(s.run_settings, sched="constant", sched_set=())
+
+
+def take_home(s: Settings, font_size: int, height: int) -> None:
+    """The exports of the run at rest: the same files, made the same way, as the descent page's."""
+    from app_pages import controls as ui
+
+    r = at_rest(s)
+    traj = work.descent_run(r)
+    surface, layer = r.landscape, _layer(r)
+    title = f"{surface.title} · {ui.rule_label(r.opt)}, lr {r.lr:g}"
+    takeaway.section(takeaway.Picture(
+        "lab", repr(r), title,
+        lambda: descent_figures.picture(surface, layer, traj, r.rule(), r.steps, False, font_size=font_size,
+                                        height=height),
+        surface, layer, descent_figures.lanes(traj), r.steps, lambda: export.trajectory_csv(traj),
+        lambda write: write(surface, r.rule(), (r.x0, r.y0), r.steps, **r.gradient_source())))

@@ -140,4 +140,5 @@ if "part" not in hide:
                          required=True)
 {"line": lambda: part_line(current), "regimes": lambda: part_regimes(current, hide),
  "map": lambda: part_momentum(current), "schedule": lambda: part_schedule(current, hide)}[current.part]()
+lab.take_home(current.run, ui.font_size(), 600 if state.presenting() else 520)
 ui.share_link(to_lab_query(current))

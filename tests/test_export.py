@@ -113,3 +113,48 @@ def test_gif_steps_spread_evenly_and_keep_both_ends():
     steps = export.gif_steps(1000)
     assert steps[0] == 0 and steps[-1] == 1000 and len(steps) == export.GIF_FRAMES
     assert np.ptp(np.diff(steps)) <= 1  # evenly spread
+
+
+def basins_case(n=30):
+    import optim
+
+    s = settings.parse({"surface": "himmelblau", "opt": "adam", "lr": "0.1"})[0]
+    surface = s.landscape
+    return surface, optim.basins(surface, s.rule(), n, 150), descent.surface_layer(surface)[2]
+
+
+def test_the_basins_png_keeps_each_start_its_colour_and_keys_every_label():
+    from viz import basins as basin_figures
+
+    surface, basins, lines = basins_case()
+    image = Image.open(io.BytesIO(export.basins_png(surface, basins, lines, "Basins"))).convert("RGB")
+    colour, _ = basin_figures.colours(basins)
+    assert image.width == export.GIF_SIZE
+    assert image.height == export.PANEL + export.GIF_SIZE + export.KEY_ROW * len(basins.shares()) + 6
+    # the bottom-left start's cell, drawn sharp: exactly its label's colour (no blend with a neighbour)
+    corner = image.getpixel((3, export.PANEL + export.GIF_SIZE - 4))
+    expected = colour[int(basins.labels[0, 0])]
+    assert corner == tuple(int(expected[i:i + 2], 16) for i in (1, 3, 5))
+
+
+def test_the_basins_csv_has_every_start_its_end_and_its_basin():
+    from viz import basins as basin_figures
+
+    _, basins, _ = basins_case(12)
+    rows = list(csv.DictReader(io.StringIO(export.basins_csv(basins))))
+    _, name = basin_figures.colours(basins)
+    assert len(rows) == 144 and list(rows[0]) == ["start_x", "start_y", "end_x", "end_y", "basin"]
+    i, j = 5, 7  # the start (xs[j], ys[i])
+    row = rows[i * 12 + j]
+    assert float(row["start_x"]) == basins.xs[j] and float(row["start_y"]) == basins.ys[i]
+    assert np.allclose([float(row["end_x"]), float(row["end_y"])], basins.ends[i, j], rtol=0, atol=1e-15)
+    assert row["basin"] == name[int(basins.labels[i, j])]
+
+
+def test_a_still_picture_exports_as_a_page_without_frames():
+    from viz import basins as basin_figures
+
+    surface, basins, lines = basins_case(10)
+    page = export.html(basin_figures.basin_figure(surface, basins, lines), "Basins")
+    assert "Plotly.newPlot" in page and "data:image/png;base64," in page
+    assert "fig.frames ? Plotly.addFrames" in page  # a figure without frames adds none

@@ -19,6 +19,7 @@ from fractions import Fraction
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from viz import basins as basin_figures
 from viz import player, theme
 
 GIF_FRAMES = 60
@@ -45,7 +46,7 @@ def html(fig: dict, title: str) -> str:
             f"<script>{get_plotlyjs()}</script>"
             f"<script>const fig = {payload};"
             "Plotly.newPlot('picture', fig.data, fig.layout, {displaylogo: false})"
-            ".then(gd => Plotly.addFrames(gd, fig.frames));</script></body></html>")
+            ".then(gd => fig.frames ? Plotly.addFrames(gd, fig.frames) : gd);</script></body></html>")
 
 
 def without_step_buttons(fig: dict) -> dict:
@@ -115,6 +116,38 @@ def png(surface, layer, lanes: list[player.Lane], k: int, caption: str) -> bytes
     return out.getvalue()
 
 
+def basins_png(surface, basins, lines, caption: str) -> bytes:
+    """The basin map (each start's colour kept sharp: a label is not blended with its neighbour's),
+    the iso-lines, the minima as white dots, and a key with each label's share of the starts."""
+    colour, name = basin_figures.colours(basins)
+    canvas = _Canvas(surface, (None, basin_figures.picture(basins, colour), lines), [], Image.Resampling.NEAREST)
+    shares = sorted(basins.shares().items(), key=lambda item: -item[1])
+    image = Image.new("RGB", (canvas.w, canvas.base.height + KEY_ROW * len(shares) + 6), "white")
+    image.paste(canvas.base, (0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.text((6, 5), caption, fill=(20, 20, 20), font=canvas.font)
+    px, py = canvas.pixels(basins.minima)
+    for x, y in zip(px, py, strict=True):
+        _dot(draw, x, y, 5, "#FFFFFF", "#111111")
+    for row, (label, share) in enumerate(shares):
+        y = canvas.base.height + KEY_ROW * row + 4
+        draw.rectangle([8, y + 2, 24, y + 18], fill=colour[label], outline="#444444")
+        draw.text((32, y + 2), f"{name[label]}: {share:.1%} of the starts", fill=(20, 20, 20), font=canvas.font)
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def basins_csv(basins) -> str:
+    """Every start of the map: where it began, where it ended, and the basin it is coloured by."""
+    _, name = basin_figures.colours(basins)
+    rows = [{"start_x": _num(x), "start_y": _num(y), "end_x": _num(end[0]), "end_y": _num(end[1]),
+             "basin": name[int(label)]}
+            for (x, y, end, label) in zip(np.tile(basins.xs, len(basins.ys)), np.repeat(basins.ys, len(basins.xs)),
+                                          basins.ends.reshape(-1, 2), basins.labels.ravel(), strict=True)]
+    return _table(rows)
+
+
 def gif_steps(steps: int) -> np.ndarray:
     """At most GIF_FRAMES steps, evenly spread, the first and the last included."""
     return np.unique(np.linspace(0, steps, min(GIF_FRAMES, steps + 1)).round().astype(int))
@@ -179,7 +212,7 @@ def _mp4(frames) -> bytes:
 class _Canvas:
     """The surface picture scaled to GIF_SIZE with its iso-lines, and the map from (x, y) to pixels."""
 
-    def __init__(self, surface, layer, lanes):
+    def __init__(self, surface, layer, lanes, resample=Image.Resampling.BILINEAR):
         _, uri, lines = layer
         self.key_rows = 0 if len(lanes) < 2 else (len(lanes) + 2) // 3  # three names a row
         (self.x0, self.x1), (self.y0, self.y1) = surface.bounds
@@ -188,7 +221,7 @@ class _Canvas:
         self.h = int(np.clip(round(GIF_SIZE * aspect), GIF_SIZE // 3, GIF_SIZE * 3 // 2))
         picture = Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))).convert("RGB")
         base = Image.new("RGB", (self.w, self.h + PANEL + KEY_ROW * self.key_rows), "white")
-        base.paste(picture.resize((self.w, self.h), Image.Resampling.BILINEAR), (0, PANEL))
+        base.paste(picture.resize((self.w, self.h), resample), (0, PANEL))
         draw = ImageDraw.Draw(base)
         for segment in _segments(*self.pixels(np.column_stack(lines))):
             draw.line(segment, fill=(235, 235, 235), width=1)

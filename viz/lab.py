@@ -167,17 +167,21 @@ TOP = 10  # pixels above the plot
 NARROW_HEIGHT = 760  # a phone: the contour, the loss and the numbers stacked
 
 
-def domains(narrow: bool) -> dict[str, tuple[list, list]]:
-    """Where each part sits: side by side, or stacked on a phone."""
+def domains(narrow: bool, plot_height: int = 400, font_size: int = 14) -> dict[str, tuple[list, list]]:
+    """Where each part sits: side by side, or stacked on a phone. Side by side the numbers box is
+    sized in pixels (its three lines) and the loss plot starts above it by its tick labels and its
+    "step" title, so neither covers the other at any height or font size."""
     if narrow:
         return {"contour": ([0, 1], [0.52, 1]), "loss": ([0.15, 1], [0.25, 0.44]), "numbers": ([0, 1], [0, 0.13])}
-    return {"contour": ([0, CONTOUR_WIDTH], [0, 1]), "loss": ([CONTOUR_WIDTH + 0.1, 1], [0.46, 1]),
-            "numbers": ([CONTOUR_WIDTH + 0.06, 1], [0, 0.25])}
+    box = min(0.3, (3 * 1.3 * (font_size + 1) + 10) / plot_height)
+    loss_bottom = box + (4 * font_size + 8) / plot_height
+    return {"contour": ([0, CONTOUR_WIDTH], [0, 1]), "loss": ([CONTOUR_WIDTH + 0.1, 1], [loss_bottom, 1]),
+            "numbers": ([CONTOUR_WIDTH + 0.06, 1], [0, box])}
 
 
 def _layout(surface, png, losses, height, font_size, rows, narrow=False) -> dict:
     (x0, x1), (y0, y1) = surface.bounds
-    where = domains(narrow)
+    where = domains(narrow, height - TOP - _bottom(font_size, rows), font_size)
     axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": "#666"}
     square = {"scaleanchor": "x", "scaleratio": 1} if 1 / 3 <= (x1 - x0) / (y1 - y0) <= 3 else {}
     hidden = {"visible": False, "range": [0, 1], "fixedrange": True}

@@ -49,3 +49,23 @@ def test_a_surface_without_code_says_so_in_both_tabs():
     at = open_page(PAGES["descent"], {"opt": "adam", "bc": "0"})  # torch has no Adam without bias correction
     assert any("bias correction" in c.value for c in at.caption)
     assert any("def run_adam" in c.value for c in at.code)  # the NumPy script writes it out all the same
+
+
+def test_the_lab_takes_home_the_run_where_its_sliders_rest():
+    at = open_page("app_pages/learning_rate.py", {"surface": "ravine", "opt": "momentum", "lr": "0.05",
+                                                  "momentum": "0.8", "steps": "40", "sched": "cosine"})
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert {"Animated page (HTML)", "Step 40 (PNG)", "Every step (CSV)"} <= set(labels)
+    torch_code = next(c.value for c in at.code if "torch.optim." in c.value)
+    # the live picture's run: its rate and knob, a constant rate (the schedule is the lower part's)
+    assert "lr=0.05" in torch_code and "momentum=0.8" in torch_code and "lr_scheduler" not in torch_code
+    at.button(key="gif.lab").click().run()
+    assert not at.exception and any(b.label.startswith("GIF (") for b in at.get("download_button"))
+
+
+def test_the_basins_map_offers_its_page_a_png_and_every_start():
+    at = open_page("app_pages/basins.py", {"surface": "himmelblau", "n": "40", "steps": "100"})
+    assert not at.exception
+    keys = {b.key for b in at.get("download_button")}
+    assert {"html.basins", "png.basins", "csv.basins"} <= keys

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from tests.e2e.test_basins_browser import wait_for_chart
 from tests.e2e.test_descent_browser import IDLE, open_page
+from tests.e2e.test_lab_browser import open_lab
 
 pytestmark = pytest.mark.e2e
 
@@ -67,5 +69,30 @@ def test_the_html_page_plays_offline(browser, app_url, tmp_path):
     before = page.evaluate(so_far)
     page.locator(".updatemenu-button").filter(has_text="Play").click()
     page.wait_for_function(f"(b) => ({so_far})().every((n, i) => n > b[i] + 5)", arg=before, timeout=30_000)
+    assert failures == []
+    offline.close()
+
+
+def test_the_basins_map_and_the_labs_run_download(browser, page, app_url, errors, tmp_path):
+    page.goto(app_url + "/basins?surface=himmelblau&opt=adam&lr=0.1&n=40&steps=100")
+    wait_for_chart(page)
+    page.get_by_text(EXPANDER).click()
+    rows = list(csv.DictReader(io.StringIO(download(page, "Every start (CSV)").decode())))
+    assert len(rows) == 1600 and rows[0]["basin"].startswith("minimum (")
+    assert Image.open(io.BytesIO(download(page, "The map (PNG)"))).format == "PNG"
+    (tmp_path / "map.html").write_bytes(download(page, "The map (HTML)"))
+
+    open_lab(page, app_url + "/learning_rate?surface=ravine&opt=sgd&lr=0.05&steps=50")
+    open_takeaway(page)
+    rows = list(csv.DictReader(io.StringIO(download(page, "Every step (CSV)").decode())))
+    assert len(rows) == 51 and float(rows[0]["lr"]) == 0.05
+    assert errors == []
+
+    offline = browser.new_context(offline=True)  # the still map's page draws without frames or network
+    still = offline.new_page()
+    failures = []
+    still.on("pageerror", lambda e: failures.append(str(e)))
+    still.goto((tmp_path / "map.html").as_uri())
+    still.wait_for_selector("#picture .main-svg", timeout=30_000)
     assert failures == []
     offline.close()
