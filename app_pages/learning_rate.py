@@ -20,6 +20,11 @@ REGIME_KEYS = dict(zip(regime_lib.REGIMES, REGIMES, strict=True))  # "too small"
 PAGE = state.Page("lab", parse_lab, to_lab_query, widget_values)
 
 
+def live_height() -> int:
+    """The live picture's height: on a projector (1280 × 720) its slider still fits the first screen."""
+    return 570 if state.presenting() else 520
+
+
 def on_surface() -> None:
     fresh = settings.defaults(st.session_state["surface"], st.session_state["opt"])
     st.session_state.update({"lr": fresh.lr, "steps": fresh.steps, "x0": fresh.x0, "y0": fresh.y0,
@@ -50,7 +55,7 @@ def live(b: LabSettings) -> None:
     g = lab.grid_settings(s)
     grid = lab.live_grid(g)
     where = lab.drawn_at(lab.at(s, grid))
-    fig = lab.live_picture(g, where, ui.font_size(), 600 if state.presenting() else 520, player.narrow())
+    fig = lab.live_picture(g, where, ui.font_size(), live_height(), player.narrow())
     k = lab.knob(s)
     lab.show_live(fig, grid, k.key if k else None)
     low, high = float(grid.lrs[0]), float(grid.lrs[-1])
@@ -140,5 +145,5 @@ if "part" not in hide:
                          required=True)
 {"line": lambda: part_line(current), "regimes": lambda: part_regimes(current, hide),
  "map": lambda: part_momentum(current), "schedule": lambda: part_schedule(current, hide)}[current.part]()
-lab.take_home(current.run, ui.font_size(), 600 if state.presenting() else 520)
+lab.take_home(current.run, ui.font_size(), live_height())
 ui.share_link(to_lab_query(current))

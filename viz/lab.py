@@ -84,7 +84,7 @@ def live_figure(surface, layer, grid, rule, at: tuple[int, int], *, font_size: i
         {"type": "scatter", "mode": "lines", "x": shown.tolist(), "y": f4(_float32(losses[shown, j, i])), "name": "loss",
          "xaxis": "x2", "yaxis": "y2", "line": {"color": rule.color, "width": 3}, "showlegend": False,
          "hovertemplate": "step %{x}: loss %{y:.4g}<extra></extra>"},
-        {"type": "scatter", "mode": "text", "x": [0], "y": [1], "text": [numbers_text(grid, j, i)],
+        {"type": "scatter", "mode": "text", "x": [0.01], "y": [0.94], "text": [numbers_text(grid, j, i)],
          "textposition": "bottom right", "xaxis": "x3", "yaxis": "y3", "hoverinfo": "skip", "showlegend": False,
          "cliponaxis": False, "name": "numbers", "textfont": {"size": font_size + 1, "color": "#f4f4f4"}},
     ]
@@ -173,8 +173,8 @@ def domains(narrow: bool, plot_height: int = 400, font_size: int = 14) -> dict[s
     "step" title, so neither covers the other at any height or font size."""
     if narrow:
         return {"contour": ([0, 1], [0.52, 1]), "loss": ([0.15, 1], [0.25, 0.44]), "numbers": ([0, 1], [0, 0.13])}
-    box = min(0.3, (3 * 1.3 * (font_size + 1) + 10) / plot_height)
-    loss_bottom = box + (4 * font_size + 8) / plot_height
+    box = min(0.3, (3 * 1.3 * (font_size + 1) + 16) / plot_height)
+    loss_bottom = box + (5 * font_size + 24) / plot_height
     return {"contour": ([0, CONTOUR_WIDTH], [0, 1]), "loss": ([CONTOUR_WIDTH + 0.1, 1], [loss_bottom, 1]),
             "numbers": ([CONTOUR_WIDTH + 0.06, 1], [0, box])}
 
