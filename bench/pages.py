@@ -21,7 +21,11 @@ Browser (Chromium, 1400×1000, medians):
   - learning-rate change → the picture redrawn (goal ≤ 300 ms), on descent with the 3D view on and
     off, and on the race of four;
   - the player's ▶ → the next step drawn everywhere it shows (goal ≤ 100 ms, no server round trip);
-  - Play's frame rate, and the surface on screen in screenshots taken mid-play.
+  - Play's frame rate, and the surface on screen in screenshots taken mid-play;
+  - the lab's live picture dragged (``--pages lab`` runs only this of the browser part): from the
+    mouse's move (the event's own time stamp) to the first frame painted after the bridge redrew the
+    run the slider stands on (goal ≤ 50 ms a move, no server round trip). It exits non-zero when a move
+    drew no new run (the bridge was not attached: the figures would measure nothing).
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ BYTES_GOAL = {"lab": 800_000, "lab-cold": 800_000}  # figure JSON a rerun sends
 SERVER_GOAL = 0.5  # this checkout's median at most this fraction of the baseline's
 PEER_GOAL = 2.0  # the batches page's median at most this multiple of the descent page's
 REDRAW_GOAL, STEP_GOAL = 0.300, 0.100
+DRAG_GOAL_MS = 50
 
 
 # ---- the worker: one page of one checkout under AppTest ------------------------------------------
@@ -202,11 +207,14 @@ def check_baseline(old_root: Path, old: Worker, commit: str) -> None:
 
 # ---- the browser -------------------------------------------------------------------------------
 
-def browser(changes: int) -> None:
+def browser(changes: int, lab_only: bool = False) -> None:
     from tests.e2e.server import chromium_path
 
     if chromium_path() is None:
         print("browser: Debian's chromium is not installed; skipped")
+        return
+    lab_drag(40)
+    if lab_only:
         return
     runs = (("", "", "descent, 3D view on (default)"), ("", "?view3d=0", "descent, 3D view off"),
             ("race", "", "race of four, 3D view on"))
@@ -248,6 +256,48 @@ def browser_run(changes: int, path: str, query: str, label: str) -> None:
         print(f"  Play                          {fps:6.1f} frames/s; surface on screen in "
               f"{sum(visible)}/{len(visible)} screenshots taken mid-play")
         b.close()
+
+
+# From each mouse move to the frame painted after the bridge drew a new run (lab.js sets data-run).
+WATCH_DRAG = """() => { const gd = document.querySelector('.st-key-lab .js-plotly-plot');
+  window.__drag = []; let moved = null;
+  document.addEventListener('mousemove', (e) => { if (moved === null) moved = e.timeStamp; }, true);
+  new MutationObserver(() => { const at = moved; moved = null;
+      if (at !== null) requestAnimationFrame(() => window.__drag.push(performance.now() - at)); })
+    .observe(gd, {attributes: true, attributeFilter: ['data-run']}); }"""
+
+
+def lab_drag(moves: int) -> None:
+    """Drag the lab's rate slider one stop at a time, holding the mouse down, and time each move."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.server import CHROMIUM_ARGS, chromium_path, running_app
+    from tests.e2e.test_lab_browser import DRAWN, GRIP, RAIL, centre, open_lab
+
+    with running_app() as url, sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        page = b.new_page(viewport={"width": 1400, "height": 1000})
+        open_lab(page, f"{url}/learning_rate?surface=ravine&opt=momentum&lr=0.5&momentum=0.9&part=line")
+        page.locator(".st-key-lab").scroll_into_view_if_needed()
+        page.evaluate(WATCH_DRAG)
+        rail = page.locator(RAIL).first.bounding_box()
+        x, y = centre(page.locator(GRIP).first.bounding_box())
+        page.mouse.move(x, y)
+        page.mouse.down()
+        for _ in range(moves):
+            x -= rail["width"] / 63
+            page.mouse.move(x, y)
+            page.wait_for_function(DRAWN, timeout=5_000)
+            page.wait_for_timeout(30)  # the painted frame after the redraw
+        page.mouse.up()
+        times = page.evaluate("() => window.__drag")
+        b.close()
+    if len(times) < moves * 0.9:
+        sys.exit(f"lab drag: only {len(times)} of {moves} moves drew a new run: the bridge did not take effect")
+    median, worst = statistics.median(times), max(times)
+    print(f"browser, the lab's live picture dragged (momentum on the ravine, 64 rates × 7 β):\n"
+          f"  mouse move → new run painted {median:6.0f} ms median, {worst:.0f} ms worst, {len(times)} moves "
+          f"(goal ≤ {DRAG_GOAL_MS} ms: {'met' if median <= DRAG_GOAL_MS else 'NOT MET'})")
 
 
 def step_times(page, changes: int, steps_js: str, button) -> list[float]:
@@ -312,7 +362,7 @@ def main() -> None:
     print("server goal (batches and the lab ≤ twice the descent page's time): "
           + ", ".join(f"{page} {'met' if ok else 'NOT MET'}" for page, ok in peers.items()))
     if not args.no_browser:
-        browser(min(args.changes, 10))
+        browser(min(args.changes, 10), lab_only=chosen <= {"lab", "lab-cold"})
 
 
 if __name__ == "__main__":
