@@ -80,14 +80,17 @@ def rate_range(s: Settings) -> tuple[float, float]:
 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_REPR)
 def live_grid(g: Settings):
-    """Every (knob value, rate) the live picture offers, with paths: one engine run."""
+    """Every (knob value, rate) the live picture offers, with paths at the steps it draws (and those
+    steps): one engine run."""
     low, high = rate_range(g)
     lrs = log_grid(max(low, high * LIVE_DECADES), high, LIVE_RATES)  # the slider's stops where rates differ
     values = knob_values(g.opt)
     if len(values) == 0:
-        return sweep_rates(g.landscape, g.opt, start(g), lrs, g.steps, keep_paths=True, **hyper(g))
-    return sweep_grid(g.landscape, g.opt, start(g), lrs, values, steps=g.steps, keep_paths=True,
-                                **hyper(g, without_knob=True))
+        grid = sweep_rates(g.landscape, g.opt, start(g), lrs, g.steps, keep_paths=True, **hyper(g))
+    else:
+        grid = sweep_grid(g.landscape, g.opt, start(g), lrs, values, steps=g.steps, keep_paths=True,
+                          **hyper(g, without_knob=True))
+    return lab_figures.thinned(grid)  # the cache keeps ~60 steps a run, not up to 1 001
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
@@ -136,8 +139,9 @@ def at(s: Settings, grid) -> tuple[int, int]:
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
 def live_picture(g: Settings, where: tuple[int, int], font_size: int, height: int, narrow: bool) -> dict:
     k = knob(g)
-    return lab_figures.live_figure(g.landscape, _layer(g), live_grid(g), optim.rule(g.opt), where, font_size=font_size,
-                                   height=height, knob_label=k.label if k else "", narrow=narrow)
+    grid, kept = live_grid(g)
+    return lab_figures.live_figure(g.landscape, _layer(g), grid, optim.rule(g.opt), where, font_size=font_size,
+                                   height=height, knob_label=k.label if k else "", narrow=narrow, kept=kept)
 
 
 def regime_lanes(s: Settings, rates: dict[str, float]) -> list[player_figures.Lane]:

@@ -53,7 +53,7 @@ def controls(b: LabSettings, hide: set) -> None:
 def live(b: LabSettings) -> None:
     s = b.run
     g = lab.grid_settings(s)
-    grid = lab.live_grid(g)
+    grid, _ = lab.live_grid(g)
     where = lab.drawn_at(lab.at(s, grid))
     fig = lab.live_picture(g, where, ui.font_size(), live_height(), player.narrow())
     k = lab.knob(s)

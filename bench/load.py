@@ -136,6 +136,8 @@ SOAK_PAGES = [  # (page, query with {lr}): a link per page in turn, each distinc
     ("race", "surface=beale&steps=300&lr.adam={lr}"),
     ("batches", "data=tips&epochs=5&lr={lr}"),
     ("basins", "surface=himmelblau&opt=sgd&steps=60&n=60&lr={lr}"),
+    # the lab's runs are keyed on the steps, not the rate: a new number of steps makes every run again
+    ("learning_rate", "surface=ravine&opt=momentum&steps={steps}"),
 ]
 
 
@@ -143,14 +145,14 @@ async def _soak(url, pid: int, links: int) -> list[float]:
     marks = []
     for i in range(links):
         page, query = SOAK_PAGES[i % len(SOAK_PAGES)]
-        await visit(url, page, query.format(lr=f"{0.001 + 1e-5 * i:g}"))
+        await visit(url, page, query.format(lr=f"{0.001 + 1e-5 * i:g}", steps=500 + i // len(SOAK_PAGES)))
         if (i + 1) % 100 == 0:
             marks.append(rss_mb(pid))
     return marks
 
 
 def soak(links: int) -> None:
-    """Distinct links through four pages on a server (headless visitors): its memory after each 100."""
+    """Distinct links through five pages on a server (headless visitors): its memory after each 100."""
     process: list = []
     with running_app(process=process) as url:
         marks = asyncio.run(_soak(url, process[0].pid, links))

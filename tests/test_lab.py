@@ -133,3 +133,15 @@ def test_every_rule_gets_a_live_grid_from_one_engine_run(rule, monkeypatch):
     monkeypatch.setitem(optim.sweep.__globals__, "descend", counting)
     live("beale", rule, steps=50, rates=60)
     assert len(calls) == 1 and calls[0][0] == 60 * max(1, len(knob_values(rule)))
+
+
+@pytest.mark.parametrize("rule", ["momentum", "sgd"])
+def test_a_thinned_grid_draws_the_same_live_picture_and_keeps_a_fraction_of_the_bytes(rule):
+    surface, grid, full = live("ravine", rule, steps=1000)
+    thin, kept = lab.thinned(grid)
+    assert kept[0] == 0 and kept[-1] == 1000 and len(kept) == lab.PATH_POINTS
+    assert thin.points.nbytes * 16 < grid.points.nbytes  # what the page's cache keeps
+    label = optim.rule(rule).knobs[0].label if len(knob_values(rule)) else ""
+    drawn = lab.live_figure(surface, descent.surface_layer(surface), thin, optim.rule(rule), (0, 10),
+                            knob_label=label, kept=kept)
+    assert json.dumps(drawn, sort_keys=True) == json.dumps(full, sort_keys=True)

@@ -13,6 +13,7 @@ the numbers from those arrays.
 from __future__ import annotations
 
 import base64
+import dataclasses
 
 import numpy as np
 
@@ -64,13 +65,15 @@ def _b64(arr: np.ndarray) -> str:
 
 
 def live_figure(surface, layer, grid, rule, at: tuple[int, int], *, font_size: int = 14, height: int = 520,
-                knob_label: str = "", narrow: bool = False) -> dict:
+                knob_label: str = "", narrow: bool = False, kept=None) -> dict:
     """The live picture of ``grid`` (a :class:`optim.sweep.SweepGrid` or ``Sweep`` with ``keep_paths``),
-    drawn at ``at = (knob index, rate index)``. ``rule``: its class (title, colour)."""
+    drawn at ``at = (knob index, rate index)``. ``rule``: its class (title, colour). ``kept``: the step
+    numbers a thinned grid's points are at (see :func:`thinned`); None: the grid has every step."""
     points, losses = _grid_arrays(grid)
-    shown = sample_steps(points.shape[0] - 1)
+    shown = sample_steps(points.shape[0] - 1) if kept is None else np.asarray(kept)
+    rows = shown if kept is None else np.arange(len(shown))
     j, i = at
-    here = points[shown, j, i]
+    here = points[rows, j, i]
     g, png, lines = layer
     fixed = [*contour.static_traces(surface, g, lines), player.start_trace(points[0, 0, 0])]
     moving = [
@@ -81,21 +84,29 @@ def live_figure(surface, layer, grid, rule, at: tuple[int, int], *, font_size: i
          "marker": {"symbol": rule.marker, "size": 15, "color": rule.color,
                     "line": {"width": 2, "color": player.casing(rule.color)}},
          "hovertemplate": "ended at (%{x:.4g}, %{y:.4g})<extra></extra>", "showlegend": False},
-        {"type": "scatter", "mode": "lines", "x": shown.tolist(), "y": f4(_float32(losses[shown, j, i])), "name": "loss",
+        {"type": "scatter", "mode": "lines", "x": shown.tolist(), "y": f4(_float32(losses[rows, j, i])), "name": "loss",
          "xaxis": "x2", "yaxis": "y2", "line": {"color": rule.color, "width": 3}, "showlegend": False,
          "hovertemplate": "step %{x}: loss %{y:.4g}<extra></extra>"},
         {"type": "scatter", "mode": "text", "x": [0.01], "y": [0.94], "text": [numbers_text(grid, j, i)],
          "textposition": "bottom right", "xaxis": "x3", "yaxis": "y3", "hoverinfo": "skip", "showlegend": False,
          "cliponaxis": False, "name": "numbers", "textfont": {"size": font_size + 1, "color": "#f4f4f4"}},
     ]
-    rows = 2 if knob_label else 1
+    slider_rows = 2 if knob_label else 1
     height = max(height, NARROW_HEIGHT) if narrow else height
-    layout = _layout(surface, png, losses[shown], height, font_size, rows, narrow)
+    layout = _layout(surface, png, losses[rows], height, font_size, slider_rows, narrow)
     loss_axis = layout["yaxis2"]
-    layout["sliders"] = _sliders(grid, at, font_size, knob_label, height - TOP - _bottom(font_size, rows))
-    layout["meta"] = {"lab": {**_payload(surface, grid, points, shown, len(fixed)),
-                              "loss": _loss_levels(losses[shown].transpose(1, 2, 0), loss_axis)}}
+    layout["sliders"] = _sliders(grid, at, font_size, knob_label, height - TOP - _bottom(font_size, slider_rows))
+    layout["meta"] = {"lab": {**_payload(surface, grid, points[rows], shown, len(fixed)),
+                              "loss": _loss_levels(losses[rows].transpose(1, 2, 0), loss_axis)}}
     return {"data": [*fixed, *moving], "layout": layout}
+
+
+def thinned(grid):
+    """``grid`` with its paths and losses only at the steps the live picture draws (``sample_steps``):
+    what a cache keeps, ~60 steps a run instead of up to 1 001. Returns the grid and those steps."""
+    points, _ = _grid_arrays(grid)
+    kept = sample_steps(points.shape[0] - 1)
+    return dataclasses.replace(grid, points=grid.points[kept], losses=grid.losses[kept]), kept
 
 
 def _grid_arrays(grid) -> tuple[np.ndarray, np.ndarray]:
@@ -149,9 +160,10 @@ def loss_from_levels(loss: dict) -> np.ndarray:
 
 
 def _payload(surface, grid, points, shown, first_moving) -> dict:
-    """Everything lab.js needs to redraw any run: compact arrays and the words of the numbers box."""
+    """Everything lab.js needs to redraw any run: compact arrays and the words of the numbers box.
+    ``points``: the runs at the ``shown`` steps."""
     m, n = points.shape[1], points.shape[2]
-    q = quantize(points[shown].transpose(1, 2, 0, 3), surface.bounds)  # (M, N, K, 2)
+    q = quantize(points.transpose(1, 2, 0, 3), surface.bounds)  # (M, N, K, 2)
     (x0, x1), (y0, y1) = surface.bounds
     return {
         "m": m, "n": n, "k": len(shown), "steps": shown.tolist(), "quant": QUANT, "missing": MISSING,
