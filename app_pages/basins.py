@@ -89,7 +89,7 @@ ui.show_notes(notes)
 most = max_n(current.run)
 if most < grid_range(current.run.surface)[1]:
     st.caption(f"With {current.run.steps} steps a map has at most {most} × {most} starts: one map computes at most "
-               f"{WORK_BUDGET / 1e6:.0f} million sample-steps (at most about 2.5 s).")
+               f"{WORK_BUDGET / 1e6:.0f} million sample-steps, so that no link keeps the server busy for long.")
 fig = figure(current, ui.font_size())
 selection = ui.chart(fig, "basins", on_select="rerun", selection_mode="points")
 open_on_descent(current, selection)

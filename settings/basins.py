@@ -18,9 +18,10 @@ from settings.readers import Number, show
 GRID = (20, 300, 200)  # low, high, default
 DATA_GRID = (20, 120, 50)
 # One map computes at most this many sample-steps (starts × steps × samples per loss, 1 on analytic
-# surfaces): 8–55 ns each here (Rastrigin's trigonometry the dearest; bench/slowest.py), so a link
-# cannot hold the server for more than ~2.5 s. Beyond it the grid is made coarser (n lowered), with a note.
-WORK_BUDGET = 45_000_000
+# surfaces): up to ~100 ns each on Ackley's exponentials, the dearest (bench/slowest.py: 45 M took
+# 4.3 s on 2026-12-06), so a link holds the server for ~3 s at most. Beyond it the grid is made
+# coarser (n lowered), with a note.
+WORK_BUDGET = 30_000_000
 
 
 @dataclass(frozen=True)
