@@ -21,8 +21,11 @@ IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 WAIT = 30_000  # ms; a first visit to a page fills its caches
 
 # What each page draws once its script got past the settings (its heading), and its path.
-HEADINGS = {"Descent": re.compile(r" · "), "Race": re.compile(r"^The race on "), "Lessons": re.compile(r"^Lessons$")}
-PATHS = {"/": "Descent", "/race": "Race", "/lessons": "Lessons"}
+HEADINGS = {"Descent": re.compile(r" · "), "Race": re.compile(r"^The race on "), "Lessons": re.compile(r"^Lessons$"),
+            "Learning rate": re.compile(r"^Learning-rate lab · "), "Basins": re.compile(r"^Basins of attraction · "),
+            "Batches": re.compile(r"^Full batch, SGD and mini-batches · ")}
+PATHS = {"/": "Descent", "/race": "Race", "/lessons": "Lessons", "/learning_rate": "Learning rate",
+         "/basins": "Basins", "/batches": "Batches"}
 HIDE = "surface,opt,steps,x0,y0"
 REDACTED = re.compile(r":? ?This app has encountered an error.*")  # client.showErrorDetails = "type"
 # Counts finished script runs: stApp's data-test-script-state leaving "running". A step waits for a
@@ -160,6 +163,15 @@ def test_a_long_walk_over_every_page_and_back(walk):
     # Lessons: a page's query write after a sidebar link pushes a second history entry (Streamlit
     # 1.67), so the first back stays on Descent with an empty query; Race without that entry
     assert walk.page_name(walk.page.url) in {"Lessons", "Race"}
+
+
+def test_the_lab_and_the_maps_between_the_other_pages(walk):
+    """Each page arrives with an empty URL and the last page's widgets in the session state."""
+    walk.open("/?surface=rosenbrock&opt=adam&lr=0.02")
+    for name in ("Learning rate", "Race", "Learning rate", "Basins", "Learning rate", "Batches", "Descent"):
+        walk.nav(name)
+    walk.back().back()
+    assert walk.page_name(walk.page.url) in {"Learning rate", "Batches", "Basins"}
 
 
 def test_lesson_links_and_the_back_button(walk):
