@@ -168,7 +168,7 @@ def main() -> None:
     ui.picture(fig, hide, current.k)
     costs(current, runs)
     takeaway.section(takeaway.Picture(
-        "batches", repr(current.run_settings), f"Full batch, SGD and mini-batches · {surface.title}", fig, surface,
+        "batches", repr(current.run_settings), f"Full batch, SGD and mini-batches · {surface.title}", lambda: fig, surface,
         ui.surface_layer(current.surface_name), batch_figures.lanes_of(runs, current.compare), current.k,
         lambda: export.lanes_csv([(r.label, r.trajectory) for r in runs],
                                  clocks=[("samples seen", r.samples) for r in runs])))

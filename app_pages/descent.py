@@ -110,7 +110,7 @@ fig = work.descent_picture(current.run_settings, drawn_at, ui.font_size(), playe
 ui.picture(fig, hide, current.k)
 below(current, surface, trajectory)
 takeaway.section(takeaway.Picture(
-    "descent", repr(current.run_settings), f"{surface.title} · {ui.rule_label(current.opt)}, lr {current.lr:g}", fig,
+    "descent", repr(current.run_settings), f"{surface.title} · {ui.rule_label(current.opt)}, lr {current.lr:g}", lambda: fig,
     surface, ui.surface_layer(current.surface, current.f, current.view), descent_figures.lanes(trajectory), current.k,
     lambda: export.trajectory_csv(trajectory),
     lambda write: write(surface, current.rule(), (current.x0, current.y0), current.steps, **current.gradient_source())))

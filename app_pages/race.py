@@ -143,7 +143,7 @@ standings(running, lanes, surface)
 if racers.tune:
     tuning_table(racers, tunings)
 takeaway.section(takeaway.Picture(
-    "race", repr(run_key), f"The race on {surface.title}", fig, surface,
+    "race", repr(run_key), f"The race on {surface.title}", lambda: fig, surface,
     ui.surface_layer(racers[0].surface, racers[0].f, racers[0].view), race_figures.lanes_of(lanes), racers[0].k,
     lambda: export.lanes_csv([(ui.rule_label(lane.name), lane.trajectory) for lane in lanes]),
     lambda write: write(surface, {r.rule().title: r.rule() for r in running}, (racers[0].x0, racers[0].y0),

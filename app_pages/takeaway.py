@@ -26,7 +26,7 @@ class Picture:
     name: str  # the page: file names and widget keys
     run_key: str  # the run's settings (repr): one GIF per run
     caption: str
-    fig: dict | Callable[[], dict]  # the animated figure as the page drew it (or how to draw it, when asked)
+    fig: Callable[[], dict]  # the animated figure as the page drew it (called when its file is asked for)
     surface: object
     layer: tuple
     lanes: list
@@ -72,7 +72,7 @@ def section(p: Picture) -> None:
     with st.expander("Take it home: an animated page, a GIF or MP4 for slides, a PNG, the numbers, the code",
                      icon=":material/download:"):
         html_col, png_col, csv_col, movie_col = st.columns(4)
-        html_col.download_button("Animated page (HTML)", data=lambda: export.html(_figure(p), p.caption),
+        html_col.download_button("Animated page (HTML)", data=lambda: export.html(p.fig(), p.caption),
                                  file_name=f"downhill-{p.name}.html", mime="text/html", on_click="ignore",
                                  key=f"html.{p.name}", help="Plays offline in any browser: plotly.js is inside.")
         png_col.download_button(f"Step {p.k} (PNG)",
@@ -101,10 +101,6 @@ def map_section(name: str, caption: str, fig: dict, png: Callable[[], bytes], cs
         csv_col.download_button("Every start (CSV)", data=csv, file_name=f"downhill-{name}.csv", mime="text/csv",
                                 on_click="ignore", key=f"csv.{name}",
                                 help="start_x, start_y, end_x, end_y and the basin each start is coloured by")
-
-
-def _figure(p: Picture) -> dict:
-    return p.fig() if callable(p.fig) else p.fig
 
 
 SCRIPTS = {  # tab → (writer, what it shows, file suffix)

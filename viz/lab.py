@@ -69,11 +69,12 @@ def live_figure(surface, layer, grid, rule, at: tuple[int, int], *, font_size: i
     """The live picture of ``grid`` (a :class:`optim.sweep.SweepGrid` or ``Sweep`` with ``keep_paths``),
     drawn at ``at = (knob index, rate index)``. ``rule``: its class (title, colour). ``kept``: the step
     numbers a thinned grid's points are at (see :func:`thinned`); None: the grid has every step."""
+    if kept is None:
+        grid, kept = thinned(grid)
     points, losses = _grid_arrays(grid)
-    shown = sample_steps(points.shape[0] - 1) if kept is None else np.asarray(kept)
-    rows = shown if kept is None else np.arange(len(shown))
+    shown = np.asarray(kept)
     j, i = at
-    here = points[rows, j, i]
+    here = points[:, j, i]
     g, png, lines = layer
     fixed = [*contour.static_traces(surface, g, lines), player.start_trace(points[0, 0, 0])]
     moving = [
@@ -84,7 +85,7 @@ def live_figure(surface, layer, grid, rule, at: tuple[int, int], *, font_size: i
          "marker": {"symbol": rule.marker, "size": 15, "color": rule.color,
                     "line": {"width": 2, "color": player.casing(rule.color)}},
          "hovertemplate": "ended at (%{x:.4g}, %{y:.4g})<extra></extra>", "showlegend": False},
-        {"type": "scatter", "mode": "lines", "x": shown.tolist(), "y": f4(_float32(losses[rows, j, i])), "name": "loss",
+        {"type": "scatter", "mode": "lines", "x": shown.tolist(), "y": f4(_float32(losses[:, j, i])), "name": "loss",
          "xaxis": "x2", "yaxis": "y2", "line": {"color": rule.color, "width": 3}, "showlegend": False,
          "hovertemplate": "step %{x}: loss %{y:.4g}<extra></extra>"},
         {"type": "scatter", "mode": "text", "x": [0.01], "y": [0.94], "text": [numbers_text(grid, j, i)],
@@ -93,11 +94,11 @@ def live_figure(surface, layer, grid, rule, at: tuple[int, int], *, font_size: i
     ]
     slider_rows = 2 if knob_label else 1
     height = max(height, NARROW_HEIGHT) if narrow else height
-    layout = _layout(surface, png, losses[rows], height, font_size, slider_rows, narrow)
+    layout = _layout(surface, png, losses, height, font_size, slider_rows, narrow)
     loss_axis = layout["yaxis2"]
     layout["sliders"] = _sliders(grid, at, font_size, knob_label, height - TOP - _bottom(font_size, slider_rows))
-    layout["meta"] = {"lab": {**_payload(surface, grid, points[rows], shown, len(fixed)),
-                              "loss": _loss_levels(losses[rows].transpose(1, 2, 0), loss_axis)}}
+    layout["meta"] = {"lab": {**_payload(surface, grid, points, shown, len(fixed)),
+                              "loss": _loss_levels(losses.transpose(1, 2, 0), loss_axis)}}
     return {"data": [*fixed, *moving], "layout": layout}
 
 
