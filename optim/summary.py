@@ -37,3 +37,16 @@ def summarize(surface, points: np.ndarray, losses: np.ndarray, diverged_at: int)
         tolerance=tol,
         diverged_at=int(diverged_at),
     )
+
+
+def left_view_at(points: np.ndarray, bounds) -> np.ndarray:
+    """The first step whose point lies outside the view ``bounds`` (or is not finite), −1 if none.
+
+    ``points`` is ``(steps+1, ..., 2)``: one answer per path. A run leaves the view long before it
+    leaves the surface (overflow), so a picture says both."""
+    (x0, x1), (y0, y1) = bounds
+    x, y = points[..., 0], points[..., 1]
+    with np.errstate(invalid="ignore"):
+        outside = ~((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))  # NaN compares False: outside
+    first = outside.argmax(axis=0)
+    return np.where(outside.any(axis=0), first, -1)
