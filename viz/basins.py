@@ -11,7 +11,8 @@ from PIL import Image
 from optim.basins import DIVERGED, MOVING, STALLED
 from viz.encode import f4
 
-#: Okabe–Ito, colour-blind safe; the minima with the largest basins get these, in order
+#: Okabe–Ito, colour-blind safe; minimum i of ``Basins.minima`` (declared order, then the found ones by loss
+#: and position) is always PALETTE[i], whatever the optimizer, its knobs or the share each basin gets
 PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
 OTHER = {"other minima": "#9a9a9a", "diverged": "#111111", "still moving": "#ffffff",
          "stalled at a saddle": "#b07aa1"}
@@ -19,14 +20,13 @@ CLICK_SIDE = 60  # invisible points that answer clicks: one per 1/60 of the view
 
 
 def colours(basins) -> tuple[dict[int, str], dict[int, str]]:
-    """label → colour, label → legend name, the largest basins first."""
-    shares = basins.shares()
-    minima = sorted((label for label in shares if label >= 0), key=lambda m: -shares[m])
+    """label → colour, label → legend name, keyed on the minimum itself (its index in ``basins.minima``),
+    never on the order the starts found it in or on how many reached it."""
     colour, name = {}, {}
-    for rank, m in enumerate(minima):
-        x, y = np.where(np.abs(basins.minima[m]) < 1e-9, 0.0, basins.minima[m])  # no "-1.08e-50"
-        colour[m] = PALETTE[rank] if rank < len(PALETTE) else OTHER["other minima"]
-        name[m] = f"minimum ({x:.3g}, {y:.3g})" if rank < len(PALETTE) else "other minima"
+    for m, point in enumerate(basins.minima):
+        x, y = np.where(np.abs(point) < 1e-9, 0.0, point)  # no "-1.08e-50"
+        colour[m] = PALETTE[m] if m < len(PALETTE) else OTHER["other minima"]
+        name[m] = f"minimum ({x:.3g}, {y:.3g})" if m < len(PALETTE) else "other minima"
     for label, key in ((DIVERGED, "diverged"), (MOVING, "still moving"), (STALLED, "stalled at a saddle")):
         colour[label], name[label] = OTHER[key], key
     return colour, name
