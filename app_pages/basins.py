@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+import lessons
 import optim
 import settings
 from app_pages import controls as ui
@@ -43,7 +44,10 @@ def on_surface() -> None:
 
 
 def on_opt() -> None:
-    st.session_state["lr"] = settings.defaults(st.session_state["surface"], st.session_state["opt"]).lr
+    """The new optimizer's own rate, unless the open lesson set the rate and the new optimizer takes it."""
+    ss = st.session_state
+    if not lessons.keeps_rate(state.lesson(), "basins", ss["opt"], ss["lr"]):
+        ss["lr"] = settings.defaults(ss["surface"], ss["opt"]).lr
 
 
 def controls(b: BasinsSettings, hide: set) -> None:

@@ -17,6 +17,8 @@ from settings.race import parse_race, to_race_query
 # page → URL path
 PAGES = {"descent": "", "race": "race", "basins": "basins", "batches": "batches", "learning_rate": "learning_rate"}
 PRESETS_FILE = Path(__file__).with_name("presets.toml")
+# the pages with one optimizer and one ``lr``: their parser (a state with ``lr``, or with ``run.lr``)
+SINGLE_RATE_PAGES = {"descent": parse, "basins": parse_basins, "learning_rate": parse_lab}
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,17 @@ class Preset:
     def link(self) -> str:
         return f"/{PAGES[self.page]}?{urlencode(self.full_query())}"
 
+    def keeps_rate(self, opt: str, lr: float) -> bool:
+        """Whether switching this lesson's optimizer to ``opt`` keeps the learning rate ``lr``: yes
+        while ``lr`` is still the rate the lesson set (its query names ``lr``) and ``opt`` takes that
+        rate as it is. So a caption that invites "switch the optimizer to …, lr = 0.1" stays true after
+        the switch; a rate the learner moved, or a lesson without one, gives way to the new optimizer's
+        own default."""
+        if "lr" not in self.query or self.page not in SINGLE_RATE_PAGES or float(self.query["lr"]) != lr:
+            return False
+        state, notes = SINGLE_RATE_PAGES[self.page]({**self.query, "opt": opt})
+        return not notes and getattr(state, "run", state).lr == lr
+
 
 def load(path: Path = PRESETS_FILE) -> list[Preset]:
     with path.open("rb") as f:
@@ -50,6 +63,12 @@ def load(path: Path = PRESETS_FILE) -> list[Preset]:
 
 
 PRESETS = load()
+
+
+def keeps_rate(lesson_id: str, page: str, opt: str, lr: float) -> bool:
+    """:meth:`Preset.keeps_rate` of the lesson open on ``page`` (False when none is)."""
+    found = [p for p in PRESETS if p.id == lesson_id and p.page == page]
+    return bool(found) and found[0].keeps_rate(opt, lr)
 
 
 def get(preset_id: str) -> Preset:

@@ -164,12 +164,26 @@ def test_momentum_moves_the_borders_between_basins():
     assert notes == [] and b.run.opt == "sgd"
     surface = landscapes.get(b.run.surface)
     plain = optim.basins(surface, b.run.rule(), b.n, b.run.steps)
-    rolled = optim.basins(surface, "momentum", b.n, b.run.steps, lr=0.1, momentum=0.9)  # as the caption says
+    preset = lessons.get("basins-momentum")
+    assert preset.keeps_rate("momentum", b.run.lr)  # the switch keeps the lesson's rate (app_pages/basins.on_opt)
+    switched, notes = parse_basins({**preset.full_query(), "opt": "momentum"})
+    assert notes == [] and switched.run.lr == 0.1 and dict(switched.run.knobs)["momentum"] == 0.9  # as it says
+    rolled = optim.basins(surface, switched.run.rule(), switched.n, switched.run.steps)
     deepest = 0  # minima are sorted by loss: the top-right well
     assert np.allclose(surface.minima[deepest], [1.12, 0.94], atol=0.01)
     assert all(0.28 < share < 0.4 for label, share in plain.shares().items())  # "roughly in thirds"
     assert 0.45 < rolled.shares()[deepest] < 0.55  # "about half of all starts"
     assert (plain.labels != rolled.labels).mean() > 0.2
+
+
+def test_an_optimizer_switch_keeps_only_a_rate_the_lesson_set():
+    preset = lessons.get("basins-momentum")
+    assert preset.keeps_rate("momentum", 0.1) and preset.keeps_rate("adam", 0.1)
+    assert not preset.keeps_rate("momentum", 0.05)  # the learner moved it: the new optimizer's own rate
+    assert lessons.keeps_rate("basins-momentum", "basins", "momentum", 0.1)
+    assert not lessons.keeps_rate("basins-momentum", "descent", "momentum", 0.1)  # not open on this page
+    assert not lessons.keeps_rate("", "basins", "momentum", 0.1)  # no lesson open
+    assert not lessons.get("race-rosenbrock").keeps_rate("sgd", 0.1)  # sets no single rate
 
 
 def batch_runs(preset, **change):
@@ -315,7 +329,7 @@ def test_lab_heavy_ball():
     heavy = optim.descend(surface, optim.get("momentum", lr=alpha, momentum=beta), start, b.run.steps)
     plain = optim.descend(surface, optim.get("sgd", lr=2 / (mu + big)), start, b.run.steps)
     near, far = (np.linalg.norm(t.points - surface.minima[0], axis=1) for t in (heavy, plain))
-    assert np.all(near[5:] < far[5:]) and f"{near[40]:.1e}" == "1.2e-06" and f"{far[40]:.3f}" == "0.046"
+    assert np.all(near[5:] < far[5:]) and f"{near[40]:.0e}" == "1e-06" and f"{far[40]:.3f}" == "0.046"
     k = np.arange(len(near))
     assert np.ptp(np.log(far / ((big - mu) / (big + mu)) ** k)) < 1e-9  # plain descent: exactly 0.90 a step
     assert np.all(near[1:] <= 250 * rate**k[1:])  # momentum: 0.63 a step (a double root adds a factor k)
