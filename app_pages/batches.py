@@ -14,6 +14,7 @@ import landscapes
 from app_pages import controls as ui
 from app_pages import player, state, takeaway, work
 from optim import batches, loop
+from optim.summary import left_view_at, view_words
 from settings import batches as batch_settings
 from settings.batches import BatchSettings, parse_batches, to_batches_query, widget_values
 from viz import batches as batch_figures
@@ -77,6 +78,7 @@ def costs(b: BatchSettings, runs) -> None:
             "updates": f"{t.steps:,}", "samples": f"{int(run.samples[-1]):,}",
             "multiply-adds": f"{int(run.samples[-1]) * D:,}",
             "final loss": "left the surface" if t.diverged_at >= 0 else f"{t.losses[-1]:.4g}",
+            "left the view": view_words(np.max(left_view_at(t.points, b.landscape.bounds)), np.max(t.diverged_at)) or "no",
         })
     st.dataframe(rows, hide_index=True, width="stretch")
     st.caption(f"One sample's gradient costs about d = {D} multiply-adds (one per parameter). An epoch costs n·d "

@@ -84,15 +84,23 @@ def surface_select(box, hide: set, on_change) -> None:
 
 def formula_input(box, s, hide: set) -> None:
     """On the custom surface: the formula and its view. A formula the parser refuses is not taken:
-    the picture keeps the last good one, and the message says what is wrong."""
+    the picture and the link keep the last good one, while the box keeps what was typed (to fix it,
+    not retype it) and the message says what is wrong, until the box holds a formula that is taken."""
     if s.surface != settings.CUSTOM:
+        st.session_state.pop("_formula_refused", None)
         return
     if "f" not in hide:
+        refused = st.session_state.get("_formula_refused")
+        if refused and refused["good"] != s.f:  # a link or another control changed the formula since
+            st.session_state.pop("_formula_refused")
+            refused = None
+        if refused:  # show what was typed; the page-state flow compares the box with it, not the good one
+            st.session_state["f"] = st.session_state.setdefault("_seeded", {})["f"] = refused["typed"]
         box.text_input("f(x, y) =", key="f", on_change=_check_formula, max_chars=300,
                        help="x and y, numbers, + − * / ^, parentheses, pi, e and sin cos tan exp log sqrt abs "
                             "tanh sinh cosh arctan arcsin arccos sigmoid. ^ means power.")
-        if error := st.session_state.pop("_formula_error", None):
-            box.error(error, icon=":material/error:")
+        if refused:
+            box.error(f"Not taken: {refused['error']}. The picture shows {refused['good']}.", icon=":material/error:")
     if "view" not in hide:
         box.text_input("View x0, x1, y0, y1", key="view", help="The bounds of the picture, e.g. -3,3,-3,3.")
 
@@ -102,11 +110,13 @@ def _check_formula() -> None:
 
     text, view = st.session_state["f"], settings.readers.View().read("view", st.session_state.get("view", ""),
                                                                       settings.DEFAULT_VIEW)[0]
+    refused = st.session_state.pop("_formula_refused", None)
+    good = refused["good"] if refused else st.session_state.get("_seeded", {}).get("f", settings.DEFAULT_FORMULA)
     try:
         formula(text, bounds=view)
     except ValueError as error:
-        st.session_state["_formula_error"] = f"Not taken: {error}"
-        st.session_state["f"] = st.session_state.get("_seeded", {}).get("f", settings.DEFAULT_FORMULA)
+        st.session_state["_formula_refused"] = {"typed": text, "good": good, "error": str(error)}
+        st.session_state["f"] = good  # the page-state flow sees no change: the run keeps the good formula
 
 
 def surface_and_optimizer(box, s, hide: set, on_surface, on_opt) -> None:

@@ -8,11 +8,11 @@ import streamlit as st
 import settings
 from app_pages import controls as ui
 from app_pages import player, state, takeaway, work
-from optim.summary import summarize
+from optim.summary import left_view_at, reached_title, reached_words, summarize
 from settings import Settings
 from viz import descent as descent_figures
 from viz import equations, export
-from viz.captions import curvature_note, divergence_reason
+from viz.captions import curvature_note, divergence_reason, view_note
 
 RESET_ON_SURFACE = ("lr", "steps", "x0", "y0", "k", "batch", "noise")
 
@@ -52,9 +52,14 @@ def banner(s: Settings, surface, traj) -> None:
     rule = s.rule()
     why = curvature_note(surface, rule, traj, s.k)
     if traj.diverged_at >= 0:
-        st.error(" ".join([divergence_reason(surface, rule, s.lr, int(traj.diverged_at)), *([why] if why else [])]),
-                 icon=":material/error:")
-    elif why:
+        left = int(left_view_at(traj.points, surface.bounds))
+        st.error(" ".join([divergence_reason(surface, rule, s.lr, int(traj.diverged_at), left),
+                           *([why] if why else [])]), icon=":material/error:")
+        return
+    outside = view_note(surface, traj)
+    if outside:
+        st.warning(outside, icon=":material/open_in_full:")
+    if why:
         st.caption(why)
 
 
@@ -64,7 +69,8 @@ def numbers(surface, traj) -> None:
     a.metric("Final loss", "diverged" if summary.diverged_at >= 0 else f"{summary.final_loss:.4g}")
     b.metric("Distance to nearest minimum", "—" if not np.isfinite(summary.distance) else f"{summary.distance:.3g}")
     reached = summary.steps_to_tolerance
-    c.metric(f"First step within {summary.tolerance:.2g} of a minimum", "never" if reached < 0 else str(reached))
+    c.metric(reached_title(summary.tolerance).capitalize(), "never" if reached < 0 else str(reached),
+             help=reached_words(reached, summary.tolerance).capitalize() + ".")
 
 
 def worked_update(s: Settings, traj) -> None:

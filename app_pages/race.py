@@ -8,7 +8,7 @@ import optim
 import settings
 from app_pages import controls as ui
 from app_pages import player, state, takeaway, work
-from optim.summary import summarize
+from optim.summary import reached_title, summarize
 from settings.race import Race, at_tuned_rates, own_everywhere, own_keys, parse_race, to_race_query
 from viz import export
 from viz import race as race_figures
@@ -109,7 +109,8 @@ def standings(racers, lanes, surface) -> None:
         rows.append({
             "optimizer": ui.rule_label(r.opt), "η": f"{r.lr:g}",
             "final loss": "—" if summary.diverged_at >= 0 else f"{summary.final_loss:.4g}",
-            f"first step within {summary.tolerance:.2g} of a minimum": "never" if reached < 0 else str(reached),
+            reached_title(summary.tolerance): "never" if reached < 0 else str(reached),
+            "left the view at step": "—" if summary.left_view_at < 0 else str(summary.left_view_at),
             "diverged at step": "—" if summary.diverged_at < 0 else str(summary.diverged_at),
             "run time (ms)": f"{lane.seconds * 1e3:.2f}",
         })

@@ -40,6 +40,7 @@ import unicodedata
 
 import numpy as np
 
+from landscapes.formula_words import syntax_words
 from landscapes.surface import Defaults, Surface
 
 MAX_LENGTH = 300  # characters
@@ -173,8 +174,7 @@ def _parse(source: _Source) -> ast.Expression:
     try:
         return ast.parse(source.text, mode="eval")
     except SyntaxError as err:
-        hint = "; write 2*x, not 2x" if "decimal literal" in (err.msg or "") else ""
-        raise ValueError(f"not a formula: {err.msg} at position {source.position((err.offset or 1) - 1)}{hint}") from None
+        raise ValueError(syntax_words(source, err)) from None
     except (ValueError, RecursionError, MemoryError, OverflowError):
         raise ValueError("not a formula: Python's parser refused it") from None
 

@@ -100,7 +100,14 @@ class Instance:
 
 
 def number(value) -> str:
-    return f"{float(value):.4g}"
+    """A number as a learner reads it: whole numbers in full (10000, not 1e+04), others to 4 significant
+    digits, never in e-notation (0.0001234, not 1.234e-04)."""
+    value = float(value) + 0.0  # no "-0"
+    if not np.isfinite(value):
+        return str(value)
+    if value.is_integer() and abs(value) < 1e16:
+        return str(int(value))
+    return np.format_float_positional(value, precision=4, unique=True, fractional=False, trim="-")
 
 
 def load(path: Path = EXERCISES_FILE) -> list[Exercise]:

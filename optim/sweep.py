@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optim import summary
 from optim.descend import MAX_ENGINE_STEPS, MAX_VALUES, descend
 
 ZONES = ("crawl", "converge", "oscillate", "diverge")  # in the order they come along the learning rate
@@ -46,6 +47,9 @@ class Sweep:
     # with keep_paths=True: every run's path and losses, (steps+1, N, 2) and (steps+1, N)
     points: np.ndarray | None = None
     losses: np.ndarray | None = None
+    # "reached", as every page says it (optim.summary): the first step within reach_tol of a minimum
+    reached_at: np.ndarray | None = None  # (N,) int, −1 if never
+    reach_tol: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,8 @@ class SweepGrid:
     tol: float
     points: np.ndarray | None = None  # with keep_paths=True: (steps+1, M, N, 2)
     losses: np.ndarray | None = None  # (steps+1, M, N)
+    reached_at: np.ndarray | None = None  # (M, N) int: as Sweep's
+    reach_tol: float = float("nan")
 
 
 def sweep(surface, rule, start, lrs, steps, *, tol=1e-6, keep_paths=False, **hyperparameters) -> Sweep:
@@ -106,7 +112,7 @@ def sweep_grid(surface, rule, start, lrs, betas, /, steps, *, tol=1e-6, keep_pat
     grids = {key: value.reshape(*value.shape[:-1], m, n) if key == "losses" else
              value.reshape(value.shape[0], m, n, 2) if key == "points" else value.reshape(m, n)
              for key, value in measured.items() if isinstance(value, np.ndarray)}
-    return SweepGrid(knob.key, betas, lrs, **grids, f_star=measured["f_star"], tol=tol)
+    return SweepGrid(knob.key, betas, lrs, **grids, f_star=measured["f_star"], tol=tol, reach_tol=measured["reach_tol"])
 
 
 def momentum_knob(rule):
@@ -240,8 +246,10 @@ def _run(surface, optimizer, start, n, steps, tol, keep_paths=False) -> dict:
     diverged = (traj.diverged_at >= 0) | ~np.isfinite(final) | (final > first)
     zone = np.select([diverged, oscillating, steps_to_tolerance >= 0], ["diverge", "oscillate", "converge"], "crawl")
     paths = {"points": traj.points, "losses": traj.losses} if keep_paths else {}
+    minima, reach_tol = summary.minima_for(surface, traj.points), summary.tolerance_for(surface)
+    reached = np.concatenate([summary.reached_at(traj.points[:, rows], minima, reach_tol) for rows in _chunks(n)])
     return {"final_loss": final, "diverged_at": traj.diverged_at.astype(int), "steps_to_tolerance": steps_to_tolerance,
-            "zone": zone, "f_star": f_star, **paths}
+            "zone": zone, "f_star": f_star, **paths, "reached_at": reached, "reach_tol": reach_tol}
 
 
 def _f_star(surface, losses) -> float:

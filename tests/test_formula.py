@@ -121,7 +121,16 @@ def test_a_non_string_is_refused():
     ("sin(x=1)", r"keyword arguments"),
     ("x % 2", r"operator '%' is not allowed"),
     ("2x + y", r"write 2\*x"),
-    ("  x + (", r"not a formula.*position"),
+    ("  x + (", r"'\(' at position 7 is never closed"),
+    ("x**", r"^the formula ends after '\*\*': a power needs an exponent, e.g. x\*\*2$"),
+    ("x^", r"^the formula ends after '\^': a power needs an exponent, e.g. x\^2$"),
+    ("(x+1", r"^'\(' at position 1 is never closed"),
+    ("x)", r"^'\)' at position 2 closes nothing"),
+    ("x+*y", r"^'\+' at position 2 is followed by '\*' at position 3: put a number, x or y between them"),
+    ("x y", r"^'x' and 'y' at positions 1 and 3 stand side by side: write x\*y"),
+    ("*x", r"^the formula starts with '\*'"),
+    ("sin()", r"^'sin' takes exactly 1 argument, got 0"),
+    ("", r"^empty formula: type a function of x and y"),
     ("-(" * 40 + "x" + ")" * 40, r"nested too deeply \(max 30"),
     ("1e999", r"not finite"),
     ("1e7*x", r"too large \(max 1e6"),
@@ -436,3 +445,13 @@ def test_a_valley_floor_is_not_a_list_of_minima_an_isolated_flat_minimum_is():
         assert formula(text).minima.shape == (0, 2), text
     np.testing.assert_allclose(formula("x^4 + y^2").minima, [[0.0, 0.0]], atol=1e-3)
     np.testing.assert_allclose(formula("(x^2 + y^2 - 4)^2 + 0.1*x").minima, [[-2.0, 0.0]], atol=1e-2)
+
+
+@pytest.mark.parametrize("text", ["x**", "x^", "(x+1", "x+*y", "sin()", "", "x*", "x/", "x-", "sin(x", "x)",
+                                  "x y", "2x", "**2", "x^*2"])
+def test_a_malformed_formula_is_explained_in_words_not_by_the_parser(text):
+    with pytest.raises(ValueError) as refused:
+        formula(text)
+    message = str(refused.value)
+    assert "invalid syntax" not in message and "not a formula" not in message
+    assert len(message) < 160

@@ -7,12 +7,16 @@ from dataclasses import dataclass
 import numpy as np
 
 import landscapes
+from optim.summary import left_view_at, view_words
 
 
-def divergence_reason(surface, rule, lr: float, step: int) -> str:
+def divergence_reason(surface, rule, lr: float, step: int, left_view: int | None = None) -> str:
     """Why a run left the surface, and what to try instead. On a quadratic, the rule's own stability
-    limit (``Rule.stable_lr``) against the surface's largest curvature L."""
+    limit (``Rule.stable_lr``) against the surface's largest curvature L. ``left_view``: the first step
+    outside the view (``optim.summary.left_view_at``), said too: a run leaves the picture first."""
     lead = f"The run diverged at step {step}: it left the surface."
+    if left_view is not None:
+        lead = f"The run diverged at step {step}: it {view_words(left_view, step)}."
     curvature = surface.lipschitz
     limit = rule.stable_lr(curvature) if curvature else None
     if limit is None:
@@ -23,6 +27,18 @@ def divergence_reason(surface, rule, lr: float, step: int) -> str:
                 f"and lr = {lr:.4g}. Try lr below {limit:.4g}.")
     return (f"{lead} lr = {lr:.4g} is below this quadratic's stability limit {limit:.4g} "
             f"(L = {curvature:.4g}), so something else pushed it off: lower the learning rate or the other knobs.")
+
+
+def view_note(surface, traj) -> str | None:
+    """For a one-start run that leaves the view without leaving the surface: when, and where it ends
+    ("The path left the view at step 12 and ends outside it, at (1.571, −3.142)."); None otherwise."""
+    left = int(left_view_at(traj.points, surface.bounds))
+    if left < 0 or int(np.max(traj.diverged_at)) >= 0:
+        return None
+    end = np.asarray(traj.points)[-1]
+    back = int(left_view_at(end[None], surface.bounds)) < 0
+    where = "is back inside it at the end" if back else f"ends outside it, at ({_num(end[0], 4)}, {_num(end[1], 4)})"
+    return f"The path {view_words(left, -1)} and {where}."
 
 
 # ---- curvature: why a step grows or shrinks, at any point of any surface -----------------------
@@ -55,7 +71,12 @@ class StepCurvature:
 
     @property
     def unstable(self) -> bool:
-        return self.limit is not None and self.steepest > 0 and self.product > self.limit
+        return self.limit is not None and self.steepest > 0 and self.product > self.limit and not self.at_limit
+
+    @property
+    def at_limit(self) -> bool:
+        """η·λ_max is the limit itself (up to rounding): the step neither shrinks nor grows."""
+        return self.limit is not None and self.steepest > 0 and _equal(self.product, self.limit)
 
 
 def step_curvature(surface, rule, traj, k: int) -> StepCurvature | None:
@@ -96,17 +117,48 @@ def curvature_sentence(c: StepCurvature, rule, diverged: bool) -> str:
                 "recent gradients, so plain descent's limit η·λ_max < 2 does not apply directly"
                 + (": its steps stayed about η long where the surface bends sharply; try a smaller η."
                    if diverged else ".") + _down(c))
-    product, limit = _pair(c.product, c.limit)
     bound = "" if abs(c.limit - 2) < 1e-12 else f", {rule.title}'s limit (η < {rule.stable_lr_formula})"
+    if c.at_limit:
+        head = f"{lead}; η·λ_max = {_num(c.limit)}, exactly " + (
+            "the limit" if not bound else f"{rule.title}'s limit (η = {rule.stable_lr_formula})")
+        tail = (": along that direction each step overshoots the valley floor by exactly as far as it started "
+                "from it, so the path oscillates, bouncing between the walls forever, never closer and never "
+                "further" if c.limit == 2 else ": along that direction each step neither shrinks nor grows, so "
+                "the path oscillates forever, never closer and never further")
+        return f"{head}{tail}." + _down(c) + (" So this step does not explain the divergence: other steps do."
+                                             if diverged else "")
+    product, limit = _pair(c.product, c.limit)
     head = f"{lead}; η·λ_max = {product}"
     if c.unstable:
         tail = ", which is why the run diverged." if diverged else " while the path stays where it bends this sharply."
         return f"{head} > {limit}{bound}: each step overshoots along that direction and grows{tail}" + _down(c)
-    how = ("overshoots, but less each time" if c.limit == 2 and c.product > 1
-           else "shrinks" if c.limit != 2 else "falls short of the valley floor")
+    if c.limit == 2:
+        how = ("lands exactly on the valley floor" if _equal(c.product, 1)
+               else "overshoots the valley floor, but less each time" if c.product > 1
+               else "falls short of the valley floor")
+        product = "1" if _equal(c.product, 1) else _apart(c.product, 1, c.limit)  # 1.0000001 is not "1"
+        head = f"{lead}; η·λ_max = {product}"
+    else:
+        how = "shrinks"
     tail = (" So this step does not explain the divergence: other steps do (steeper ground, or speed carried "
             "from earlier steps)." if diverged else "")
     return f"{head} < {limit}{bound}: along that direction each step {how}, so it is stable here." + _down(c) + tail
+
+
+BOUNDARY = 1e-9  # relative: an η·λ_max this close to 1 or to the limit is on it (η × λ rounds: 0.05 × 20)
+
+
+def _equal(a: float, b: float) -> bool:
+    return abs(a - b) <= BOUNDARY * abs(b)
+
+
+def _apart(value: float, *boundaries: float) -> str:
+    """``value`` with just enough digits (at least 3) that it reads as none of ``boundaries``."""
+    for digits in range(3, 18):
+        text = _num(value, digits)
+        if all(text != _num(b, digits) for b in boundaries):
+            break
+    return text
 
 
 def _down(c: StepCurvature) -> str:
@@ -126,7 +178,7 @@ def _num(x: float, digits: int = 3) -> str:
 
 def _pair(a: float, b: float) -> tuple[str, str]:
     """``a`` and ``b`` written with just enough digits that they read as different numbers."""
-    for digits in range(3, 9):
+    for digits in range(3, 18):
         left, right = _num(a, digits), _num(b, digits)
         if left != right:
             break

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from optim.summary import reached_title, reached_words
 from optim.sweep import ZONES, momentum_rate, optimal_momentum
 from viz.encode import f4
 from viz.theme import LIGHT
@@ -78,7 +79,10 @@ def sweep_figure(sw, theory: dict[str, float], marks: dict[str, float], *, font_
     """
     order = np.argsort(sw.lrs)
     lrs, zone = np.asarray(sw.lrs, dtype=float)[order], np.asarray(sw.zone)[order]
-    steps, diverged_at = np.asarray(sw.steps_to_tolerance)[order], np.asarray(sw.diverged_at)[order]
+    # "reached", as every page says it (optim.summary), where the sweep measured it
+    common = getattr(sw, "reached_at", None) is not None
+    steps = np.asarray(sw.reached_at if common else sw.steps_to_tolerance)[order]
+    diverged_at = np.asarray(sw.diverged_at)[order]
     shift = sw.f_star if np.isfinite(sw.f_star) and sw.f_star != 0 else 0.0
     gap = np.asarray(sw.final_loss, dtype=float)[order] - shift
     bands = zone_bands(lrs, zone)
@@ -88,7 +92,9 @@ def sweep_figure(sw, theory: dict[str, float], marks: dict[str, float], *, font_
     top = float(kept.max()) if kept.size and kept.max() > 0 else 1.0
     floor = max(top * FLOOR, float(kept[kept > 0].min()) if (kept > 0).any() else top * FLOOR)
     low, high = np.log10(floor) - 0.5, np.log10(top) + 1.2
-    traces = [*_zone_legend(zone), _final_loss(lrs, gap, steps, zone, diverged, floor),
+    words = (lambda k: reached_words(k, sw.reach_tol)) if common else _loss_words
+    steps_title = reached_title(sw.reach_tol) if common else f"steps to tolerance (tol {sw.tol:g})"
+    traces = [*_zone_legend(zone), _final_loss(lrs, gap, steps, zone, diverged, floor, words),
               _diverged(lrs, diverged_at, diverged, 10 ** (high - 0.35)), _steps(lrs, steps)]
     lines = [(v, _line_label(name, v), None, "dash") for name, v in theory.items()]
     lines += [(v, f"{name}: {v:.3g}", mark_color(name), "solid") for name, v in marks.items()]
@@ -109,7 +115,7 @@ def sweep_figure(sw, theory: dict[str, float], marks: dict[str, float], *, font_
                   "exponentformat": "none",
                   "range": [float(np.log10(span[0])), float(np.log10(span[1]))], "zeroline": False},
         "yaxis": yaxis,
-        "yaxis2": {"title": {"text": f"steps to tolerance (tol {sw.tol:g})"}, "overlaying": "y", "side": "right",
+        "yaxis2": {"title": {"text": steps_title}, "overlaying": "y", "side": "right",
                    "range": [0, 1.08 * max(int(steps.max()), 1)], "tickmode": "auto", "nticks": 6, "showgrid": False,
                    "automargin": True, "zeroline": False},
         "shapes": shapes, "annotations": annotations, "hovermode": "x", "showlegend": True,
@@ -147,9 +153,13 @@ def _zone_legend(zone) -> list[dict]:
             for z in ZONES if z in present]
 
 
-def _final_loss(lrs, gap, steps, zone, diverged, floor) -> dict:
+def _loss_words(s: int) -> str:
+    return f"{s} steps to tolerance" if s >= 0 else "never within tolerance"
+
+
+def _final_loss(lrs, gap, steps, zone, diverged, floor, words=_loss_words) -> dict:
     keep = ~diverged
-    reached = [f"{s} steps to tolerance" if s >= 0 else "never within tolerance" for s in steps[keep]]
+    reached = [words(s) for s in steps[keep]]
     custom = [[f"{g:.3g}", r, str(z)] for g, r, z in zip(gap[keep], reached, zone[keep], strict=True)]
     return {"type": "scatter", "mode": "lines+markers", "x": rounded(lrs[keep]),
             "y": rounded(np.maximum(gap[keep], floor)), "customdata": custom,
@@ -273,7 +283,7 @@ def momentum_map(mu, L, *, alphas=None, betas=None, font_size: int = 14, height:
         _point(a_star, b_star, r_star, "star", 20, "Polyak's best pair (α*, β*)"),
         _point(plain, 0.0, plain_rate, "diamond", 13, "plain descent's best (β = 0)"),
     ]
-    together = abs(np.log10(plain / a_star)) < 0.05 and b_star < 0.05  # μ ≈ L: the two points coincide
+    together = same_point(plain_rate, r_star, b_star)  # μ ≈ L: the two points are one
     note = {"xref": "x", "yref": "y", "showarrow": True, "arrowcolor": "#111", "bgcolor": "rgba(255,255,255,0.85)",
             "bordercolor": "#111", "font": {"color": "#111", "size": max(font_size - 2, 11)}, "xanchor": "right"}
     star_text = f"α* = {a_star:.3g}, β* = {b_star:.3g}: rate {r_star:.3g}"
@@ -291,6 +301,12 @@ def momentum_map(mu, L, *, alphas=None, betas=None, font_size: int = 14, height:
         "annotations": annotations, "hovermode": "closest", "showlegend": True, "legend": _legend_below(font_size),
     }
     return {"data": traces, "layout": layout}
+
+
+def same_point(plain_rate: float, best_rate: float, best_beta: float) -> bool:
+    """Whether Polyak's best pair is plain descent's best too, as the note says: the same rate per step
+    and β* = 0, both as printed (3 significant digits)."""
+    return f"{plain_rate:.3g}" == f"{best_rate:.3g}" and f"{best_beta:.3g}" == "0"
 
 
 def _edges(centres) -> list[float]:
