@@ -25,14 +25,12 @@ function watch() {
 
 function decode(lab) {
   const bytes = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0)).buffer;
-  // losses come as int16 levels of the loss axis's range (log10 of the loss on a log axis)
-  const levels = new Int16Array(bytes(lab.loss.data)), [low, high] = lab.loss.range;
-  const losses = Float64Array.from(levels, (q) => {
-    if (q === lab.missing) return NaN;
-    const value = low + (q / lab.loss.levels) * (high - low);
-    return lab.loss.log ? Math.pow(10, value) : value;
-  });
-  return { ...lab, paths: new Int16Array(bytes(lab.paths)), losses };
+  return {
+    ...lab,
+    paths: new Int16Array(bytes(lab.paths)), pathStarts: new Int32Array(bytes(lab.path_starts)),
+    curves: new Int16Array(bytes(lab.loss.data)), curveStarts: new Int32Array(bytes(lab.loss.starts)),
+    ends: new Float32Array(bytes(lab.ends)), exits: new Float32Array(bytes(lab.exits)),
+  };
 }
 
 // Where the sliders stand: plotly.js moves a slider in gd.layout before it emits plotly_sliderchange,
@@ -45,24 +43,32 @@ function active(gd) {
   return { i: rate ? rate.active : 0, j: knob ? knob.active : 0 };
 }
 
-// Run (j, i)'s points as the picture draws them: NaN where the run left the view (a gap in the line).
+// Run (j, i) as viz/lab_payload.py packed it: its path's vertices (every turn; a missing vertex breaks
+// the line where the run was far outside), its end and where it left the view (NaN: none), and its
+// loss curve's (step, level) vertices on the loss axis's fixed range (log10 of the loss on a log axis).
 function redraw(gd) {
   const started = performance.now();
   const lab = gd.__downhillLab, { i, j } = active(gd);
-  const run = (j * lab.n + i) * lab.k;
-  const xs = new Array(lab.k), ys = new Array(lab.k), loss = new Array(lab.k);
-  let last = 0;
-  for (let s = 0; s < lab.k; s++) {
-    const qx = lab.paths[2 * (run + s)], qy = lab.paths[2 * (run + s) + 1];
+  const run = j * lab.n + i;
+  const xs = [], ys = [], steps = [], loss = [];
+  for (let v = lab.pathStarts[run]; v < lab.pathStarts[run + 1]; v++) {
+    const qx = lab.paths[2 * v], qy = lab.paths[2 * v + 1];
     const off = qx === lab.missing || qy === lab.missing;
-    xs[s] = off ? NaN : lab.origin[0] + (qx / lab.quant) * lab.size[0];
-    ys[s] = off ? NaN : lab.origin[1] + (qy / lab.quant) * lab.size[1];
-    if (!off) last = s;
-    loss[s] = lab.losses[run + s];
+    xs.push(off ? NaN : lab.origin[0] + (qx / lab.quant) * lab.size[0]);
+    ys.push(off ? NaN : lab.origin[1] + (qy / lab.quant) * lab.size[1]);
   }
+  const [low, high] = lab.loss.range;
+  for (let v = lab.curveStarts[run]; v < lab.curveStarts[run + 1]; v++) {
+    const step = lab.curves[2 * v], q = lab.curves[2 * v + 1];
+    const off = step === lab.missing || q === lab.missing;
+    const value = low + (q / lab.loss.levels) * (high - low);
+    steps.push(off ? NaN : step);
+    loss.push(off ? NaN : lab.loss.log ? Math.pow(10, value) : value);
+  }
+  const at = (arr) => ({ x: [arr[2 * run]], y: [arr[2 * run + 1]] });
   // an animation frame of zero length, not restyle: it redraws only these traces, not the whole figure
   Plotly.animate(gd, {
-    data: [{ x: xs, y: ys }, { x: [xs[last]], y: [ys[last]] }, { x: lab.steps, y: loss }, { text: [lab.texts[j][i]] }],
+    data: [{ x: xs, y: ys }, at(lab.ends), { x: steps, y: loss }, { text: [lab.texts[j][i]] }, at(lab.exits)],
     traces: lab.traces,
   }, still).then(() => {
     // drawn: how long from the slider's move to the picture (bench/pages.py and the browser test read it)

@@ -90,7 +90,7 @@ def live_grid(g: Settings):
     else:
         grid = sweep_grid(g.landscape, g.opt, start(g), lrs, values, steps=g.steps, keep_paths=True,
                           **hyper(g, without_knob=True))
-    return lab_figures.thinned(grid)  # the cache keeps ~60 steps a run, not up to 1 001
+    return lab_figures.thinned(grid, g.landscape.bounds)  # the cache keeps the packed runs, not every step
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
@@ -139,9 +139,9 @@ def at(s: Settings, grid) -> tuple[int, int]:
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
 def live_picture(g: Settings, where: tuple[int, int], font_size: int, height: int, narrow: bool) -> dict:
     k = knob(g)
-    grid, kept = live_grid(g)
+    grid, live = live_grid(g)
     return lab_figures.live_figure(g.landscape, _layer(g), grid, optim.rule(g.opt), where, font_size=font_size,
-                                   height=height, knob_label=k.label if k else "", narrow=narrow, kept=kept)
+                                   height=height, knob_label=k.label if k else "", narrow=narrow, live=live)
 
 
 def regime_lanes(s: Settings, rates: dict[str, float]) -> list[player_figures.Lane]:

@@ -126,6 +126,8 @@ def view_words(left_view: int, diverged_at: int) -> str | None:
     if diverged_at >= 0:
         if 0 <= left_view < diverged_at:
             return f"left the view at step {left_view} and the surface at step {diverged_at}"
+        if left_view < 0:  # not finite inside the view: it left the surface there
+            return f"left the surface at step {diverged_at}"
         return f"left the view and the surface at step {diverged_at}"
     return f"left the view at step {left_view}" if left_view >= 0 else None
 

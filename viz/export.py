@@ -20,7 +20,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from viz import basins as basin_figures
-from viz import player, theme
+from viz import fidelity, player, theme
 
 GIF_FRAMES = 60
 GIF_SIZE = 480  # pixels across the surface
@@ -216,6 +216,8 @@ class _Canvas:
         _, uri, lines = layer
         self.key_rows = 0 if len(lanes) < 2 else (len(lanes) + 2) // 3  # three names a row
         (self.x0, self.x1), (self.y0, self.y1) = surface.bounds
+        # every step (any step may be a frame), cut where it left the view
+        self.drawn = [fidelity.draw(lane.points, surface.bounds, tolerance=0.0) for lane in lanes]
         aspect = (self.y1 - self.y0) / (self.x1 - self.x0)
         self.w = GIF_SIZE
         self.h = int(np.clip(round(GIF_SIZE * aspect), GIF_SIZE // 3, GIF_SIZE * 3 // 2))
@@ -240,13 +242,19 @@ class _Canvas:
     def frame(self, lanes, k: int, caption: str) -> Image.Image:
         image = self.base.copy()
         draw = ImageDraw.Draw(image)
-        draw.text((6, 5), caption, fill=(20, 20, 20), font=self.font)
         start = self.pixels(lanes[0].points[:1])
-        for lane in lanes:
-            px, py = self.pixels(lane.points[: k + 1])
+        for lane, line in zip(lanes, self.drawn, strict=True):
+            px, py = self.pixels(line.so_far(k))
             for segment in _segments(px, py):
                 draw.line(segment, fill=player.casing(lane.color), width=int(lane.width) + 3)
                 draw.line(segment, fill=lane.color, width=int(lane.width))
+            if line.exit is not None and 0 <= line.left_view <= k:  # where it left the picture, and when
+                (x,), (y,) = self.pixels(line.exit[None, :])
+                x, y = min(max(x, 12), self.w - 12), min(max(y, PANEL + 12), PANEL + self.h - 12)
+                draw.line([(x - 8, y - 8), (x + 8, y + 8)], fill=lane.color, width=4)
+                draw.line([(x - 8, y + 8), (x + 8, y - 8)], fill=lane.color, width=4)
+                caption = f"{caption} · {lane.label if len(lanes) > 1 else 'it'} left the view at step {line.left_view}"
+        draw.text((6, 5), caption, fill=(20, 20, 20), font=self.font)
         _dot(draw, start[0][0], start[1][0], 7, None, "#FFFFFF")
         for lane in lanes:
             now = lane.points[min(k, len(lane.points) - 1)]
@@ -257,9 +265,9 @@ class _Canvas:
 
 
 def _segments(px, py) -> list[list[tuple[float, float]]]:
-    """Runs of finite points (NaN breaks a line), clipped to a sane pixel range."""
+    """Runs of finite points (NaN breaks a line); a path is cut a view beyond the picture already
+    (:mod:`viz.fidelity`), so nothing is clamped and every segment keeps its direction."""
     ok = np.isfinite(px) & np.isfinite(py)
-    px, py = np.clip(px, -1e4, 1e4), np.clip(py, -1e4, 1e4)
     out, run = [], []
     for x, y, good in zip(px.tolist(), py.tolist(), ok.tolist(), strict=True):
         if good:

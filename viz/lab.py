@@ -2,55 +2,78 @@
 loss curve and the numbers follow while dragging, with no server round trip.
 
 The figure carries every run of one engine sweep (``optim.sweep``: rates × knob values) compactly in
-``layout.meta["lab"]``: paths as int16 offsets within the view (``QUANT`` steps per view width, so a
-path is drawn to 1/8000 of the view and up to ``REACH`` view widths beyond it), losses as int16 levels of
-the loss axis's fixed range (log or linear; beyond it a loss is off the plot, so it is not carried), at
-most ``PATH_POINTS`` points a path. The page's bridge (app_pages/lab.js) listens to the two sliders
-(``method: "skip"``: plotly.js itself does nothing) and restyles the path, its end, the loss curve and
-the numbers from those arrays.
+``layout.meta["lab"]`` (:mod:`viz.lab_payload`: every turn of every path and loss curve, a diverging run
+drawn until it leaves, where it left the view). The page's bridge (app_pages/lab.js) listens to the two sliders
+(``method: "skip"``: plotly.js itself does nothing) and restyles the path, its end, where it left the view,
+the loss curve and the numbers from those arrays.
 """
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 
 import numpy as np
 
-from viz import contour, curves, player
+from optim.summary import reached_words, view_words
+from viz import contour, curves, fidelity, lab_payload, player
 from viz.encode import f4
 
-PATH_POINTS = 61  # points drawn of each path (the first and the last always among them)
 LOSS_DECADES = 1e-13  # the loss axis reaches this far below the start's loss at most (rounding noise below)
-LOSS_LEVELS = 32000  # int16 levels across the loss axis's range (log or linear): 0.03 % of its height
-QUANT = 8000  # int16 steps per view width (or height)
-REACH = 4  # view widths beyond the view a path is still drawn: past that it is cut (NaN)
-MISSING = -32768  # int16: no point (the run left the surface, or the view by more than REACH)
 ZONE_WORDS = {"crawl": "crawls: too small to arrive in time", "converge": "converges",
               "oscillate": "converges, zig-zagging", "diverge": "diverges"}
 CONTOUR_WIDTH = 0.56
 
 
-def sample_steps(steps: int, most: int = PATH_POINTS) -> np.ndarray:
-    """At most ``most`` steps, evenly spread, the first and the last included."""
-    return np.unique(np.linspace(0, steps, min(most, steps + 1)).round().astype(int))
+def live_figure(surface, layer, grid, rule, at: tuple[int, int], *, font_size: int = 14, height: int = 520,
+                knob_label: str = "", narrow: bool = False, live: lab_payload.Live | None = None) -> dict:
+    """The live picture of ``grid`` (a :class:`optim.sweep.SweepGrid` or ``Sweep`` with ``keep_paths``),
+    drawn at ``at = (knob index, rate index)``. ``rule``: its class (title, colour). ``live``: the grid's
+    runs already packed (see :func:`thinned`); None: packed here."""
+    if live is None:
+        grid, live = thinned(grid, surface.bounds)
+    j, i = at
+    path, loss = lab_payload.run(live, j, i, surface.bounds)
+    end, exit_point = live.ends[j, i], live.exits[j, i]
+    g, png, lines = layer
+    fixed = [*contour.static_traces(surface, g, lines), player.start_trace(_start(grid))]
+    moving = [
+        {"type": "scatter", "mode": "lines+markers", "x": f4(path[:, 0]), "y": f4(path[:, 1]), "name": "path",
+         "line": {"color": rule.color, "width": 3}, "marker": {"size": 5, "color": rule.color},
+         "hovertemplate": "(%{x:.4g}, %{y:.4g})<extra></extra>", "showlegend": False},
+        {"type": "scatter", "mode": "markers", "x": f4(end[:1]), "y": f4(end[1:]), "name": "end",
+         "marker": {"symbol": rule.marker, "size": 15, "color": rule.color,
+                    "line": {"width": 2, "color": player.casing(rule.color)}},
+         "hovertemplate": "ended at (%{x:.4g}, %{y:.4g})<extra></extra>", "showlegend": False},
+        {"type": "scatter", "mode": "lines", "x": f4(loss[:, 0]), "y": f4(_float32(loss[:, 1])), "name": "loss",
+         "xaxis": "x2", "yaxis": "y2", "line": {"color": rule.color, "width": 3}, "showlegend": False,
+         "hovertemplate": "step %{x}: loss %{y:.4g}<extra></extra>"},
+        {"type": "scatter", "mode": "text", "x": [0.01], "y": [0.94], "text": [live_text(grid, live, j, i)],
+         "textposition": "bottom right", "xaxis": "x3", "yaxis": "y3", "hoverinfo": "skip", "showlegend": False,
+         "cliponaxis": False, "name": "numbers", "textfont": {"size": font_size + 1, "color": "#f4f4f4"}},
+        {"type": "scatter", "mode": "markers", "x": f4(exit_point[:1]), "y": f4(exit_point[1:]), "name": "left the view",
+         "cliponaxis": False, "marker": {"symbol": "x-thin-open", "size": 18, "color": rule.color,
+                                         "line": {"width": 4, "color": rule.color}},
+         "hovertemplate": "left the view here (%{x:.4g}, %{y:.4g})<extra></extra>", "showlegend": False},
+    ]
+    slider_rows = 2 if knob_label else 1
+    height = max(height, NARROW_HEIGHT) if narrow else height
+    layout = _layout(surface, png, live.loss_axis, height, font_size, slider_rows, narrow)
+    layout["sliders"] = _sliders(grid, at, font_size, knob_label, height - TOP - _bottom(font_size, slider_rows))
+    texts = [[live_text(grid, live, jj, ii) for ii in range(live.shape[1])] for jj in range(live.shape[0])]
+    layout["meta"] = {"lab": lab_payload.payload(live, surface.bounds, texts, len(fixed))}
+    return {"data": [*fixed, *moving], "layout": layout}
 
 
-def quantize(points: np.ndarray, bounds) -> np.ndarray:
-    """Points ``(..., 2)`` as int16 offsets from the view's corner, ``QUANT`` per view width."""
-    (x0, x1), (y0, y1) = bounds
-    scaled = (points - np.array([x0, y0])) / np.array([x1 - x0, y1 - y0]) * QUANT
-    inside = np.isfinite(scaled).all(axis=-1, keepdims=True) & (np.abs(scaled) <= REACH * QUANT).all(
-        axis=-1, keepdims=True)
-    with np.errstate(invalid="ignore"):
-        return np.where(inside, np.round(scaled), MISSING).astype("<i2")
+def thinned(grid, bounds):
+    """``grid`` without its paths and losses, and its runs packed as the live picture draws them
+    (:func:`viz.lab_payload.pack`): what a cache keeps, a few KB a run instead of up to 1 001 steps."""
+    points, losses = _grid_arrays(grid)
+    live = lab_payload.pack(points, losses, bounds, _loss_axis(losses))
+    return dataclasses.replace(grid, points=points[:1], losses=losses[:1]), live
 
 
-def dequantize(q: np.ndarray, bounds) -> np.ndarray:
-    """The inverse of :func:`quantize` (for tests; the browser does it in lab.js)."""
-    (x0, x1), (y0, y1) = bounds
-    points = q.astype(float) / QUANT * np.array([x1 - x0, y1 - y0]) + np.array([x0, y0])
-    return np.where((q == MISSING).any(axis=-1, keepdims=True), np.nan, points)
+def _start(grid):
+    return _grid_arrays(grid)[0][0, 0, 0]
 
 
 def _float32(values) -> np.ndarray:
@@ -58,56 +81,6 @@ def _float32(values) -> np.ndarray:
     values = np.asarray(values, dtype=float)
     with np.errstate(invalid="ignore"):
         return np.where(np.abs(values) < 3e38, values, np.nan).astype("<f4")
-
-
-def _b64(arr: np.ndarray) -> str:
-    return base64.b64encode(np.ascontiguousarray(arr).tobytes()).decode("ascii")
-
-
-def live_figure(surface, layer, grid, rule, at: tuple[int, int], *, font_size: int = 14, height: int = 520,
-                knob_label: str = "", narrow: bool = False, kept=None) -> dict:
-    """The live picture of ``grid`` (a :class:`optim.sweep.SweepGrid` or ``Sweep`` with ``keep_paths``),
-    drawn at ``at = (knob index, rate index)``. ``rule``: its class (title, colour). ``kept``: the step
-    numbers a thinned grid's points are at (see :func:`thinned`); None: the grid has every step."""
-    if kept is None:
-        grid, kept = thinned(grid)
-    points, losses = _grid_arrays(grid)
-    shown = np.asarray(kept)
-    j, i = at
-    here = points[:, j, i]
-    g, png, lines = layer
-    fixed = [*contour.static_traces(surface, g, lines), player.start_trace(points[0, 0, 0])]
-    moving = [
-        {"type": "scatter", "mode": "lines+markers", "x": f4(here[:, 0]), "y": f4(here[:, 1]), "name": "path",
-         "line": {"color": rule.color, "width": 3}, "marker": {"size": 5, "color": rule.color},
-         "hovertemplate": "(%{x:.4g}, %{y:.4g})<extra></extra>", "showlegend": False},
-        {"type": "scatter", "mode": "markers", "x": f4(_last(here)[:1, 0]), "y": f4(_last(here)[:1, 1]), "name": "end",
-         "marker": {"symbol": rule.marker, "size": 15, "color": rule.color,
-                    "line": {"width": 2, "color": player.casing(rule.color)}},
-         "hovertemplate": "ended at (%{x:.4g}, %{y:.4g})<extra></extra>", "showlegend": False},
-        {"type": "scatter", "mode": "lines", "x": shown.tolist(), "y": f4(_float32(losses[:, j, i])), "name": "loss",
-         "xaxis": "x2", "yaxis": "y2", "line": {"color": rule.color, "width": 3}, "showlegend": False,
-         "hovertemplate": "step %{x}: loss %{y:.4g}<extra></extra>"},
-        {"type": "scatter", "mode": "text", "x": [0.01], "y": [0.94], "text": [numbers_text(grid, j, i)],
-         "textposition": "bottom right", "xaxis": "x3", "yaxis": "y3", "hoverinfo": "skip", "showlegend": False,
-         "cliponaxis": False, "name": "numbers", "textfont": {"size": font_size + 1, "color": "#f4f4f4"}},
-    ]
-    slider_rows = 2 if knob_label else 1
-    height = max(height, NARROW_HEIGHT) if narrow else height
-    layout = _layout(surface, png, losses, height, font_size, slider_rows, narrow)
-    loss_axis = layout["yaxis2"]
-    layout["sliders"] = _sliders(grid, at, font_size, knob_label, height - TOP - _bottom(font_size, slider_rows))
-    layout["meta"] = {"lab": {**_payload(surface, grid, points, shown, len(fixed)),
-                              "loss": _loss_levels(losses.transpose(1, 2, 0), loss_axis)}}
-    return {"data": [*fixed, *moving], "layout": layout}
-
-
-def thinned(grid):
-    """``grid`` with its paths and losses only at the steps the live picture draws (``sample_steps``):
-    what a cache keeps, ~60 steps a run instead of up to 1 001. Returns the grid and those steps."""
-    points, _ = _grid_arrays(grid)
-    kept = sample_steps(points.shape[0] - 1)
-    return dataclasses.replace(grid, points=grid.points[kept], losses=grid.losses[kept]), kept
 
 
 def _grid_arrays(grid) -> tuple[np.ndarray, np.ndarray]:
@@ -122,56 +95,21 @@ def _arrays(grid, name):
     return value if value.ndim == 2 else value[None]
 
 
-def _last(path: np.ndarray) -> np.ndarray:
-    finite = path[np.isfinite(path).all(axis=1)]
-    return finite[-1:] if len(finite) else path[:1]
+def live_text(grid, live, j: int, i: int) -> str:
+    """The numbers box for run ``(j, i)``."""
+    return numbers_text(grid, j, i, int(live.left_view[j, i]))
 
 
-def numbers_text(grid, j: int, i: int) -> str:
-    """What the numbers box says about run ``(j, i)`` (the same words lab.js writes while dragging);
-    the rate and the knob's value are on the sliders."""
+def numbers_text(grid, j: int, i: int, left_view: int = -1) -> str:
+    """What the numbers box says about run ``(j, i)`` (the same words lab.js writes while dragging), in
+    the words every page uses (:mod:`optim.summary`); the rate and the knob's value are on the sliders."""
     zone = str(_arrays(grid, "zone")[j, i])
     final = float(_arrays(grid, "final_loss")[j, i])
-    reached = int(_arrays(grid, "steps_to_tolerance")[j, i])
-    left = int(_arrays(grid, "diverged_at")[j, i])
+    left = view_words(left_view, int(_arrays(grid, "diverged_at")[j, i]))
     lines = [f"it {ZONE_WORDS[zone]}",
-             f"left the surface at step {left}" if left >= 0 else
-             f"final loss {final:.4g}" if np.isfinite(final) else "final loss: not finite",
-             f"within tolerance at step {reached}" if reached >= 0 else "never within tolerance"]
+             left if left is not None else f"final loss {final:.4g}" if np.isfinite(final) else "final loss: not finite",
+             reached_words(int(_arrays(grid, "reached_at")[j, i]), grid.reach_tol)]
     return "<br>".join(lines)
-
-
-def _loss_levels(losses: np.ndarray, axis: dict) -> dict:
-    """Losses as int16 levels of the axis's range (``MISSING`` off it); lab.js maps them back."""
-    log = axis["type"] == "log"
-    low, high = axis["range"]
-    with np.errstate(all="ignore"):
-        values = np.log10(losses) if log else losses
-        scaled = np.round((values - low) / (high - low) * LOSS_LEVELS)
-        q = np.where(np.isfinite(scaled) & (scaled >= 0) & (scaled <= LOSS_LEVELS), scaled, MISSING).astype("<i2")
-    return {"log": log, "range": [low, high], "levels": LOSS_LEVELS, "data": _b64(q)}
-
-
-def loss_from_levels(loss: dict) -> np.ndarray:
-    """The inverse of :func:`_loss_levels` (for tests; the browser does it in lab.js)."""
-    q = np.frombuffer(base64.b64decode(loss["data"]), dtype="<i2").astype(float)
-    low, high = loss["range"]
-    values = np.where(q == MISSING, np.nan, low + q / loss["levels"] * (high - low))
-    return 10**values if loss["log"] else values
-
-
-def _payload(surface, grid, points, shown, first_moving) -> dict:
-    """Everything lab.js needs to redraw any run: compact arrays and the words of the numbers box.
-    ``points``: the runs at the ``shown`` steps."""
-    m, n = points.shape[1], points.shape[2]
-    q = quantize(points.transpose(1, 2, 0, 3), surface.bounds)  # (M, N, K, 2)
-    (x0, x1), (y0, y1) = surface.bounds
-    return {
-        "m": m, "n": n, "k": len(shown), "steps": shown.tolist(), "quant": QUANT, "missing": MISSING,
-        "origin": [x0, y0], "size": [x1 - x0, y1 - y0], "traces": [first_moving + t for t in range(4)],
-        "paths": _b64(q),
-        "texts": [[numbers_text(grid, j, i) for i in range(n)] for j in range(m)],
-    }
 
 
 TOP = 10  # pixels above the plot
@@ -192,7 +130,7 @@ def domains(narrow: bool, plot_height: int = 400, font_size: int = 14) -> dict[s
             "numbers": ([CONTOUR_WIDTH + 0.06, 1], [0, box])}
 
 
-def _layout(surface, png, losses, height, font_size, rows, narrow=False) -> dict:
+def _layout(surface, png, loss_axis, height, font_size, rows, narrow=False) -> dict:
     (x0, x1), (y0, y1) = surface.bounds
     where = domains(narrow, height - TOP - _bottom(font_size, rows), font_size)
     axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": "#666"}
@@ -208,7 +146,7 @@ def _layout(surface, png, losses, height, font_size, rows, narrow=False) -> dict
         "images": [{"source": png, "xref": "x", "yref": "y", "x": x0, "y": y1, "sizex": x1 - x0, "sizey": y1 - y0,
                     "sizing": "stretch", "layer": "below", "xanchor": "left", "yanchor": "top"}],
         "xaxis2": {**curves.step_axis(), "domain": where["loss"][0], "anchor": "y2"},
-        "yaxis2": {**_loss_axis(losses), "domain": where["loss"][1], "anchor": "x2"},
+        "yaxis2": {**loss_axis, "domain": where["loss"][1], "anchor": "x2"},
         # the numbers: a text trace in a box of its own (lab.js changes its text with the paths)
         "xaxis3": {**hidden, "domain": where["numbers"][0], "anchor": "y3"},
         "yaxis3": {**hidden, "domain": where["numbers"][1], "anchor": "x3"},
@@ -227,7 +165,7 @@ def _loss_axis(losses) -> dict:
     if axis["type"] == "log":
         low = float(finite[finite > 0].min()) if np.any(finite > 0) else top * LOSS_DECADES
         axis["range"] = [np.log10(max(low, top * LOSS_DECADES)) - 0.3, np.log10(top)]
-        axis.pop("dtick", None)
+        axis.update(curves.log_ticks(10 ** axis["range"][0], 10 ** axis["range"][1], labels=5))
     else:
         low = float(finite.min()) if finite.size else -top
         axis["range"] = [low - 0.05 * (top - low), top]
@@ -271,25 +209,23 @@ def _value(prefix: str, font_size: int) -> dict:
 
 # ---- side by side: the three regimes, a schedule beside the constant rate ----------------------
 
-DRAWN_POINTS = 300  # points drawn of each whole path: the turns stay, the payload stays small
-
-
 def side_by_side(surface, layer, lanes: list[player.Lane], *, with_schedule: bool = False, font_size: int = 14,
                  height: int = 470) -> dict:
     """Whole runs from one start on the contour, their losses on one plot (and their rates under it):
     still, since the point is to compare the ends and the shapes, not to watch."""
     g, png, lines = layer
-    steps = len(lanes[0].points) - 1
-    shown = sample_steps(steps, DRAWN_POINTS)
     traces = [*contour.static_traces(surface, g, lines), player.start_trace(lanes[0].points[0])]
     for lane in lanes:
-        path = lane.points[shown]
-        traces.append({"type": "scatter", "mode": "lines", "x": f4(path[:, 0]), "y": f4(path[:, 1]), "name": lane.label,
-                       "line": {"color": lane.color, "width": lane.width}, "showlegend": True, "legendgroup": lane.label,
+        path = fidelity.draw(lane.points, surface.bounds)
+        traces.append({"type": "scatter", "mode": "lines", "x": f4(path.xy[:, 0]), "y": f4(path.xy[:, 1]),
+                       "name": lane.label, "line": {"color": lane.color, "width": lane.width}, "showlegend": True,
+                       "legendgroup": lane.label,
                        "hovertemplate": f"{lane.label}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>"})
         traces.append(player.end_trace(lane))
-        traces.append({**curves.line(_float32(lane.losses[shown]), lane.color, lane.label, "loss", "x2", "y2",
-                                     x=shown), "legendgroup": lane.label})
+        if path.exit is not None:
+            traces.append({**player.exit_trace(lane.label, lane.color, path), "legendgroup": lane.label})
+        traces.append({**curves.line(_float32(lane.losses), lane.color, lane.label, "loss", "x2", "y2"),
+                       "legendgroup": lane.label})
         if with_schedule:
             traces.append({**curves.line(lane.lrs, lane.color, lane.label, "η", "x3", "y3", shape="hv"),
                            "legendgroup": lane.label})

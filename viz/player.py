@@ -21,12 +21,11 @@ from dataclasses import dataclass
 import numpy as np
 
 import landscapes
-from viz import curves
+from viz import curves, fidelity
 from viz.contour import static_traces
 from viz.encode import f4
 
 MAX_FRAMES = 200
-PATH_BUDGET = 16_000  # points over all frames' paths (each lane twice: its casing and its line)
 # ms per frame: frames land on the display's 16.7 ms ticks; "2×" is as fast as the browser draws
 SPEEDS = {"¼×": 66, "½×": 33, "1×": 16, "2×": 0}
 ARROW_VIEW = 0.14  # arrows are scaled up until the longest is this fraction of the view
@@ -77,15 +76,25 @@ class Inspector:
     lines: dict[int, str]  # the numbers panel's text at each shown step
 
 
-def control_rows(font_size: int) -> tuple[int, int, int]:
+def control_rows(font_size: int, narrow: bool = True) -> tuple[int, int, int]:
     """Pixels below the plot: to the buttons (under the x axis's title), to the scrubber, and the
-    whole bottom margin; they grow with the type so nothing overlaps when presenting."""
-    buttons = int(2.2 * font_size + 20)
-    scrubber = buttons + int(1.6 * font_size) + 20
-    return buttons, scrubber, scrubber + 2 * font_size + 14
+    whole bottom margin; they grow with the type so nothing overlaps when presenting. Wide, the
+    buttons sit on the scrubber's row (left of it, the speed menu right of it): the plot keeps the room."""
+    buttons = int(2.4 * font_size + 12)
+    scrubber = buttons + int(1.6 * font_size) + 20 if narrow else buttons
+    return buttons, scrubber, scrubber + int(2.4 * font_size) + 36
 
 
-MIN_HEIGHT, MAX_HEIGHT = 440, 1000
+def control_widths(font_size: int, narrow: bool = False) -> tuple[int, int]:
+    """Pixels of the buttons ◀ Play Pause ▶ and of the speed menu (measured: 14.5 and 6.5 ems), so
+    the scrubber beside them starts and ends clear of both."""
+    return int((12 if narrow else 14.5) * font_size) + 14, int((4 if narrow else 6.5) * font_size) + 14
+
+
+PANEL_LINES = 7  # the descent page's numbers: step, θ, ∇f, Δθ, the arrows' key, what is carried, the cross
+
+
+MIN_HEIGHT, MAX_HEIGHT = 400, 1000  # 400: Play still above a 720-line screen's fold under a lesson's caption
 
 
 def height(wide: bool, narrow: bool = False, fit: int | None = None) -> int:
@@ -97,16 +106,31 @@ def height(wide: bool, narrow: bool = False, fit: int | None = None) -> int:
     return int(np.clip(fit, MIN_HEIGHT, MAX_HEIGHT)) if fit else 560 if wide else 480
 
 
-def domains(with_schedule: bool, narrow: bool, with_data: bool = False) -> dict[str, tuple[list, list]]:
-    """Where each part sits, as (x, y) domains: side by side, or stacked on a narrow screen."""
+def panel_font(font_size: int) -> int:
+    """The numbers box's type: 16 px when presenting (read from the back of a room)."""
+    return max(font_size - 4, 11)
+
+
+def domains(with_schedule: bool, narrow: bool, with_data: bool = False, plot_height: int = 400,
+            font_size: int = 14, lines: int = PANEL_LINES) -> dict[str, tuple[list, list]]:
+    """Where each part sits, as (x, y) domains: side by side, or stacked on a narrow screen. Side by
+    side, the numbers box is sized in pixels for its ``lines`` and the curves take the rest above it,
+    clear of it by their step labels."""
     if with_data:
         return _data_domains(narrow)
     if narrow:
         return {"contour": ([0, 1], [0.5, 1]), "loss": ([0.1, 1], [0.33, 0.44] if with_schedule else [0.28, 0.44]),
                 "lr": ([0.1, 1], [0.25, 0.3]), "numbers": ([0.02, 1], [0, 0.2])}
     right = [CONTOUR_WIDTH + 0.09, 1]
-    return {"contour": ([0, CONTOUR_WIDTH], [0, 1]), "loss": (right, [0.72, 1.0] if with_schedule else [0.62, 1.0]),
-            "lr": (right, [0.52, 0.64]), "numbers": ([CONTOUR_WIDTH + 0.03, 1], [0, 0.42 if with_schedule else 0.5])}
+    box = min(0.5, (lines * 1.3 * panel_font(font_size) + 14) / plot_height)
+    labels = (1.3 * font_size + 12) / plot_height  # a curve's step labels, under it
+    top = box + labels
+    if not with_schedule:
+        return {"contour": ([0, CONTOUR_WIDTH], [0, 1]), "loss": (right, [top, 1.0]), "lr": (right, [top, top]),
+                "numbers": ([CONTOUR_WIDTH + 0.03, 1], [0, box])}
+    split = top + 0.6 * (1 - top)
+    return {"contour": ([0, CONTOUR_WIDTH], [0, 1]), "loss": (right, [split + labels, 1.0]),
+            "lr": (right, [top, split]), "numbers": ([CONTOUR_WIDTH + 0.03, 1], [0, box])}
 
 
 def _data_domains(narrow: bool) -> dict[str, tuple[list, list]]:
@@ -127,12 +151,6 @@ def frame_steps(steps: int) -> np.ndarray:
     return np.unique(np.append(np.arange(0, steps + 1, stride), steps))
 
 
-def path_stride(steps: int, paths: int, frames: int | None = None) -> int:
-    """Keep every n-th point of the paths in frames, so all frames together stay within budget."""
-    frames = len(frame_steps(steps)) if frames is None else frames
-    return max(1, int(np.ceil(frames * (steps + 1) * paths / 2 / PATH_BUDGET)))
-
-
 def shown_step(steps: int, k: int) -> int:
     """The shown step nearest to ``k`` (the figure can only stop on a frame)."""
     shown = frame_steps(steps)
@@ -150,18 +168,19 @@ def figure(surface, layer, lanes: list[Lane], k: int, inspector: Inspector | Non
     steps = len(lanes[0].points) - 1
     shown = frame_steps(steps)
     k = shown_step(steps, k)
-    fixed = [*static_traces(surface, g, lines), *_fixed_paths(lanes), *_curves(lanes, with_schedule),
+    drawn = [fidelity.draw(lane.points, surface.bounds, keys=shown) for lane in lanes]
+    fixed = [*static_traces(surface, g, lines), *_fixed_paths(lanes, drawn), *_curves(lanes, with_schedule),
              *([_scatter(data)] if data is not None else [])]
     bends = None
     if cross and surface.hessian is not None:
         bends = (*landscapes.curvature(surface, lanes[0].points[shown]), _width(surface))
     styles = _moving_styles(lanes, inspector, with_schedule, font_size, data, bends is not None)
-    frames_data = _moving_data(lanes, shown, inspector, _span(surface), with_schedule, data, texts, bends)
+    frames_data = _moving_data(lanes, drawn, shown, inspector, _span(surface), with_schedule, data, texts, bends)
     indices = list(range(len(fixed), len(fixed) + len(styles)))
     frames = [{"name": str(s), "traces": indices, "data": data} for s, data in zip(shown, frames_data, strict=True)]
     now = frames_data[int(np.searchsorted(shown, k))]
     layout = _layout(surface, png, lanes, with_schedule, height, font_size, narrow, data)
-    layout["sliders"] = [_slider(shown, k, font_size, unit)]
+    layout["sliders"] = [_slider(shown, k, font_size, unit, narrow)]
     layout["updatemenus"] = _buttons(font_size, narrow)
     return {"data": [*fixed, *({**style, **data} for style, data in zip(styles, now, strict=True))],
             "layout": layout, "frames": frames}
@@ -179,23 +198,27 @@ def _width(surface) -> float:
 
 # ---- what stays ---------------------------------------------------------------------------------
 
-def _fixed_paths(lanes: list[Lane]) -> list[dict]:
-    """Each whole path, faint, and where it started and ended (the end marked with the lane's symbol)."""
+def _fixed_paths(lanes: list[Lane], drawn: list[fidelity.Drawn]) -> list[dict]:
+    """Each whole path, faint, where it started and ended (the end marked with the lane's symbol),
+    and where a path left the view (with the step)."""
     traces = []
-    for lane in lanes:
-        moved = lane.points[_moves(lane.points)]
-        traces.append({"type": "scatter", "mode": "lines", "x": f4(moved[:, 0]), "y": f4(moved[:, 1]),
-                       "line": {"color": lane.color, "width": 2.5}, "opacity": 0.75, "hoverinfo": "skip",
-                       "showlegend": False, "name": f"{lane.label}: whole path"})
+    for lane, line in zip(lanes, drawn, strict=True):
+        traces.append({"type": "scatter", "mode": "lines", **_xy(line.xy), "line": {"color": lane.color, "width": 2.5},
+                       "opacity": 0.75, "hoverinfo": "skip", "showlegend": False, "name": f"{lane.label}: whole path"})
     traces.append(start_trace(lanes[0].points[0]))
     traces += [end_trace(lane) for lane in lanes]
+    traces += [exit_trace(lane.label, lane.color, line) for lane, line in zip(lanes, drawn, strict=True)
+               if line.exit is not None]
     return traces
 
 
-def _moves(points) -> np.ndarray:
-    """The points where a path moved (a lane that held still between updates adds nothing to its line)."""
-    held = np.all(points[1:] == points[:-1], axis=-1)
-    return np.flatnonzero(np.concatenate([[True], ~held]))
+def exit_trace(label: str, color: str, line: fidelity.Drawn) -> dict:
+    """Where a path crossed the view's edge, and at which step: the picture says it left."""
+    x, y = line.exit
+    return {"type": "scatter", "mode": "markers", "x": f4([x]), "y": f4([y]), "showlegend": False, "cliponaxis": False,
+            "marker": {"symbol": "x-thin-open", "size": 18, "color": color, "line": {"width": 4, "color": color}},
+            "name": f"{label}: left the view", "hovertemplate": f"{label} left the view at step {line.left_view}"
+            + " (%{x:.4g}, %{y:.4g})<extra></extra>"}
 
 
 def start_trace(point) -> dict:
@@ -273,17 +296,14 @@ def _moving_styles(lanes, inspector, with_schedule, font_size, data=None, cross=
     return styles
 
 
-def _moving_data(lanes, shown, inspector, span, with_schedule, data=None, texts=None, bends=None) -> list[list[dict]]:
+def _moving_data(lanes, drawn, shown, inspector, span, with_schedule, data=None, texts=None, bends=None) -> list[list[dict]]:
     """For each shown step, the data of every moving trace (the same order as the styles).
-    ``bends``: the curvatures and eigenvectors at the first lane's shown points, and the view's width."""
+    ``drawn``: each lane's path as :mod:`viz.fidelity` draws it (the line so far is every update up to
+    the frame's step, even when frames skip steps). ``bends``: the curvatures and eigenvectors at the
+    first lane's shown points, and the view's width."""
     columns = []  # one list per moving trace, one entry per frame
-    for lane in lanes:
-        # a lane that holds still between updates (the batches page's clock) adds no points while it waits
-        moved = _moves(lane.points)
-        stride = path_stride(len(moved) - 1, 2 * len(lanes), len(shown))  # each lane moves twice: casing, line
-        kept = lane.points[moved]
-        ends = np.searchsorted(moved, shown, side="right")
-        so_far = [_xy(np.vstack([kept[:end:stride], lane.points[s : s + 1]])) for s, end in zip(shown, ends, strict=True)]
+    for line in drawn:
+        so_far = [_xy(line.so_far(int(s))) for s in shown]
         columns += [so_far, so_far]  # casing and line share the encoded arrays
     if bends is not None:
         columns += _cross_columns(lanes[0].points[shown], *bends)
@@ -418,13 +438,15 @@ def _cross_key(values) -> str:
 def _layout(surface, png, lanes, with_schedule, height, font_size, narrow, data=None) -> dict:
     (x0, x1), (y0, y1) = surface.bounds
     axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": "#666"}
-    where = domains(with_schedule, narrow, data is not None)
+    bottom = control_rows(font_size, narrow)[2]
+    where = domains(with_schedule, narrow, data is not None, height - 10 - bottom, font_size,
+                    max(PANEL_LINES, 1 + len(lanes)))
     # equal scales, unless the view is far wider than tall (a raw feature's ravine): then it would be a sliver
     square = {"scaleanchor": "x", "scaleratio": 1} if 1 / 3 <= (x1 - x0) / (y1 - y0) <= 3 else {}
     hidden = {"visible": False, "range": [0, 1], "fixedrange": True}
     layout = {
         "height": height,
-        "margin": {"l": 55, "r": 10, "t": 10, "b": control_rows(font_size)[2]},
+        "margin": {"l": 55, "r": 10, "t": 10, "b": bottom},
         "font": {"size": font_size},
         # the numbers box: dark in either theme, so the keys' colours read as they do on the map
         "shapes": [{"type": "rect", "xref": "x3 domain", "yref": "y3 domain", "x0": -0.02, "x1": 1.0, "y0": 0,
@@ -446,6 +468,8 @@ def _layout(surface, png, lanes, with_schedule, height, font_size, narrow, data=
         layout["xaxis4"] = {**curves.step_axis(), "domain": where["lr"][0], "anchor": "y4", "title": {"text": ""}}
         layout["yaxis4"] = {**curves.value_axis(np.concatenate([lane.lrs for lane in lanes]), "η", log=False),
                             "domain": where["lr"][1], "anchor": "x4"}
+    shown = frame_steps(len(lanes[0].points) - 1)
+    layout["annotations"] = scrubber_labels(shown, font_size, narrow)
     if data is not None:
         layout["xaxis5"] = {"domain": where["data"][0], "anchor": "y5", "gridcolor": curves.GRID, "zeroline": False,
                             "automargin": True, "fixedrange": True}
@@ -454,24 +478,59 @@ def _layout(surface, png, lanes, with_schedule, height, font_size, narrow, data=
         layout["yaxis5"] = {"domain": where["data"][1], "anchor": "x5", "range": [low - pad, high + 3.5 * pad],
                             "gridcolor": curves.GRID, "zeroline": False, "automargin": True, "fixedrange": True}
         # the axes' names inside the panel: titles under the ticks would need the room the loss curve has
-        layout["annotations"] = [{"xref": "x5 domain", "yref": "y5 domain", "x": 0.01, "y": 0.99, "xanchor": "left",
+        layout["annotations"] += [{"xref": "x5 domain", "yref": "y5 domain", "x": 0.01, "y": 0.99, "xanchor": "left",
                                   "yanchor": "top", "showarrow": False, "text": f"{data.labels[1]} against {data.labels[0]}",
                                   "font": {"size": max(font_size - 2, 11)}}]
     return layout
 
 
-def _slider(shown, k, font_size, unit="step") -> dict:
+def _slider(shown, k, font_size, unit="step", narrow: bool = False) -> dict:
+    """The scrubber: under the buttons on a phone, else between them and the speed menu."""
     active = int(np.searchsorted(shown, k).clip(0, len(shown) - 1))
     still = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
+    left, right = _scrubber_pads(font_size, narrow)
     return {
         "active": active, "name": "step",
-        "x": 0, "len": 1.0, "y": 0, "yanchor": "top", "pad": {"t": control_rows(font_size)[1], "l": 0, "r": 10},
+        "x": 0, "len": 1.0, "y": 0, "yanchor": "top",
+        "pad": {"t": control_rows(font_size, narrow)[1], "l": left, "r": right},
         "currentvalue": {"visible": True, "prefix": f"{unit} ", "xanchor": "right", "offset": 4,
                          "font": {"size": font_size, "color": "#f4f4f4"}},
-        "font": {"size": max(font_size - 3, 10), "color": "#cccccc"}, "ticklen": 4, "minorticklen": 0,
+        # plotly.js labels every n-th step from the first, so the last one went unlabelled ("… 98" of
+        # 100): its labels are hidden and :func:`scrubber_labels` writes round ones and the last
+        "font": {"size": max(font_size - 3, 10), "color": HIDDEN}, "ticklen": 4, "minorticklen": 0,
         "bgcolor": "#555555", "activebgcolor": "#ff5a36", "bordercolor": "#888888",
         "steps": [{"label": str(s), "method": "animate", "args": [[str(s)], still]} for s in shown],
     }
+
+
+HIDDEN = "rgba(0,0,0,0)"
+STEP_INSET = 10  # plotly.js's sliders: the first and last step sit this far inside the rail's ends
+
+
+def _scrubber_pads(font_size: int, narrow: bool) -> tuple[int, int]:
+    return (0, 10) if narrow else control_widths(font_size)
+
+
+def scrubber_labels(shown, font_size: int, narrow: bool, most: int | None = None) -> list[dict]:
+    """The scrubber's labels as annotations under its ticks: round steps (at most ``most``, fewer on
+    a phone) and always the last, placed where plotly.js puts each step (its fraction of the rail
+    plus the pads in pixels)."""
+    most = most or (4 if narrow else 8)
+    last = int(shown[-1])
+    every = next(m * 10**e for e in range(8) for m in (1, 2, 5) if last / (m * 10**e) < most)
+    chosen = [i for i, s in enumerate(shown) if s % every == 0 and (last - s >= 0.6 * every or s == last)]
+    chosen = sorted({*chosen, len(shown) - 1})
+    left, right = _scrubber_pads(font_size, narrow)
+    size = max(font_size - 3, 10)
+    top = control_rows(font_size, narrow)[1] + int(1.2 * font_size) + 4 + 25 + 4 + 2  # value, rail, tick
+    labels = []
+    for i in chosen:
+        t = i / max(len(shown) - 1, 1)
+        labels.append({"xref": "paper", "yref": "paper", "x": t, "y": 0, "xanchor": "center", "yanchor": "top",
+                       "xshift": (left + STEP_INSET) * (1 - t) - t * (right + STEP_INSET), "yshift": -top,
+                       "text": str(int(shown[i])), "showarrow": False, "font": {"size": size},
+                       "name": "scrubber label"})
+    return labels
 
 
 def _buttons(font_size, narrow: bool = False) -> list[dict]:
@@ -481,7 +540,8 @@ def _buttons(font_size, narrow: bool = False) -> list[dict]:
     play = {**still, "fromcurrent": True, "frame": {"duration": SPEEDS["1×"], "redraw": False}}
     common = {"x": 0, "y": 0, "xanchor": "left", "yanchor": "top", "font": {"size": font_size, "color": "#111"},
               "bgcolor": "#f4f4f4", "bordercolor": "#888", "showactive": False}
-    top = control_rows(font_size)[0]
+    # wide: beside the scrubber, level with its rail (under its current value)
+    top = control_rows(font_size, narrow)[0] + (0 if narrow else int(0.6 * font_size) + 8)
     buttons = {**common, "type": "buttons", "direction": "left", "pad": {"t": top, "r": 6}, "buttons": [
         {"label": "◀", "name": "back", "method": "animate", "args": [["0"], still]},
         {"label": "▶ Play", "name": "play", "method": "animate", "args": [None, play]},

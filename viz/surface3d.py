@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from viz import fidelity
 from viz.contour import axis_names
 from viz.encode import f4
 from viz.picture import COLORSCALE, Grid
@@ -34,17 +35,15 @@ def surface_figure(surface, g: Grid, paths, k: int, *, height: int = 520, font_s
     (x0, x1), (y0, y1) = surface.bounds
     zlow, zhigh = float(np.nanmin(z)), float(np.nanmax(z))
     for points, color, label in paths:
-        # a diverged path is drawn while it is over the view: the axes stay on the surface
-        inside = ((points[:, 0] >= x0) & (points[:, 0] <= x1) & (points[:, 1] >= y0) & (points[:, 1] <= y1))
-        points = np.where(inside[:, None], points, np.nan)
-        with np.errstate(all="ignore"):
-            pz = np.where(np.isfinite(points).all(axis=1), height_of(g, surface.loss(np.nan_to_num(points))), np.nan)
-            pz = np.clip(pz, zlow, zhigh)
+        # every step, cut where it leaves the view (the axes stay on the surface; it may come back)
+        line = fidelity.draw(points, surface.bounds, tolerance=0.0, reach=0.0).xy
+        here = points[k : k + 1] if _inside(points[k], surface.bounds) else np.full((1, 2), np.nan)
+        line_z, here_z = (_height(surface, g, xy, zlow, zhigh) for xy in (line, here))
         traces += [
-            {"type": "scatter3d", "mode": "lines", "x": f4(points[:, 0]), "y": f4(points[:, 1]), "z": f4(pz + lift),
+            {"type": "scatter3d", "mode": "lines", "x": f4(line[:, 0]), "y": f4(line[:, 1]), "z": f4(line_z + lift),
              "line": {"color": color, "width": 6}, "name": label, "hoverinfo": "skip"},
-            {"type": "scatter3d", "mode": "markers", "x": f4(points[k : k + 1, 0]), "y": f4(points[k : k + 1, 1]),
-             "z": f4(pz[k : k + 1] + lift), "name": f"{label}, step {k}",
+            {"type": "scatter3d", "mode": "markers", "x": f4(here[:, 0]), "y": f4(here[:, 1]),
+             "z": f4(here_z + lift), "name": f"{label}, step {k}",
              "marker": {"size": 6, "color": color, "line": {"color": "#222", "width": 2}}},
         ]
     xname, yname = axis_names(surface)
@@ -62,3 +61,15 @@ def surface_figure(surface, g: Grid, paths, k: int, *, height: int = 520, font_s
             "uirevision": surface.name,  # keep the user's camera across reruns
         },
     }
+
+
+def _inside(point, bounds) -> bool:
+    (x0, x1), (y0, y1) = bounds
+    return bool(np.isfinite(point).all() and x0 <= point[0] <= x1 and y0 <= point[1] <= y1)
+
+
+def _height(surface, g, xy, zlow, zhigh) -> np.ndarray:
+    """The surface's height under each vertex as the 3D view draws it (NaN rows stay breaks)."""
+    with np.errstate(all="ignore"):
+        z = np.where(np.isfinite(xy).all(axis=1), height_of(g, surface.loss(np.nan_to_num(xy))), np.nan)
+    return np.clip(z, zlow, zhigh)
