@@ -111,7 +111,7 @@ def test_the_numbers_say_what_the_engine_measured():
     text = lab.live_text(thin, live_runs, 0, diverging)
     left, gone = int(live_runs.left_view[0, diverging]), int(grid.diverged_at[diverging])
     assert 0 <= left < gone  # it leaves the picture before it leaves the surface: both are said
-    assert "diverges" in text and f"left the view at step {left} and the surface at step {gone}" in text
+    assert text.split("<br>")[:2] == [f"it diverges: left the view at step {left}", f"and the surface at step {gone}"]
     best = int(np.argmin(np.where(grid.reached_at >= 0, grid.reached_at, 10**9)))
     assert reached_words(grid.reached_at[best], grid.reach_tol) in lab.numbers_text(grid, 0, best)
     assert reached_words(grid.reached_at[best], grid.reach_tol).startswith("within 0.02 of a minimum at step")

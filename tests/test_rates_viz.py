@@ -278,8 +278,12 @@ def test_a_diverging_run_says_when_and_stays_in_a_sensible_view():
     xs, losses, diverged_at = run(PARABOLA, 1.1, steps=60)
     assert diverged_at > 0
     fig = line_view.line_figure(PARABOLA, [("too large", "#D55E00", xs, losses, 1.1)])
-    notes = [a["text"] for a in fig["layout"]["annotations"] if "diverged" in a["text"]]
-    assert notes and f"diverged at step {diverged_at}" in notes[0]
+    notes = [a["text"] for a in fig["layout"]["annotations"] if "surface" in a["text"]]
+    xs_seen = xs[np.isfinite(xs)]
+    left = int(np.argmax(~((xs_seen >= fig["layout"]["xaxis"]["range"][0]) & (xs_seen <= fig["layout"]["xaxis"]["range"][1]))))
+    assert notes and f"left the view at step {left}" in notes[0] and f"the surface at step {diverged_at}" in notes[0]
+    exit_mark = next(t for t in fig["data"] if t["name"] == "left the view")
+    assert len(exit_mark["x"]) == 1  # where it left, marked
     (b0, b1), _ = PARABOLA.bounds
     x_range, y_range = fig["layout"]["xaxis"]["range"], fig["layout"]["yaxis"]["range"]
     assert x_range[0] < b0 and x_range[1] > b1  # widened to the first steps that flew out

@@ -58,6 +58,7 @@ def live_figure(surface, layer, grid, rule, at: tuple[int, int], *, font_size: i
     slider_rows = 2 if knob_label else 1
     height = max(height, NARROW_HEIGHT) if narrow else height
     layout = _layout(surface, png, live.loss_axis, height, font_size, slider_rows, narrow)
+    layout["xaxis2"]["range"] = [0, live.steps]  # every run on one clock: an early exit shows as early
     layout["sliders"] = _sliders(grid, at, font_size, knob_label, height - TOP - _bottom(font_size, slider_rows))
     texts = [[live_text(grid, live, jj, ii) for ii in range(live.shape[1])] for jj in range(live.shape[0])]
     layout["meta"] = {"lab": lab_payload.payload(live, surface.bounds, texts, len(fixed))}
@@ -102,14 +103,19 @@ def live_text(grid, live, j: int, i: int) -> str:
 
 def numbers_text(grid, j: int, i: int, left_view: int = -1) -> str:
     """What the numbers box says about run ``(j, i)`` (the same words lab.js writes while dragging), in
-    the words every page uses (:mod:`optim.summary`); the rate and the knob's value are on the sliders."""
+    the words every page uses (:mod:`optim.summary`), three short lines that fit the box; the rate and
+    the knob's value are on the sliders."""
     zone = str(_arrays(grid, "zone")[j, i])
     final = float(_arrays(grid, "final_loss")[j, i])
-    left = view_words(left_view, int(_arrays(grid, "diverged_at")[j, i]))
-    lines = [f"it {ZONE_WORDS[zone]}",
-             left if left is not None else f"final loss {final:.4g}" if np.isfinite(final) else "final loss: not finite",
-             reached_words(int(_arrays(grid, "reached_at")[j, i]), grid.reach_tol)]
-    return "<br>".join(lines)
+    gone = int(_arrays(grid, "diverged_at")[j, i])
+    reached = reached_words(int(_arrays(grid, "reached_at")[j, i]), grid.reach_tol)
+    if gone >= 0:
+        # "left the view at step 1 and the surface at step 10", over two lines
+        first, _, second = view_words(left_view, gone).partition(" and ")
+        return "<br>".join([f"it diverges: {first}", *([f"and {second}"] if second else []), reached])
+    loss = f"final loss {final:.4g}" if np.isfinite(final) else "final loss: not finite"
+    view = view_words(left_view, -1)
+    return "<br>".join([f"it {ZONE_WORDS[zone]}", f"{loss}; {view}" if view else loss, reached])
 
 
 TOP = 10  # pixels above the plot
@@ -239,10 +245,14 @@ def _side_layout(surface, png, lanes, with_schedule, height, font_size) -> dict:
     square = {"scaleanchor": "x", "scaleratio": 1} if 1 / 3 <= (x1 - x0) / (y1 - y0) <= 3 else {}
     right = [CONTOUR_WIDTH + 0.1, 1]
     losses = np.concatenate([lane.losses for lane in lanes])
+    # the legend under the axes' titles ("x", "step"), placed in pixels: it never overprints them
+    titles = 2.4 * font_size + 14
+    bottom = int(titles + 2 * (1.4 * font_size + 6) + 8)  # room for two rows of the legend
     layout = {
-        "height": height, "margin": {"l": 55, "r": 10, "t": 10, "b": 40}, "font": {"size": font_size},
+        "height": height, "margin": {"l": 55, "r": 10, "t": 10, "b": bottom}, "font": {"size": font_size},
         "hovermode": "closest", "dragmode": "pan", "showlegend": True,
-        "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top", "font": {"size": font_size}},
+        "legend": {"orientation": "h", "x": 0, "y": -titles / max(height - 10 - bottom, 1), "yanchor": "top",
+                   "font": {"size": font_size}},
         "xaxis": {**axis, "domain": [0, CONTOUR_WIDTH], "range": [x0, x1], "constrain": "domain",
                   "title": {"text": surface.labels[0], "standoff": 2}},
         "yaxis": {**axis, "domain": [0, 1], "range": [y0, y1], "constrain": "domain", **square,

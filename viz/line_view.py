@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from optim.summary import view_words
 from viz.encode import f4
 from viz.rates import FLOOR, NEUTRAL, ZONE_COLORS, rounded
 
@@ -91,13 +92,11 @@ def _ball_panel(surface, xs, color, xref, yref):
     y_pad = 0.06 * (curve_y.max() - curve_y.min() or 1.0)
     y_view = (float(curve_y.min() - y_pad), float(curve_y.max() + y_pad))
     inside = (seen >= x_view[0]) & (seen <= x_view[1]) & np.isfinite(ys)
-    notes = []
-    if last < len(xs) - 1:
-        notes.append(f"diverged at step {last}")
-    if not inside.all():
-        notes.append("steps off the view not drawn")
+    left = int(np.argmin(inside)) if not inside.all() else -1
+    notes = [words] if (words := view_words(left, last if last < len(xs) - 1 else -1)) else []
     k = np.flatnonzero(inside)
     px, py = _clipped_path(seen, ys, x_view, y_view)
+    exits = _clip(seen[left - 1], ys[left - 1], seen[left], ys[left], x_view, y_view) if left > 0 else None
     hover = "step %{customdata}<br>x = %{x:.4g}<br>f(x) = %{y:.4g}<extra></extra>"
     same = last > 0 and abs(seen[last] - seen[0]) <= 1e-9 * (hi - lo)  # back where it started (lr = 2/L)
     ends = [j for j in dict.fromkeys((0, last)) if j >= 0 and inside[j] and not (same and j == last)]
@@ -115,6 +114,9 @@ def _ball_panel(surface, xs, color, xref, yref):
          "text": [names[j] for j in ends], "textposition": "top center",
          "marker": {"size": 14, "color": ["#ffffff" if j == 0 else color for j in ends],
                     "line": {"color": color, "width": 2.5}}},
+        {"type": "scatter", "mode": "markers", "x": [exits[1][0]] if exits else [], "y": [exits[1][1]] if exits else [],
+         "xaxis": xref, "yaxis": yref, "name": "left the view", "cliponaxis": False, "hoverinfo": "skip",
+         "marker": {"symbol": "x-thin", "size": 14, "line": {"width": 3, "color": color}}},
     ], (x_view, y_view), notes
 
 

@@ -200,3 +200,38 @@ def test_each_part_draws_its_charts(page, app_url, errors, part, charts):
     page.wait_for_timeout(500)
     assert page.locator(EXCEPTION).count() == 0
     assert errors == []
+
+
+# the run lab.js drew (path vertices, the exit marker, the numbers) and the same run decoded from the
+# figure's payload by the rules of viz/lab_payload.py, read in the page
+PACKED = f"""() => {{
+  const gd = {GD}; const lab = gd.layout.meta.lab; const s = gd.layout.sliders;
+  const j = s.length > 1 ? s[1].active : 0, i = s[0].active, run = j * lab.n + i;
+  const bytes = (t) => Uint8Array.from(atob(t), (c) => c.charCodeAt(0)).buffer;
+  const paths = new Int16Array(bytes(lab.paths)), starts = new Int32Array(bytes(lab.path_starts));
+  const exits = new Float32Array(bytes(lab.exits));
+  const trace = (name) => gd.data.find(t => t.name === name);
+  return {{vertices: starts[run + 1] - starts[run], exit: [exits[2 * run], exits[2 * run + 1]],
+           path: Array.from(trace('path').x).length, finite: Array.from(trace('path').x).filter(Number.isFinite).length,
+           drawnExit: Array.from(trace('left the view').x), numbers: gd.querySelector('.textpoint text').textContent,
+           loss: Array.from(trace('loss').y).filter(Number.isFinite).length}}; }}"""
+
+
+def test_a_diverging_rate_is_drawn_until_it_leaves_with_where_and_when(page, app_url, errors):
+    # the highest rates of the ravine's slider diverge: the path, its exit and the loss curve must show
+    # (lr=100 puts the slider on its last stop; the test moves it one stop, so lab.js draws the run)
+    open_lab(page, app_url + "/learning_rate?surface=ravine&opt=sgd&lr=100&part=line")
+    page.locator(".st-key-lab").scroll_into_view_if_needed()
+    rail = page.locator(RAIL).first.bounding_box()
+    x, y = centre(page.locator(GRIP).first.bounding_box())
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(rail["x"] + rail["width"] * 61.5 / 63, y, steps=3)  # one stop to the left: a lab.js redraw
+    shown = wait_drawn(page)
+    page.mouse.up()
+    drawn = page.evaluate(PACKED)
+    assert drawn["path"] == drawn["vertices"] >= 2 and drawn["finite"] >= 2, drawn  # every vertex it carries
+    assert all(math.isfinite(v) for v in drawn["exit"]) and drawn["drawnExit"][0] == pytest.approx(drawn["exit"][0])
+    assert "left the view at step" in drawn["numbers"] and "diverges" in drawn["numbers"], shown
+    assert drawn["loss"] >= 2  # the loss curve climbs until it leaves the chart
+    assert not errors
