@@ -14,7 +14,9 @@ st.set_page_config(page_title="Downhill", page_icon="⛰️", layout="wide",
 # Fixed styles (no user text): less empty space above the title; bigger text when presenting.
 st.html("<style>.block-container {padding-top: 2.5rem;}</style>")
 if PRESENT:
-    st.html("<style>html, .stMarkdown p, .stMetric, .stCaption {font-size: 1.3rem !important;}</style>")
+    st.html("<style>html, .stMarkdown p, .stMetric, .stCaption {font-size: 1.3rem !important;}"
+            # the picture takes the screen's width: a wide layout's 5rem sides are empty on a projector
+            ".block-container {padding-left: 1.5rem; padding-right: 1.5rem;}</style>")
 # The pages live in app_pages/, not pages/: with a pages/ folder Streamlit 1.67 first runs the
 # old folder-based navigation, so a link straight to /race on a fresh server would skip this file.
 navigation = st.navigation([

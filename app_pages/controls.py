@@ -8,6 +8,7 @@ What a control shows (label, range, step, kind) comes from its declaration: a ru
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -21,6 +22,7 @@ from app_pages.state import is_hidden, presenting, view_query
 from app_pages.state import lesson as state_lesson
 from optim import schedules
 from viz import descent as descent_figures
+from viz import equations
 
 #: where a link's picture opens
 PAGE_FILES = {"descent": "app_pages/descent.py", "race": "app_pages/race.py", "basins": "app_pages/basins.py",
@@ -215,27 +217,41 @@ def chart(fig: dict, key: str, **kw):
     return lean.chart(fig, key, **kw)
 
 
-def lesson_caption(page: str) -> None:
-    """A lesson opened from the gallery says what to watch, above its picture (on its own page only)."""
+def lesson_caption(page: str) -> bool:
+    """A lesson opened from the gallery says what to watch, above its picture (on its own page only);
+    whether it did."""
     found = [p for p in lessons.PRESETS if p.id == state_lesson() and p.page == page]
     if found:
         st.info(f"**{found[0].title}.** {found[0].caption}", icon=":material/school:")
+    return bool(found)
 
 
-def heading(title: str, surface, notes, page: str = "") -> None:
-    """Short, so the picture fits a projector's first screen: the formula goes under the picture."""
-    lesson_caption(page)
+def heading(title: str, surface, notes, page: str = "") -> bool:
+    """Short, so the picture and its Play button fit a projector's first screen: the formula goes
+    under the picture, and a lesson's caption replaces the surface's description. Whether a lesson's
+    caption is shown (then a page puts its own sentences under the picture)."""
+    lesson = lesson_caption(page)
     st.markdown(f"### {title}")
-    if not presenting():  # on a projector the title is enough above the picture
+    if not presenting() and not lesson:  # on a projector the title is enough above the picture
         st.caption(surface.description)
     show_notes(notes)
+    return lesson
 
 
 def formula(surface) -> None:
+    """The function, then its gradient: as formulas, or (data surfaces, long gradients) as the code
+    the app computes it with. A formula with top-level ``,\\quad`` or ``,\\;`` parts gets a line for each, so
+    none runs out of its column."""
     st.markdown(f"**The function and its gradient.** {surface.description}")
-    st.latex(surface.formula)
-    if surface.gradient_formula:
-        st.latex(surface.gradient_formula)
+    for part in re.split(r",\\(?:quad|;)\s*", surface.formula):
+        st.latex(part)
+    lines = equations.gradient_latex(surface)
+    for line in lines:
+        st.latex(line)
+    if not lines and surface.grad_code:
+        names = ", ".join(f"∂f/∂{name}" for name in surface.labels)
+        st.caption(f"The gradient ({names}), as the app computes it:")
+        st.code("\n".join(surface.grad_code), language="python", wrap_lines=True)
 
 
 def picture(fig: dict, hide: set, step: int) -> None:

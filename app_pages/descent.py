@@ -108,12 +108,17 @@ hide = state.hidden()
 controls(current, hide)
 surface = current.landscape
 trajectory = work.descent_run(current.run_settings)
-ui.heading(f"{surface.title} · {ui.rule_label(current.opt)}", surface, notes, "descent")
-banner(current, surface, trajectory)
+lesson = ui.heading(f"{surface.title} · {ui.rule_label(current.opt)}", surface, notes, "descent")
+# presenting or under a lesson's caption, the picture takes the first screen and the sentence follows it
+banner_below = state.presenting() or lesson
+if not banner_below:
+    banner(current, surface, trajectory)
 drawn_at = player.picture_step(current.k)
 fig = work.descent_picture(current.run_settings, drawn_at, ui.font_size(), player.height(state.presenting()),
                           player.narrow())
 ui.picture(fig, hide, current.k)
+if banner_below:
+    banner(current, surface, trajectory)
 below(current, surface, trajectory)
 takeaway.section(takeaway.Picture(
     "descent", repr(current.run_settings), f"{surface.title} · {ui.rule_label(current.opt)}, lr {current.lr:g}", lambda: fig,

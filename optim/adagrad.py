@@ -28,7 +28,8 @@ class Adagrad(Rule):
     numpy_init = ("s = np.full(2, {initial_accumulator_value})",)
     numpy = ("[wd] g = g + {weight_decay} * p", "s = s + g * g", "step_lr = lr / (1 + (t - 1) * {lr_decay})",
              "p = p - step_lr * g / (np.sqrt(s) + {eps})")
-    color = "#56B4E9"
+    color = "#E69F00"
+    dash = "dash"  # orange beside gradient descent's vermillion: told apart by the dash too
     marker = "square"
     knobs = (eps_knob(1e-10), weight_decay_knob())
     lr_family = ("adaptive", 5.0)  # its steps shrink as √t: start larger

@@ -130,6 +130,7 @@ class AdamW(Adam):
              *Adam.numpy[1:])
     color = "#F0E442"
     marker = "hexagon"
+    dash = "dash"  # Adam's sibling: told apart by the dash as well as the hue
     knobs = (*BETAS, eps_knob(), weight_decay_knob(1e-2, "Weight decay λ (decoupled)"), BIAS_CORRECTION)
     weight_decay: float = 1e-2
 

@@ -30,7 +30,7 @@ class Momentum(Rule):
     torch = ("SGD", {})
     numpy_init = ("b = np.zeros(2)",)
     numpy = ("[wd] g = g + {weight_decay} * p", "b = g if t == 1 else {momentum} * b + g", "p = p - lr * b")
-    color = "#E69F00"
+    color = "#009E73"  # bluish green: gradient descent's vermillion is the colour it is raced against
     knobs = (MOMENTUM, weight_decay_knob())
     lr_family = ("gradient", 0.2)  # the steps add up: about ×10 at μ = 0.9
     stable_lr_formula = "2(1 + μ)/L"
@@ -112,6 +112,7 @@ class Nesterov(Momentum):
     color = "#CC79A7"
     stable_lr_formula = "2(1 + μ)/((1 + 2μ)L)"
     marker = "triangle-up"
+    dash = "dash"  # heavy ball's sibling: the same family, told apart by the dash
     knobs = (Knob("momentum", "momentum", "Momentum μ", 0.01, 0.999, 0.9, step=0.01), weight_decay_knob())
     nesterov = True
 

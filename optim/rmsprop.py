@@ -27,7 +27,7 @@ class RMSprop(Rule):
     numpy_init = ("v = np.zeros(2)",)
     numpy = ("[wd] g = g + {weight_decay} * p", "v = {alpha} * v + (1 - {alpha}) * g * g",
              "p = p - lr * g / (np.sqrt(v) + {eps})")
-    color = "#009E73"
+    color = "#56B4E9"
     marker = "pentagon"
     knobs = (Knob("alpha", "alpha", "Smoothing α", 0.0, 0.9999, 0.99, step=0.001, format="%.4f"), eps_knob(),
              weight_decay_knob())

@@ -96,6 +96,9 @@ class Rule:
     title: ClassVar[str] = "Rule"
     color: ClassVar[str] = "#ffffff"
     marker: ClassVar[str] = "circle"  # the symbol of its end point on a race
+    # its line's dash on a race (plotly's names): with the hue and the end's symbol, no two racers
+    # look alike, in colour-blind eyes too (Okabe–Ito colours; vermillion and orange never both solid)
+    dash: ClassVar[str] = "solid"
     carried_label: ClassVar[str] = ""  # what :meth:`carried_step` draws, for the arrow's key
     knobs: ClassVar[tuple[Knob, ...]] = ()
     lr_family: ClassVar[tuple[str, float]] = ("gradient", 1.0)

@@ -24,17 +24,61 @@ def loss_figure(series, k: int, *, height: int = 340, font_size: int = 14) -> di
 
 def value_axis(values, title: str, log: bool | None = None, labels: int = 6) -> dict:
     """A y axis for ``values``: log when every finite value is positive (unless ``log`` says), and
-    always labelled: a log range under two decades labels its digits, or it may show no label."""
+    always labelled, with at most ``labels`` labels on a log axis (see :func:`log_ticks`)."""
     finite = np.asarray(values, dtype=float)
     finite = finite[np.isfinite(finite)]
     if log is None:
         log = finite.size > 0 and finite.min() > 0
-    axis = {"title": {"text": title + (" (log scale)" if log else "")}, "type": "log" if log else "linear",
+    # "(log)", short: a short plot must hold its title
+    axis = {"title": {"text": title + (" (log)" if log else "")}, "type": "log" if log else "linear",
             "exponentformat": "power", "gridcolor": GRID, "automargin": True, "zeroline": False}
-    if log:
-        decades = float(np.log10(finite.max() / finite.min()))
-        axis["dtick"] = max(1, int(np.ceil(decades / labels))) if decades >= 2 else "D1"
+    if log and finite.size:
+        # plotly pads an autoranged log axis by a few percent of its decades: label what it may show
+        pad = max(0.05 * float(np.log10(finite.max() / finite.min())), 0.02)
+        axis.update(log_ticks(finite.min() / 10**pad, finite.max() * 10**pad, labels))
     return axis
+
+
+LOG_STEPS = ((1,), (1, 3), (1, 2, 5), (1, 1.5, 2, 3, 5, 7), (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9))
+
+
+def log_ticks(low: float, high: float, labels: int = 6) -> dict:
+    """Ticks of a log axis from ``low`` to ``high``, each labelled with its whole value ("0.9", not
+    plotly's lone digit "9"), at most ``labels`` of them so none overprints another: powers of ten
+    (every n-th decade on a long range), or on a short one the densest of 1-3, 1-2-5, … that fits."""
+    lo, hi = np.log10(low), np.log10(high)
+    if hi - lo >= 1.5 or not np.isfinite(hi - lo):
+        every = max(1, int(np.ceil((np.floor(hi) - np.ceil(lo) + 1) / labels)))
+        exps = [e for e in range(int(np.ceil(lo)), int(np.floor(hi)) + 1) if e % every == 0]
+        values = [10.0**e for e in exps]
+    else:
+        values = []
+        for mantissas in LOG_STEPS:
+            found = [m * 10.0**e for e in range(int(np.floor(lo)), int(np.ceil(hi)) + 1) for m in mantissas
+                     if low <= m * 10.0**e <= high]
+            if len(found) > labels:
+                break
+            values = found
+            if len(found) >= 3:
+                break
+        if len(values) < 2:  # under a tenth of a decade: round steps, as on a linear axis
+            raw = (high - low) / max(labels - 1, 2)
+            unit = 10.0 ** np.floor(np.log10(raw))
+            step = unit * next(m for m in (1, 2, 5, 10) if m * unit >= raw)
+            values = [float(f"{v:.6g}") for v in np.arange(np.ceil(low / step), np.floor(high / step) + 1) * step]
+    powers = all(abs(np.log10(v) - round(np.log10(v))) < 1e-9 for v in values) and len(values) > 1 and hi - lo >= 1.5
+    return {"tickmode": "array", "tickvals": values, "ticktext": [tick_text(v, powers) for v in values]}
+
+
+def tick_text(value: float, powers: bool = False) -> str:
+    """A log axis's label: plain between 0.001 and 10 000 (1 and 10 only, when every label is a power
+    of ten), else a power of ten (times its mantissa)."""
+    exponent = int(np.floor(np.log10(value) + 1e-9))
+    if (0 <= exponent <= 1) if powers else 1e-3 <= value < 1e4:
+        return f"{value:.4g}"
+    mantissa = value / 10.0**exponent
+    power = f"10<sup>{str(exponent).replace('-', '−')}</sup>"
+    return power if abs(mantissa - 1) < 1e-9 else f"{mantissa:.2g}×{power}"
 
 
 def step_axis() -> dict:

@@ -3,6 +3,9 @@ so a learner can check the step by hand. Each rule writes its own lines (``Rule.
 
 from __future__ import annotations
 
+import functools
+import re
+
 import numpy as np
 
 from optim.latex import vec
@@ -23,3 +26,40 @@ def step_values(traj, k: int) -> dict | None:
     for key, history in traj.state.items():
         values[key + "_prev"], values[key] = history[k], history[k + 1]
     return values
+
+
+GRADIENT_LATEX_MOST = 260  # characters of LaTeX: longer gradients are shown as their code (a line too wide to read)
+
+
+@functools.lru_cache(maxsize=64)
+def _gradient_of_code(codes: tuple[str, str], labels: tuple[str, str]) -> tuple[str, str] | None:
+    """The two partial derivatives as LaTeX, from the surface's gradient as code (tested against its
+    analytic gradient), simplified by SymPy; None when the code is not a formula of the two parameters."""
+    import sympy as sp
+
+    x, y = sp.symbols(labels, real=True)
+    names = {"x": x, "y": y, "pi": sp.pi, "exp": sp.exp, "sqrt": sp.sqrt, "cos": sp.cos, "sin": sp.sin,
+             "tanh": sp.tanh, "log": sp.log}
+    try:
+        parts = [sp.parse_expr(re.sub(r"\b(math|m|np)\.", "", code), local_dict=names) for code in codes]
+    except (SyntaxError, TypeError, ValueError, AttributeError, sp.SympifyError):
+        return None
+    if any(part.free_symbols - {x, y} for part in parts):
+        return None
+    parts = [sp.factor_terms(sp.expand(sp.nsimplify(p, rational=True))) if p.is_polynomial(x, y) else sp.nsimplify(p)
+             for p in parts]
+    return tuple(sp.latex(p) for p in parts)
+
+
+def gradient_latex(surface) -> list[str]:
+    """The gradient as LaTeX lines: the surface's own (a typed formula has one), else each partial
+    derivative derived from its gradient code; none when that is not a short formula of the two
+    parameters (data surfaces: the page shows the code)."""
+    if surface.gradient_formula:
+        return [surface.gradient_formula]
+    if not surface.grad_code or surface.n_samples:
+        return []
+    parts = _gradient_of_code(tuple(surface.grad_code), ("x", "y"))
+    if parts is None or sum(map(len, parts)) > GRADIENT_LATEX_MOST:
+        return []
+    return [rf"\frac{{\partial f}}{{\partial {name}}} = {part}" for name, part in zip(surface.labels, parts, strict=True)]

@@ -43,7 +43,9 @@ def themed(fig: dict, theme: Theme) -> dict:
                            "showbackground": True}
         layout["scene"] = scene
     if "sliders" in layout:
-        layout["sliders"] = [{**s, "font": {**s.get("font", {}), "color": theme.text},
+        # a slider whose own labels are hidden (the player writes them as annotations) keeps them hidden
+        layout["sliders"] = [{**s, "font": {**s.get("font", {}), "color": theme.text if s.get("font", {}).get(
+                                  "color") != "rgba(0,0,0,0)" else "rgba(0,0,0,0)"},
                               "currentvalue": {**s.get("currentvalue", {}), "font": {
                                   **s.get("currentvalue", {}).get("font", {}), "color": theme.text}}}
                              for s in layout["sliders"]]

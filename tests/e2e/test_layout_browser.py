@@ -1,0 +1,58 @@
+"""Nothing clipped or overlapping, as a class sees it: the bounding boxes of every text plotly.js drew
+(axis titles, tick labels, annotations, the numbers box, the scrubber's labels, buttons, legends) at
+a projector's 1280×720, at 1920×1080, with and without ``present=1``, and on a phone (390×844)."""
+
+import pytest
+
+import lessons
+from tests.e2e.layout import LATEX, measure, problems, settle
+
+pytestmark = pytest.mark.e2e
+
+SIZES = {"1280": (1280, 720), "1920": (1920, 1080), "phone": (390, 844)}
+CASES = [(size, present) for size in SIZES for present in (("", "?present=1") if size != "phone" else ("",))]
+PAGES = ("descent", "race", "learning_rate", "batches", "basins", "lessons", "practice")
+
+
+def open_at(page, app_url, path: str, size: str) -> tuple[int, int]:
+    w, h = SIZES[size]
+    page.set_viewport_size({"width": w, "height": h})
+    page.goto(f"{app_url}/{path}")
+    settle(page)
+    return w, h
+
+
+@pytest.mark.parametrize("size, present", CASES)
+@pytest.mark.parametrize("name", PAGES)
+def test_no_text_of_a_picture_overlaps_another_or_is_cut(page, app_url, errors, name, size, present):
+    w, h = open_at(page, app_url, ("" if name == "descent" else name) + present, size)
+    charts = measure(page)
+    assert problems(charts, {"width": w, "height": h}) == []
+    assert page.evaluate(LATEX) == []  # no formula runs out of its column
+    assert errors == []
+
+
+@pytest.mark.parametrize("name, chart", [("", "picture"), ("race", "picture"), ("learning_rate", "lab")])
+def test_presenting_at_1280_the_contour_takes_most_of_the_screen_and_the_numbers_read_from_the_back(
+        page, app_url, name, chart):
+    _, h = open_at(page, app_url, name + "?present=1", "1280")
+    found = {c["key"]: c for c in measure(page)}[chart]
+    contour, loss = found["areas"]["xy"], found["areas"]["x2y2"]
+    assert contour["h"] >= 0.55 * h  # measured 56-58 %
+    assert loss["h"] >= 150  # the loss curve is tall enough to read its labels
+    numbers = [t for t in found["texts"] if t["kind"] == "text trace"]
+    assert numbers and min(t["size"] for t in numbers) >= 16
+    if found["buttons"]:
+        assert max(b["y"] + b["h"] for b in found["buttons"]) <= h  # Play above the fold
+
+
+@pytest.mark.parametrize("present", ["", "&present=1"])
+@pytest.mark.parametrize("lesson", [p for p in lessons.PRESETS if p.page in ("descent", "race", "batches")][:6],
+                         ids=lambda p: p.id)
+def test_a_lessons_caption_leaves_play_and_the_scrubber_on_the_first_screen(page, app_url, lesson, present):
+    # as the gallery opens it: the lesson's id in the link shows its caption above the picture
+    _, h = open_at(page, app_url, lesson.link().lstrip("/") + f"&lesson={lesson.id}" + present, "1280")
+    page.get_by_text(lesson.title).first.wait_for(timeout=10_000)
+    picture = {c["key"]: c for c in measure(page)}["picture"]
+    assert max(b["y"] + b["h"] for b in picture["buttons"]) <= h
+    assert picture["rail"]["y"] + picture["rail"]["h"] <= h
