@@ -94,7 +94,7 @@ def control_widths(font_size: int, narrow: bool = False) -> tuple[int, int]:
 PANEL_LINES = 7  # the descent page's numbers: step, θ, ∇f, Δθ, the arrows' key, what is carried, the cross
 
 
-MIN_HEIGHT, MAX_HEIGHT = 400, 1000  # 400: Play still above a 720-line screen's fold under a lesson's caption
+MIN_HEIGHT, MAX_HEIGHT = 360, 1000  # 360: Play still above a 720-line screen's fold under a lesson's caption
 
 
 def height(wide: bool, narrow: bool = False, fit: int | None = None) -> int:
