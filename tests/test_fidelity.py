@@ -14,7 +14,7 @@ import landscapes
 import optim
 from optim.race import race
 from viz import descent as descent_figures
-from viz import export, fidelity, lab, player, surface3d
+from viz import export, fidelity, lab, player, so_far, surface3d
 from viz import race as race_figures
 from viz.descent import surface_layer
 from viz.encode import decode
@@ -49,8 +49,12 @@ def assert_player(fig, lanes, bounds):
         assert_drawn(lane.points, xy(fig["data"][names.index(f"{lane.label}: whole path")]), bounds, "whole path")
         for frame in fig["frames"]:
             step = int(frame["name"])
-            at = frame["traces"].index(names.index(f"{lane.label}: so far"))
-            assert_drawn(lane.points[: step + 1], xy(frame["data"][at]), bounds, f"so far at {step}")
+            line = so_far.line_at(fig, frame, f"{lane.label}: so far")
+            assert_drawn(lane.points[: step + 1], line, bounds, f"so far at {step}")
+            # and nothing beyond the step: the line ends where the point is
+            here = lane.points[step]
+            if np.isfinite(here).all() and len(in_view(here[None], bounds)):
+                assert np.allclose(line[np.isfinite(line).all(axis=1)][-1], here, atol=1e-5 * diagonal(bounds))
 
 
 def run(surface_name, rule, lr, steps, **hyper):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import landscapes
-from viz import curves, fidelity
+from viz import curves, fidelity, so_far
 from viz.contour import static_traces
 from viz.encode import f4
 
@@ -174,8 +174,9 @@ def figure(surface, layer, lanes: list[Lane], k: int, inspector: Inspector | Non
     bends = None
     if cross and surface.hessian is not None:
         bends = (*landscapes.curvature(surface, lanes[0].points[shown]), _width(surface))
-    styles = _moving_styles(lanes, inspector, with_schedule, font_size, data, bends is not None)
-    frames_data = _moving_data(lanes, drawn, shown, inspector, _span(surface), with_schedule, data, texts, bends)
+    lines, line_columns = so_far.traces(lanes, drawn, shown, casing)
+    styles = [*lines, *_moving_styles(lanes, inspector, with_schedule, font_size, data, bends is not None)]
+    frames_data = _moving_data(lanes, line_columns, shown, inspector, _span(surface), with_schedule, data, texts, bends)
     indices = list(range(len(fixed), len(fixed) + len(styles)))
     frames = [{"name": str(s), "traces": indices, "data": data} for s, data in zip(shown, frames_data, strict=True)]
     now = frames_data[int(np.searchsorted(shown, k))]
@@ -264,15 +265,11 @@ def _curves(lanes: list[Lane], with_schedule: bool) -> list[dict]:
 def _moving_styles(lanes, inspector, with_schedule, font_size, data=None, cross=False) -> list[dict]:
     """The moving traces without their data, in the order :func:`_moving_data` fills them."""
     line = {"type": "scatter", "mode": "lines", "hoverinfo": "skip", "showlegend": False}
-    styles = []
-    for lane in lanes:
-        styles += [{**line, "line": {"color": casing(lane.color), "width": lane.width + 3}, "opacity": 0.6},
-                   {**line, "line": {"color": lane.color, "width": lane.width}, "name": f"{lane.label}: so far"}]
-    styles += [{"type": "scatter", "mode": "markers", "showlegend": False, "name": lane.label,
+    styles = [{"type": "scatter", "mode": "markers", "showlegend": False, "name": lane.label,
                 "marker": {"size": 12, "color": lane.color, "line": {"color": casing(lane.color), "width": 2}},
                 "hovertemplate": lane.label + " (%{x:.4g}, %{y:.4g})<extra></extra>"} for lane in lanes]
     if cross:  # under the arrows and the point, which cross its centre
-        styles[2 * len(lanes) : 2 * len(lanes)] = [
+        styles[0:0] = [
             {"type": "scatter", "mode": "lines+markers", "showlegend": False, "name": f"curvature: {words}",
              "line": {"color": color, "width": 3.5, "dash": dash},  # ends outlined: seen on any colour
              "marker": {"size": 7, "color": color, "line": {"color": "#000000", "width": 1.5}},
@@ -296,15 +293,12 @@ def _moving_styles(lanes, inspector, with_schedule, font_size, data=None, cross=
     return styles
 
 
-def _moving_data(lanes, drawn, shown, inspector, span, with_schedule, data=None, texts=None, bends=None) -> list[list[dict]]:
-    """For each shown step, the data of every moving trace (the same order as the styles).
-    ``drawn``: each lane's path as :mod:`viz.fidelity` draws it (the line so far is every update up to
-    the frame's step, even when frames skip steps). ``bends``: the curvatures and eigenvectors at the
-    first lane's shown points, and the view's width."""
-    columns = []  # one list per moving trace, one entry per frame
-    for line in drawn:
-        so_far = [_xy(line.so_far(int(s))) for s in shown]
-        columns += [so_far, so_far]  # casing and line share the encoded arrays
+def _moving_data(lanes, lines, shown, inspector, span, with_schedule, data=None, texts=None, bends=None) -> list[list[dict]]:
+    """For each shown step, the data of every moving trace (the same order as the styles): first the
+    lines so far (``lines``, from :mod:`viz.so_far`: every update up to the frame's step, even when
+    frames skip steps). ``bends``: the curvatures and eigenvectors at the first lane's shown points,
+    and the view's width."""
+    columns = list(lines)  # one list per moving trace, one entry per frame
     if bends is not None:
         columns += _cross_columns(lanes[0].points[shown], *bends)
     columns += [_xy_list(lane.points[shown]) for lane in lanes]

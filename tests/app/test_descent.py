@@ -6,7 +6,7 @@ import pytest
 
 import settings
 from tests.app.conftest import bridge, chart, chart_keys, open_app, whole_paths
-from viz import player
+from viz import player, so_far
 from viz.encode import decode
 
 
@@ -30,12 +30,14 @@ def test_contour_frames_carry_only_what_moves(app):
     assert [int(frame["name"]) for frame in fig["frames"]] == list(player.frame_steps(steps))
     assert 1 < len(fig["frames"]) <= player.MAX_FRAMES + 1
     moving = fig["frames"][0]["traces"]
-    # the last traces move (path so far and its casing, the curvature cross's two, point, loss marker,
-    # 2 arrows, the numbers)
-    assert moving == list(range(len(fig["data"]) - len(moving), len(fig["data"]))) and len(moving) <= 9
+    # the last traces move: the path so far and its casing (blocks switched on by opacity, and a tail:
+    # viz/so_far.py), the curvature cross's two, point, loss marker, 2 arrows, the numbers
+    blocks = 2 * (so_far.blocks(len(fig["frames"])) + 1)
+    assert moving == list(range(len(fig["data"]) - len(moving), len(fig["data"]))) and len(moving) <= blocks + 7
     for frame in fig["frames"]:
         assert frame["traces"] == moving and len(frame["data"]) == len(moving)
-        assert all(set(t) <= {"x", "y", "text"} for t in frame["data"])  # coordinates and text, no styles
+        # coordinates and text, or a block switched on or off: no styles
+        assert all(set(t) <= {"x", "y", "text"} or set(t) == {"opacity"} for t in frame["data"])
     assert fig["layout"]["images"][0]["source"].startswith("data:image/png;base64,")
     assert not any(t["type"] in ("contour", "heatmap") for t in fig["data"])
 

@@ -11,6 +11,7 @@ import lessons
 import settings.race
 from settings.race import parse_race, to_race_query, tune_race
 from tests.app.conftest import APP, chart, chart_keys, open_app, whole_paths
+from viz import so_far
 from viz.encode import decode
 
 
@@ -27,9 +28,9 @@ def race(query=None):
 
 
 def moving_paths(fig, racers):
-    """The length of each racer's path so far (its line, after its casing) in the first and last frame."""
-    return [[decode(t["x"]).size for t in frame["data"][1 : 2 * racers : 2]]
-            for frame in (fig["frames"][0], fig["frames"][-1])]
+    """How many vertices each racer's line so far holds in the first and last frame (viz/so_far.py)."""
+    names = [t["name"] for t in fig["data"] if str(t.get("name", "")).endswith(": so far")][:racers]
+    return [[len(so_far.line_at(fig, frame, name)) for name in names] for frame in (fig["frames"][0], fig["frames"][-1])]
 
 
 def test_default_race_renders_four_racers_in_one_picture():
@@ -40,8 +41,10 @@ def test_default_race_renders_four_racers_in_one_picture():
     names = {t.get("name") for t in fig["data"]}
     assert {"Gradient descent", "Momentum", "RMSProp", "Adam"} <= names
     assert {f"{name}: end" for name in ("Gradient descent", "Momentum", "RMSProp", "Adam")} <= names
-    # each racer's path so far and its casing, its point and its loss marker; and the numbers
-    assert all(len(frame["data"]) == 4 * 4 + 1 for frame in fig["frames"])
+    # each racer's path so far and its casing (each: blocks and a tail, viz/so_far.py), its point and its
+    # loss marker; and the numbers
+    blocks = so_far.blocks(len(fig["frames"]))
+    assert all(len(frame["data"]) == 4 * (2 * (blocks + 1) + 2) + 1 for frame in fig["frames"])
     first, last = moving_paths(fig, 4)
     assert all(end > start for start, end in zip(first, last, strict=True))
     table = at.dataframe[0].value
