@@ -14,12 +14,15 @@ from tests.e2e.test_descent_browser import IDLE, PICTURE, button, open_page, sho
 pytestmark = pytest.mark.e2e
 
 LABELS = ("Full batch", "SGD (batch 1)", "Mini-batch of 16")
-# each lane (in the figure's order): its path so far (the length) and its fit over the data (the line's y values)
+# each lane (in the figure's order): its path so far (its vertices: the blocks switched on and the tail,
+# viz/so_far.py) and its fit over the data (the line's y values)
 LANES = f"""() => {{ const gd = {PICTURE}; if (!gd || !gd._fullData) return null;
   const named = (name) => gd._fullData.find(t => t.name === name);
   return gd._fullData.filter(t => (t.name || '').endsWith(': so far')).map(path => {{
     const label = path.name.slice(0, -': so far'.length), fit = named(label + ': fit');
-    return {{label, path: path.x.length, fit: fit ? Array.from(fit.y) : null}}; }}); }}"""
+    const blocks = gd._fullData.filter(t => (t.name || '').startsWith(path.name + ', to step') && t.opacity > 0);
+    return {{label, path: blocks.reduce((n, t) => n + t.x.length - 1, path.x.length),
+             fit: fit ? Array.from(fit.y) : null}}; }}); }}"""
 STEP = f"Number({PICTURE}.getAttribute('data-step'))"
 # the bridge reported where the player stopped: the URL's k is the step the picture shows
 STOPPED = f"""(least) => {{ const gd = {PICTURE}; const shown = gd && gd.getAttribute('data-step');
@@ -77,7 +80,7 @@ def test_the_unscaled_lesson_renders_its_caption_and_picture(page, app_url, erro
     assert "scaled=0" in page.url and "lr=0.0003" in page.url
     page.get_by_text("Unscaled features cripple the learning rate").wait_for(timeout=20_000)
     assert page.get_by_text(preset.caption[:60]).is_visible()
-    assert [lane["path"] for lane in page.evaluate(LANES)] == [2, 2, 2]  # the picture, at its start
+    assert [lane["path"] for lane in page.evaluate(LANES)] == [1, 1, 1]  # the picture, at its start
     assert surface_visible(shot_of_surface(page))
     assert errors == []
 
@@ -98,7 +101,7 @@ def test_the_page_comes_back_as_it_was_after_a_visit_to_descent(page, app_url, e
     assert query(page)["data"] == "iris" and query(page)["lr"] == "0.5", page.url
     lanes = page.evaluate(LANES)
     assert [lane["label"] for lane in lanes] == ["Full batch", "SGD (batch 1)", "Mini-batch of 12"]  # n = 100
-    assert [lane["path"] for lane in lanes] == [2, 2, 2]
+    assert [lane["path"] for lane in lanes] == [1, 1, 1]
     assert errors == []
 
 
