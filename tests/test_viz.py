@@ -143,3 +143,20 @@ def test_the_race_and_batches_pictures_have_no_curvature_cross():
     for fig in (race, batches):
         assert cross_traces(fig) == []
         assert "curvature" not in str(fig["frames"][0]["data"])
+
+
+def test_racers_differ_by_hue_and_by_dash_or_end_symbol_and_draw_their_dash():
+    from optim.race import race
+    from viz import race as race_figures
+    from viz.player import figure
+
+    rules = [optim.rule(name) for name in optim.names()]
+    assert len({r.color for r in rules}) == len(rules)  # every hue its own
+    assert len({(r.dash, r.marker) for r in rules}) == len(rules)  # and told apart without colour
+    surface = landscapes.get("ravine")
+    lanes = race_figures.lanes_of(race(surface, [(r.name, {"lr": 0.01}) for r in rules], surface.start, 20))
+    fig = figure(surface, surface_layer(surface), lanes, 20)
+    for lane, rule in zip(lanes, rules, strict=True):
+        drawn = [t for t in fig["data"] if str(t.get("name", "")).startswith(f"{lane.label}:")
+                 and t.get("mode") == "lines"]
+        assert drawn and all(t["line"].get("dash", "solid") == rule.dash for t in drawn), lane.label

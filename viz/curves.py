@@ -93,7 +93,7 @@ def line(values, color, label, what, xref="x", yref="y", shape="linear", x=None)
             "hovertemplate": f"{label}<br>step %{{x}}<br>{what} %{{y:.4g}}<extra></extra>", "showlegend": False}
 
 
-def cased(values, color, outline, label, what, xref="x", yref="y", shape="linear") -> list[dict]:
+def cased(values, color, outline, label, what, xref="x", yref="y", shape="linear", dash="solid") -> list[dict]:
     """The curve over a thin outline, so a light colour still shows on a light page. A run that
     holds its value for a while (between its updates) is drawn from the ends of each flat stretch."""
     x = corners(values)
@@ -101,7 +101,9 @@ def cased(values, color, outline, label, what, xref="x", yref="y", shape="linear
     under["line"]["width"] = 4.5
     under.update(hoverinfo="skip", opacity=0.5)
     under.pop("hovertemplate")
-    return [under, line(values[x], color, label, what, xref, yref, shape, x)]
+    over = line(values[x], color, label, what, xref, yref, shape, x)
+    under["line"]["dash"] = over["line"]["dash"] = dash
+    return [under, over]
 
 
 def corners(values) -> np.ndarray:

@@ -52,6 +52,7 @@ class Lane:
     points: np.ndarray  # (steps+1, 2)
     losses: np.ndarray  # (steps+1,)
     lrs: np.ndarray  # (steps,)
+    dash: str = "solid"  # its line's dash (plotly's names): racers differ by hue, dash and end symbol
 
 
 @dataclass(frozen=True)
@@ -204,7 +205,8 @@ def _fixed_paths(lanes: list[Lane], drawn: list[fidelity.Drawn]) -> list[dict]:
     and where a path left the view (with the step)."""
     traces = []
     for lane, line in zip(lanes, drawn, strict=True):
-        traces.append({"type": "scatter", "mode": "lines", **_xy(line.xy), "line": {"color": lane.color, "width": 2.5},
+        traces.append({"type": "scatter", "mode": "lines", **_xy(line.xy),
+                       "line": {"color": lane.color, "width": 2.5, "dash": lane.dash},
                        "opacity": 0.75, "hoverinfo": "skip", "showlegend": False, "name": f"{lane.label}: whole path"})
     traces.append(start_trace(lanes[0].points[0]))
     traces += [end_trace(lane) for lane in lanes]
@@ -253,7 +255,8 @@ def casing(color: str) -> str:
 def _curves(lanes: list[Lane], with_schedule: bool) -> list[dict]:
     traces = []
     for lane in lanes:
-        traces += curves.cased(lane.losses, lane.color, casing(lane.color), lane.label, "loss", "x2", "y2")
+        traces += curves.cased(lane.losses, lane.color, casing(lane.color), lane.label, "loss", "x2", "y2",
+                               dash=lane.dash)
         if with_schedule:
             traces += curves.cased(lane.lrs, lane.color, casing(lane.color), lane.label, "η", "x4", "y4",
                                    shape="hv")

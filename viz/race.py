@@ -21,7 +21,7 @@ def lanes_of(race) -> list[player.Lane]:
     for i, lane in enumerate(race):
         rule, t = optim.rule(lane.name), lane.trajectory
         out.append(player.Lane(rule.title, rule.color, rule.marker, 3.0 + 2.0 * (n - 1 - i), t.points, t.losses,
-                               np.ravel(t.lrs)))
+                               np.ravel(t.lrs), rule.dash))
     return out
 
 

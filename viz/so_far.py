@@ -41,8 +41,9 @@ def traces(lanes, drawn, shown, casing) -> tuple[list[dict], list[list[dict]]]:
         starts = [1, *ends[:-1]][: len(ends)]
         blocks = [path.xy[max(a - 1, 0) : b] for a, b in zip(starts, ends, strict=True)]
         tails = _tails(path, shown, marks, ends)
-        for kind, style, on in (("casing", {"color": casing(lane.color), "width": lane.width + 3}, CASING_OPACITY),
-                                ("line", {"color": lane.color, "width": lane.width}, 1.0)):
+        outline = {"color": casing(lane.color), "width": lane.width + 3, "dash": lane.dash}
+        for kind, style, on in (("casing", outline, CASING_OPACITY),
+                                ("line", {"color": lane.color, "width": lane.width, "dash": lane.dash}, 1.0)):
             name = f"{lane.label}: so far" + (" (outline)" if kind == "casing" else "")
             for block, mark in zip(blocks, marks, strict=True):
                 styles.append({**line_style, "line": style, "name": f"{name}, to step {mark}",
