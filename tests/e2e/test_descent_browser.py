@@ -202,3 +202,24 @@ def test_the_picture_and_play_are_on_the_first_screen(browser, app_url, path, wi
     assert play["y"] + play["height"] <= height
     assert picture["width"] * picture["height"] >= 0.3 * width * height  # the largest thing on the page
     page.close()
+
+
+def test_the_line_so_far_follows_the_scrubber_backwards_too(page, app_url, errors):
+    # the line so far is blocks switched on by opacity plus a tail (viz/so_far.py): a jump back must
+    # switch blocks off again, in the DOM, not only in plotly's data
+    open_page(page, app_url + "/?surface=ravine&lr=0.09&steps=400&k=400")
+    jump = ("(f) => Plotly.animate(" + PICTURE + ", [f], {mode: 'immediate', frame: {duration: 0, redraw: false},"
+            " transition: {duration: 0}})")
+    # each drawn trace's group carries its calcdata (d3's __data__), whose trace names it
+    shown_blocks = (f"() => Array.from({PICTURE}.querySelectorAll('.scatterlayer .trace'))"
+                    ".filter(g => ((g.__data__ && g.__data__[0] && g.__data__[0].trace.name) || '').includes(', to step'))"
+                    ".filter(g => Number(g.style.opacity) > 0).length")
+    lengths = {}
+    for frame in ("400", "24", "200", "2", "398"):
+        page.evaluate(jump, frame)
+        page.wait_for_timeout(300)
+        lengths[frame] = (page.evaluate(PATH_LENGTH), page.evaluate(shown_blocks))
+    assert lengths["2"] == (3, 0) and lengths["24"][1] == 0, lengths  # back at the start: no block shown
+    assert lengths["24"][0] < lengths["200"][0] < lengths["398"][0] <= lengths["400"][0], lengths
+    assert lengths["200"][1] < lengths["398"][1] == lengths["400"][1], lengths
+    assert errors == []
