@@ -34,12 +34,12 @@ from __future__ import annotations
 
 import ast
 import functools
-import re
 import time
 import unicodedata
 
 import numpy as np
 
+from landscapes import python_code
 from landscapes.formula_words import syntax_words
 from landscapes.surface import Defaults, Surface
 
@@ -402,12 +402,7 @@ def _surface(text: str, bounds: tuple) -> Surface:
 
 def _code(sp, expr) -> str:
     """The trusted expression printed as Python over ``m`` (torch or numpy) and ``math``."""
-    from sympy.printing.numpy import NumPyPrinter
-
-    text = NumPyPrinter().doprint(expr)
-    text = re.sub(r"\bnumpy\.pi\b", "math.pi", text)
-    text = re.sub(r"\bnumpy\.e\b", "math.e", text)
-    return re.sub(r"\bnumpy\.", "m.", text)
+    return python_code.code(expr)
 
 
 def _floated(sp, expr):

@@ -8,10 +8,14 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, assume, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 
 import landscapes
 import optim
 import settings
+from landscapes.formula import FUNCTIONS
 from optim.as_code import NotExpressible, numpy_script, torch_script
 
 needs_torch = pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="torch is not installed")
@@ -119,3 +123,42 @@ def test_a_race_is_one_script_with_every_racer(script):
 def test_a_typed_formula_becomes_code_too(f, script):
     code = check({"surface": "custom", "f": f, "opt": "adam", "steps": "80"}, script)
     assert "numpy." not in code.split("def loss", 1)[1]
+
+
+
+# --- a function of a constant (issue 23: torch.sqrt(2) is a TypeError, torch takes tensors only) ---------
+
+ISSUE_23 = ["sqrt(2)*x^2+y^2", "log(2)*x^2+y^2", "sin(1)*x^2+y^2", "tanh(1)*x^2+y^2", "sigmoid(2)*x^2+y^2",
+            "acos(1/3)*x^2+y^2", "sqrt(pi)*x^2+y^2"]
+OF_CONSTANTS = [f"(1 + {name}(1/3)^2)*x^2 + y^2 - exp({name}(1/3))" for name in FUNCTIONS]
+
+
+@pytest.mark.parametrize("f", ISSUE_23 + OF_CONSTANTS)
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_a_function_of_a_constant_is_printed_as_a_number_both_libraries_take(f, script):
+    code = check({"surface": "custom", "f": f, "steps": "30"}, script)
+    assert "math." in code.split("def loss", 1)[1]
+
+
+# the allow-list's grammar: numbers and names, its functions (of constants too), + - * /, and powers
+_NUMBERS = st.sampled_from(["1", "2", "3", "0.5", "(1/3)", "pi", "e", "10"])
+_FUNCTIONS = st.sampled_from(sorted(FUNCTIONS))
+_OPERATORS = st.sampled_from(["+", "-", "*", "/"])
+_CONSTANTS = st.recursive(_NUMBERS, lambda inner: st.one_of(
+    st.builds("{}({})".format, _FUNCTIONS, inner),
+    st.builds("({}{}{})".format, inner, _OPERATORS, inner)), max_leaves=3)
+_FORMULAS = st.recursive(st.sampled_from(["x", "y"]), lambda inner: st.one_of(
+    st.builds("{}({})".format, _FUNCTIONS, inner),
+    st.builds("({}{}{})".format, inner, _OPERATORS, st.one_of(inner, _CONSTANTS)),
+    st.builds("({}{}{})".format, _CONSTANTS, _OPERATORS, inner),
+    st.builds("{}^{}".format, inner, st.one_of(st.sampled_from(["2", "3", "(1/2)"]), _CONSTANTS)),
+    st.builds("{}^{}".format, st.sampled_from(["2", "e", "(1/2)", "sqrt(2)"]), inner)), max_leaves=5)
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+@examples(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(text=_FORMULAS.filter(lambda t: t.count("(") <= 8))
+def test_random_typed_formulas_give_scripts_that_run_and_agree(script, text):
+    _, notes = settings.parse({"surface": "custom", "f": text})
+    assume(not notes)  # a refused formula is judged in tests/test_formula.py
+    check({"surface": "custom", "f": text, "steps": "25"}, script)
