@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from app_pages.hardening import keep_shared_caches
+from app_pages.hardening import keep_shared_caches, refuse_uploads
 from app_pages.queue import first_runs_take_turns
 from app_pages.state import presenting
 
 keep_shared_caches()  # a visitor's "clear cache" must not empty the caches every visitor shares
+refuse_uploads()  # the app has no uploader: the upload route answers 403, stores nothing
 PRESENT = presenting()  # kept for the session: a sidebar link does not end presentation mode
 
 st.set_page_config(page_title="Downhill", page_icon="⛰️", layout="wide",

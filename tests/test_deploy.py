@@ -77,3 +77,20 @@ def test_the_containers_command_serves_and_its_health_check_passes():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+NGINX = (ROOT / "deploy" / "nginx.conf").read_text()
+
+
+def nginx_block(head: str) -> str:
+    """The body of the nginx block that opens with ``head`` (``location /``), braces balanced."""
+    start = NGINX.index(head + " {") + len(head) + 2
+    depth, i = 1, start
+    while depth:
+        depth += {"{": 1, "}": -1}.get(NGINX[i], 0)
+        i += 1
+    return NGINX[start:i - 1]
+
+
+def test_nginx_refuses_the_upload_route():
+    assert nginx_block("location /_stcore/upload_file").split() == ["return", "403;"]

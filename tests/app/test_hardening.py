@@ -1,11 +1,19 @@
-"""A visitor's "clear cache" message clears only their own session, not the caches everyone shares."""
+"""A visitor's "clear cache" message clears only their own session, not the caches everyone shares; the
+upload route is refused before its body is read (a PUT to a real server: tests/e2e/test_uploads.py)."""
 
 from types import SimpleNamespace
 
 import streamlit as st
 from streamlit.runtime import app_session
+from streamlit.web.server.starlette import starlette_path_security_middleware as path_security
 
 from app_pages.hardening import keep_shared_caches
+
+
+def unrefused():
+    """Streamlit's own middleware call, whether or not an earlier test installed the refusal."""
+    call = path_security.PathSecurityMiddleware.__call__
+    return getattr(call, "__wrapped__", call)
 
 
 def test_clear_cache_from_one_visitor_keeps_the_shared_caches():
@@ -32,5 +40,35 @@ def test_the_app_installs_it(monkeypatch):
     from app_pages import hardening
 
     monkeypatch.setattr(app_session.AppSession, "_handle_clear_cache_request", lambda self: None)
+    monkeypatch.setattr(path_security.PathSecurityMiddleware, "__call__", unrefused())
     AppTest.from_file("../../app.py", default_timeout=30).run()
     assert app_session.AppSession._handle_clear_cache_request is hardening._clear_own_state_only
+    assert path_security.PathSecurityMiddleware.__call__.refuses_uploads
+
+
+def test_the_upload_route_is_refused_before_its_body_is_read(monkeypatch):
+    import asyncio
+
+    from app_pages.hardening import refuse_uploads
+
+    cls = path_security.PathSecurityMiddleware
+    monkeypatch.setattr(cls, "__call__", unrefused())
+    assert refuse_uploads() and refuse_uploads()  # Streamlit still has the middleware; twice wraps once
+    assert cls.__call__.refuses_uploads and not getattr(cls.__call__.__wrapped__, "refuses_uploads", False)
+    passed, sent = [], []
+
+    async def app(scope, receive, send):
+        passed.append(scope["path"])
+
+    async def receive():
+        raise AssertionError("the body was read")
+
+    async def send(message):
+        sent.append(message)
+
+    middleware = cls(app)
+    for path in ("/_stcore/upload_file/s/f", "/base/_stcore/upload_file/s/f", "/_stcore/upload_file"):
+        asyncio.run(middleware({"type": "http", "path": path, "method": "PUT"}, receive, send))
+    asyncio.run(middleware({"type": "http", "path": "/_stcore/health", "method": "GET"}, receive, send))
+    assert passed == ["/_stcore/health"]
+    assert [m["status"] for m in sent if m["type"] == "http.response.start"] == [403, 403, 403]
