@@ -13,12 +13,18 @@ from pathlib import Path
 
 import streamlit as st
 
+import optim
 from app_pages import lean, state
 from viz import player as player_figures
 
 _bridge = st.components.v2.component("downhill.player", js=(Path(__file__).with_name("player.js")).read_text())
 KEY = "player"
 NARROW_BELOW = 640  # pixels of picture width: below this, stack the parts
+# What the bridge may report, else it is ignored: a crafted client can send JSON NaN, Infinity, 1e999
+# (read as inf), an integer of 400 digits, true, text. A click is clamped into the view by the
+# settings; beyond this it is no click on any picture. A step beyond the run's is clamped, with a note.
+MAX_CLICK = 1e6
+MAX_HEIGHT_SENT = 100_000  # pixels
 
 
 def snap(racers: tuple, to_query) -> tuple:
@@ -63,29 +69,44 @@ def show(fig: dict, clickable: bool, step: int) -> None:
             on_height_change=_on_height, width="stretch", height="content")
 
 
+def _number(value, low: float, high: float) -> float | None:
+    """``value`` when the browser sent a number within ``[low, high]``, else None. Compared before any
+    conversion: NaN fails every comparison, and float() of a 400-digit integer overflows."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        return None
+    return float(value)
+
+
+def _sent(name: str):
+    return (st.session_state.get(KEY) or {}).get(name)
+
+
 def _on_height() -> None:
-    value = (st.session_state.get(KEY) or {}).get("height")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    value = _number(_sent("height"), 0, MAX_HEIGHT_SENT)
+    if value is not None:
         st.session_state["_fit_height"] = int(min(max(value, player_figures.MIN_HEIGHT), player_figures.MAX_HEIGHT))
 
 
 def _on_narrow() -> None:
-    value = (st.session_state.get(KEY) or {}).get("narrow")
+    value = _sent("narrow")
     if isinstance(value, bool):
         st.session_state["_narrow"] = value
 
 
 def _on_step() -> None:
-    step = (st.session_state.get(KEY) or {}).get("step")
-    if isinstance(step, (int, float)) and step >= 0:
+    step = _number(_sent("step"), 0, optim.MAX_ENGINE_STEPS)
+    if step is not None:
         st.session_state["k"] = int(step)
         st.session_state["_step_from_player"] = True
 
 
 def _on_click() -> None:
     """Three significant digits (the settings clamp the point into the view)."""
-    point = (st.session_state.get(KEY) or {}).get("click")
-    if isinstance(point, dict) and all(isinstance(point.get(a), (int, float)) for a in "xy"):
-        st.session_state["x0"] = float(f"{point['x']:.3g}")
-        st.session_state["y0"] = float(f"{point['y']:.3g}")
+    point = _sent("click")
+    if not isinstance(point, dict):
+        return
+    x, y = (_number(point.get(a), -MAX_CLICK, MAX_CLICK) for a in "xy")
+    if x is not None and y is not None:
+        st.session_state["x0"] = float(f"{x:.3g}")
+        st.session_state["y0"] = float(f"{y:.3g}")
         st.session_state["k"] = 0

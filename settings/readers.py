@@ -77,6 +77,8 @@ def fmt(value) -> str:
         return str(int(value))
     if isinstance(value, int):
         return str(value)
+    if not math.isfinite(value):  # "nan", "inf": never int() of it (a bug elsewhere must not crash a page)
+        return repr(float(value))
     return repr(float(value)) if float(value) != int(value) or abs(value) >= 1e16 else str(int(value))
 
 

@@ -44,18 +44,19 @@ def whole_paths(fig: dict) -> list[np.ndarray]:
     return [np.column_stack([decode(t["x"]), decode(t["y"])]) for t in paths]
 
 
-def bridge(at: AppTest, *, step: int | None = None, click: dict | None = None) -> AppTest:
+def bridge(at: AppTest, *, step: int | None = None, click: dict | None = None, **more) -> AppTest:
     """Rerun as the browser does when the picture's bridge (app_pages/player.py, key "player")
-    reports: ``step``, where the player stopped, or ``click``, where the surface was clicked (both
-    triggers). AppTest does not send a component's values, so they are added to the
-    widget states of this rerun; the page's own callbacks (``_on_step``, ``_on_click``) handle them."""
+    reports: ``step``, where the player stopped, or ``click``, where the surface was clicked, or another
+    of its triggers (``height=``, ``narrow=``). AppTest does not send a component's values, so they are
+    added to the widget states of this rerun; the page's own callbacks (``_on_step``, ``_on_click``)
+    handle them. Sent as JSON the way a crafted client may: NaN and Infinity included."""
     (element,) = at.get("bidi_component")
     assert element.key == "player"
     send = ElementTree.get_widget_states
 
     def with_bridge(tree):
         states = send(tree)
-        events = [{"event": name, "value": value} for name, value in (("step", step), ("click", click))
+        events = [{"event": name, "value": value} for name, value in (("step", step), ("click", click), *more.items())
                   if value is not None]
         trigger = states.widgets.add()
         trigger.id = _make_trigger_id(element.proto.id, "events")
