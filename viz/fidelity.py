@@ -185,6 +185,11 @@ def _reduce(u, steps, starts, keys, tolerance) -> np.ndarray:
         here, after = np.searchsorted(keys, steps[:-1]), np.searchsorted(keys, steps[1:])
         kept[:-1] |= here < after  # the last vertex before a key's step is passed
     u = np.where(gap[:, None], 0.0, u)
+    # a turn sharper than the tolerance is kept from the start (a zig-zag keeps every turn anyway): the
+    # rounds below, one per level of splitting, then only refine smooth stretches
+    if m > 2:
+        sharp = _distance(u[1:-1], u[:-2], u[2:]) > tolerance
+        kept[1:-1] |= sharp & ~gap[:-2] & ~gap[2:]
     active = np.flatnonzero(~kept)
     while active.size:
         index = np.flatnonzero(kept)
