@@ -170,3 +170,14 @@ def test_the_gif_and_png_draw_the_same_true_line_so_far():
     image = canvas.frame(lanes, 1, "")
     (px,), (py,) = canvas.pixels(((traj.points[0] + traj.points[1]) / 2)[None, :])
     assert image.getpixel((round(px), round(py))) == tuple(int(lanes[0].color[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def test_the_offline_html_page_carries_the_same_true_lines():
+    import json
+
+    surface, traj = run("ravine", "sgd", 0.09, 400)
+    fig = descent_figures.picture(surface, surface_layer(surface), traj, optim.get("sgd", lr=0.09), 0, False)
+    page = export.html(fig, "ravine")
+    start = page.index("const fig = ") + len("const fig = ")
+    embedded = json.loads(page[start : page.index(";Plotly.newPlot")].replace("<\\/", "</"))
+    assert_player(embedded, descent_figures.lanes(traj), surface.bounds)
