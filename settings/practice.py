@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from lessons import practice
 from settings import PAGE_KEYS
-from settings.readers import Number, show
+from settings.readers import Number, listed, show
 
 DEFAULT_SEED = 1
 MAX_SET = 60
@@ -53,13 +53,9 @@ def parse_practice(query: Mapping) -> tuple[Practice, list[str]]:
 def _set(raw: str | None, notes: list[str]) -> tuple[str, ...]:
     if raw is None:
         return tuple(practice.ids())
-    known, chosen = practice.ids(), []
-    for name in raw[:2000].split(",")[:MAX_SET]:
-        name = name.strip()
-        if name in known and name not in chosen:
-            chosen.append(name)
-        elif name and name not in known:
-            notes.append(f"set: {show(name)} is not an exercise; left out")
+    known = practice.ids()
+    chosen, found = listed("set", raw, known, ("an exercise", "exercises"), MAX_SET)
+    notes += found
     if not chosen:
         notes.append(f"set={show(raw)} names no exercise; showing all of them")
         return tuple(known)

@@ -21,8 +21,9 @@ import landscapes
 import optim
 from optim.race import Tuning, candidate_rates, tune
 from settings import PAGE_KEYS, Settings, all_knob_keys, knob_keys, parse, readers_for, to_query
-from settings.readers import Flag, show
+from settings.readers import Flag, listed, show
 
+MAX_LISTED = 20  # entries of opt read (there are fewer rules than this; a longer list repeats some)
 RACE_KEYS = ("opt", "tune")  # the race's own keys, besides each racer's <knob>.<optimizer>
 
 
@@ -112,12 +113,8 @@ def _racers(raw, notes) -> list[str]:
         raw = raw[-1] if raw else None
     if raw is None:
         return list(optim.RACE_DEFAULT)
-    names, known = [], optim.names()
-    for name in str(raw)[:200].split(","):
-        if name in known and name not in names:
-            names.append(name)
-        elif name not in known:
-            notes.append(f"opt: {show(name)} is not an optimizer; left out")
+    names, found = listed("opt", raw, optim.names(), ("an optimizer", "optimizers"), MAX_LISTED)
+    notes += found
     if not names:
         notes.append(f"opt={show(raw)} names no optimizer; racing {', '.join(optim.RACE_DEFAULT)}")
         names = list(optim.RACE_DEFAULT)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
 
 _SAFE = re.compile(r"[^A-Za-z0-9 .,+\-_]")
@@ -16,6 +17,17 @@ def show(raw) -> str:
     return _SAFE.sub("?", text) or "(empty)"
 
 
+def narrowed(raw) -> str | None:
+    """``raw`` as text with full-width letters, digits and signs made ASCII (NFKC: ``１０００`` is
+    ``1000``, ``－０．５`` is ``-0.5``), or None when other characters remain. ``float()`` itself reads
+    any script's digits (``float("١٠٠٠")`` is 1000.0): a number in a URL is read from ASCII only."""
+    text = str(raw)
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKC", text[:200])
+    return text if text.isascii() else None
+
+
 @dataclass(frozen=True)
 class Number:
     """A float (or an integer when ``whole``) clamped to ``[low, high]``."""
@@ -26,7 +38,17 @@ class Number:
     log: bool = False  # shown on a log-scale slider: the value must be > 0
 
     def read(self, key: str, raw: str, default):
-        """``(value, note)``: the parsed value, or the nearest valid one / the default, and why."""
+        """``(value, note)``: the parsed value, or the nearest valid one / the default, and why.
+        Full-width characters (``１０００``) are read as their ASCII twins, and the note says so."""
+        text = narrowed(raw)
+        if text is None:
+            return default, f"{key}={show(raw)} is not a number written with 0-9; using {fmt(default)}"
+        value, note = self._read(key, text, default)
+        if text != str(raw):
+            note = f"{key}: full-width characters read as {show(text)}" + (f"; {note}" if note else "")
+        return value, note
+
+    def _read(self, key: str, raw: str, default):
         try:
             value = float(raw) if len(str(raw)) <= 40 else math.nan
         except (TypeError, ValueError):
@@ -71,6 +93,37 @@ class Flag:
         return default, f"{key}={show(raw)} should be 1 or 0; using {int(default)}"
 
 
+def listed(key: str, raw, known, what: tuple[str, str], most: int) -> tuple[list[str], list[str]]:
+    """The names of ``known`` that the comma list ``raw`` gives, in order and each once, and a note per
+    distinct problem (never one per entry): more than ``most`` entries, names that are not ``what``
+    (``("an optimizer", "optimizers")``), names given more than once. Empty entries are skipped."""
+    text = str(raw)
+    entries, notes = text.split(",", most), []
+    if len(entries) > most:
+        notes.append(f"{key} lists {text.count(',') + 1} names; only the first {most} are read")
+        entries = entries[:most]
+    chosen, unknown, repeated = [], [], []
+    for name in (entry.strip() for entry in entries):
+        if name in chosen:
+            repeated += [] if name in repeated else [name]
+        elif name in known:
+            chosen.append(name)
+        elif name and name not in unknown:
+            unknown.append(name)
+    if unknown:
+        shown = [show(name) for name in unknown[:3]] + [f"{len(unknown) - 3} more"] * (len(unknown) > 3)
+        verb = f"is not {what[0]}" if len(unknown) == 1 else f"are not {what[1]}"
+        notes.append(f"{key}: {_and(shown)} {verb}; left out")
+    if repeated:
+        notes.append(f"{key}: {_and(repeated)} {'is' if len(repeated) == 1 else 'are'} listed more than once; "
+                     "taken once")
+    return chosen, notes
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def fmt(value) -> str:
     """A number as short as it can be while parsing back to the same float."""
     if isinstance(value, bool):
@@ -90,7 +143,14 @@ class View:
     LIMIT = 1000.0
 
     def read(self, key: str, raw: str, default):
-        parts = str(raw)[:200].split(",")
+        text = narrowed(raw)
+        value, note = self._read(key, raw, text or "not numbers", default)
+        if text is not None and text != str(raw) and note is None:
+            note = f"{key}: full-width characters read as {show(text)}"
+        return value, note
+
+    def _read(self, key: str, raw: str, text: str, default):
+        parts = text[:200].split(",")
         try:
             x0, x1, y0, y1 = (float(part) for part in parts)
         except ValueError:
