@@ -6,7 +6,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt && useradd --create-home --uid 10001 downhill
-COPY --chown=downhill:downhill . .
+# The code belongs to root and is read-only to the user that runs it: a hole in the app cannot
+# rewrite the app (whatever modes the build machine's checkout had, readable but never writable)
+COPY . .
+RUN chown -R root:root /app && chmod -R u=rwX,go=rX /app
 USER downhill
 
 EXPOSE 8501
