@@ -280,7 +280,8 @@ def test_a_diverging_run_says_when_and_stays_in_a_sensible_view():
     fig = line_view.line_figure(PARABOLA, [("too large", "#D55E00", xs, losses, 1.1)])
     notes = [a["text"] for a in fig["layout"]["annotations"] if "surface" in a["text"]]
     xs_seen = xs[np.isfinite(xs)]
-    left = int(np.argmax(~((xs_seen >= fig["layout"]["xaxis"]["range"][0]) & (xs_seen <= fig["layout"]["xaxis"]["range"][1]))))
+    low, high = fig["layout"]["xaxis"]["range"]
+    left = int(np.argmax(~((xs_seen >= low) & (xs_seen <= high))))
     assert notes and f"left the view at step {left}" in notes[0] and f"the surface at step {diverged_at}" in notes[0]
     exit_mark = next(t for t in fig["data"] if t["name"] == "left the view")
     assert len(exit_mark["x"]) == 1  # where it left, marked
