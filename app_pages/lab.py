@@ -24,6 +24,7 @@ from optim.sweep import Sweep, knob_values, log_grid, momentum_knob, sweep_grid,
 from optim.sweep import sweep as sweep_rates
 from settings import Settings
 from settings.lab import LabSettings
+from viz import compare as compare_figures
 from viz import descent as descent_figures
 from viz import export
 from viz import lab as lab_figures
@@ -152,18 +153,18 @@ def regime_lanes(s: Settings, rates: dict[str, float]) -> list[player_figures.La
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
-def regimes_picture(b: LabSettings, font_size: int, height: int) -> dict:
+def regimes_picture(b: LabSettings, font_size: int, height: int, narrow: bool = False) -> dict:
     s = b.run
     lanes = regime_lanes(s, regime_rates(b))
-    return lab_figures.side_by_side(s.landscape, _layer(s), lanes, font_size=font_size, height=height)
+    return compare_figures.side_by_side(s.landscape, _layer(s), lanes, font_size=font_size, height=height, narrow=narrow)
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
-def sweep_picture(b: LabSettings, font_size: int) -> dict:
+def sweep_picture(b: LabSettings, font_size: int, narrow: bool = False) -> dict:
     s = grid_settings_keep_knob(b.run)
     marks = {**regime_rates(b), "live": b.run.lr}
     return rate_figures.sweep_figure(sweep(s), theory(s.landscape, s.opt, **hyper(s)), marks,
-                                     font_size=font_size)
+                                     font_size=font_size, narrow=narrow)
 
 
 def quadratic(surface) -> tuple[float, float, str] | None:
@@ -185,7 +186,8 @@ def momentum_picture(mu: float, big: float, font_size: int) -> dict:
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
-def line_picture(line: str, opt: str, knobs: tuple, font_size: int) -> tuple[dict, dict[str, tuple[float, float]]]:
+def line_picture(line: str, opt: str, knobs: tuple, font_size: int,
+                 narrow: bool = False) -> tuple[dict, dict[str, tuple[float, float]]]:
     """The one-dimensional function: its three regimes (from its own sweep), the ball's steps on it;
     and each regime's rate and where its run ended (NaN: it left)."""
     surface = landscapes.lines.LINES[line]
@@ -200,11 +202,11 @@ def line_picture(line: str, opt: str, knobs: tuple, font_size: int) -> tuple[dic
     runs = [(name, rate_figures.mark_color(name), traj.points[:, i, 0], traj.losses[:, i], lr)
             for i, (name, lr) in enumerate(rates.items())]
     ends = {name: (lr, float(traj.points[-1, i, 0])) for i, (name, lr) in enumerate(rates.items())}
-    return rate_figures.line_figure(surface, runs, font_size=font_size), ends
+    return rate_figures.line_figure(surface, runs, font_size=font_size, narrow=narrow), ends
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
-def schedule_picture(s: Settings, font_size: int, height: int) -> dict:
+def schedule_picture(s: Settings, font_size: int, height: int, narrow: bool = False) -> dict:
     """The schedule beside the constant rate it starts from, from the same start: one engine run each."""
     constant = optim.descend(s.landscape, optim.get(s.opt, lr=s.lr, **hyper(s)), start(s), s.steps, record="path")
     scheduled = optim.descend(s.landscape, s.rule(), start(s), s.steps, record="path")
@@ -213,8 +215,8 @@ def schedule_picture(s: Settings, font_size: int, height: int) -> dict:
                                  np.ravel(constant.lrs)),
              player_figures.Lane(f"{s.sched} from η = {s.lr:.3g}", color, optim.rule(s.opt).marker, 3.0,
                                  scheduled.points, scheduled.losses, np.ravel(scheduled.lrs))]
-    return lab_figures.side_by_side(s.landscape, _layer(s), lanes, with_schedule=True, font_size=font_size,
-                                    height=height)
+    return compare_figures.side_by_side(s.landscape, _layer(s), lanes, with_schedule=True, font_size=font_size,
+                                    height=height, narrow=narrow)
 
 
 # ---- the live picture's bridge -----------------------------------------------------------------

@@ -68,7 +68,7 @@ def part_line(b: LabSettings) -> None:
     st.selectbox("The function", list(landscapes.lines.LINES), key="line",
                  format_func=lambda name: landscapes.lines.LINES[name].title)
     surface = landscapes.lines.LINES[b.line]
-    fig, ends = lab.line_picture(b.line, b.run.opt, b.run.knobs, ui.font_size())
+    fig, ends = lab.line_picture(b.line, b.run.opt, b.run.knobs, ui.font_size(), player.narrow())
     st.markdown(f"**{surface.title}**, {ui.rule_label(b.run.opt)} for {lab.LINE_STEPS} steps at three rates from its "
                 "own sweep: each dot is where the ball is after a step.")
     st.latex(surface.formula)
@@ -87,10 +87,10 @@ def part_regimes(b: LabSettings, hide: set) -> None:
         if key not in hide:
             column.number_input(f"η {name} (empty: the sweep's {rates[name]:.3g})", min_value=1e-6, max_value=100.0,
                                 key=key, format="%.4g", step=None, placeholder=f"{rates[name]:.3g}")
-    ui.chart(lab.regimes_picture(b, ui.font_size(), 470), "regimes_chart")
+    ui.chart(lab.regimes_picture(b, ui.font_size(), 470, player.narrow()), "regimes_chart")
     st.markdown(f"**The sweep**: {lab.SWEEP_RATES} rates, each run for {s.steps} steps from the same start, in one "
                 "engine run; where each one ends, and how soon it gets within tolerance.")
-    ui.chart(lab.sweep_picture(b, ui.font_size()), "sweep_chart")
+    ui.chart(lab.sweep_picture(b, ui.font_size(), player.narrow()), "sweep_chart")
     lines = theory(s.landscape, s.opt, **lab.hyper(s))
     if lines:
         st.caption("Theory on a quadratic (L the largest curvature, μ the smallest): "
@@ -131,7 +131,7 @@ def part_schedule(b: LabSettings, hide: set) -> None:
         return
     st.markdown(f"**{ui.SCHEDULE_NAMES[s.sched]} from η = {s.lr:.3g}** beside the constant rate, from the same start "
                 "(the rate curve under the loss).")
-    ui.chart(lab.schedule_picture(s, ui.font_size(), 470), "schedule_chart")
+    ui.chart(lab.schedule_picture(s, ui.font_size(), 470, player.narrow()), "schedule_chart")
 
 
 current, notes = state.sync(PAGE)

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 import landscapes
 import optim
 from optim.race import race
+from viz import compare, export, fidelity, player, so_far, surface3d
 from viz import descent as descent_figures
-from viz import export, fidelity, lab, player, so_far, surface3d
 from viz import race as race_figures
 from viz.descent import surface_layer
 from viz.encode import decode
@@ -142,7 +142,7 @@ def test_a_diverging_run_is_drawn_until_it_leaves_with_the_step_it_left():
 def test_the_labs_three_regimes_draw_every_step():
     surface = landscapes.get("ravine")
     lanes = [player.Lane(f"η = {lr}", "#E69F00", "x", 3.0, *_path(surface, lr)) for lr in (0.01, 0.09, 0.13)]
-    fig = lab.side_by_side(surface, surface_layer(surface), lanes)
+    fig = compare.side_by_side(surface, surface_layer(surface), lanes)
     for lane in lanes:
         trace = next(t for t in fig["data"] if t.get("name") == lane.label and t.get("xaxis", "x") == "x")
         assert_drawn(lane.points, xy(trace), surface.bounds, lane.label)

@@ -54,7 +54,7 @@ def test_a_sweep_grid_carries_reached_per_run():
 def test_the_sweep_figure_says_reached_as_every_page_does():
     sw = sweep_rates(landscapes.get("ravine"), "sgd", None, np.geomspace(0.001, 0.2, 12), 100)
     fig = rates.sweep_figure(sw, {}, {})
-    assert fig["layout"]["yaxis2"]["title"]["text"] == "first step within 0.03 of a minimum"
+    assert fig["layout"]["yaxis2"]["title"]["text"].replace("<br>", " ") == "first step within 0.03 of a minimum"
     said = [row[1] for trace in fig["data"] for row in trace.get("customdata") or [] if isinstance(row, list)]
     assert said and all("of a minimum" in text for text in said)
 

@@ -94,13 +94,23 @@ def cloud_figure(surface, clouds: list, colors: list[str], font_size: int = 14, 
                    "hovertemplate": "full gradient<br>∂L/∂w %{x:.4g}<br>∂L/∂b %{y:.4g}<extra></extra>"})
     w, b = surface.labels
     return {"data": traces, "layout": {
-        "height": height, "font": {"size": font_size}, "margin": {"l": 60, "r": 10, "t": 10, "b": 50},
-        "plot_bgcolor": "#2b2b2b",
-        "xaxis": {"title": {"text": f"∂L/∂{w}"}, "gridcolor": "#555", "zeroline": True, "zerolinecolor": "#888"},
+        "height": height, "font": {"size": font_size}, "margin": _margin(font_size, 2), "plot_bgcolor": "#2b2b2b",
+        "xaxis": {"title": {"text": f"∂L/∂{w}"}, "gridcolor": "#555", "zeroline": True, "zerolinecolor": "#888",
+                  "automargin": True},
         "yaxis": {"title": {"text": f"∂L/∂{b}"}, "gridcolor": "#555", "zeroline": True, "zerolinecolor": "#888",
-                  "scaleanchor": "x", "scaleratio": 1},
-        "legend": {"orientation": "h", "y": -0.2, "x": 0},
+                  "scaleanchor": "x", "scaleratio": 1, "automargin": True},
+        "legend": _legend(),
     }}
+
+
+def _margin(font_size: int, rows: int) -> dict:
+    """Room at the foot for the x axis's labels and title, then ``rows`` of the legend under them."""
+    return {"l": 60, "r": 10, "t": 10, "b": int(2.4 * font_size + 14 + rows * (1.4 * font_size + 6) + 6)}
+
+
+def _legend() -> dict:
+    """A horizontal legend at the figure's foot, under the x axis's title (never over it)."""
+    return {"orientation": "h", "x": 0, "xref": "container", "y": 0, "yref": "container", "yanchor": "bottom"}
 
 
 def spread_figure(sizes, measured, predicted, chosen: int, color: str, font_size: int = 14,
@@ -116,10 +126,11 @@ def spread_figure(sizes, measured, predicted, chosen: int, color: str, font_size
                     "line": {"color": "#000000", "width": 1}},
          "hovertemplate": "b %{x}: %{y:.3g}<extra>measured</extra>"},
     ], "layout": {
-        "height": height, "font": {"size": font_size}, "margin": {"l": 60, "r": 10, "t": 10, "b": 50},
-        "plot_bgcolor": "#2b2b2b", "showlegend": True, "legend": {"orientation": "h", "y": -0.35, "x": 0},
-        "xaxis": {"type": "log", "title": {"text": "batch size b"}, "gridcolor": "#555", **_ticks(sizes[keep])},
-        "yaxis": {"type": "log", "title": {"text": "spread"}, "gridcolor": "#555",
+        "height": height, "font": {"size": font_size}, "margin": _margin(font_size, 1),
+        "plot_bgcolor": "#2b2b2b", "showlegend": True, "legend": _legend(),
+        "xaxis": {"type": "log", "title": {"text": "batch size b"}, "gridcolor": "#555", **_ticks(sizes[keep]),
+                  "automargin": True},
+        "yaxis": {"type": "log", "title": {"text": "spread"}, "gridcolor": "#555", "automargin": True,
                   **_ticks(np.concatenate([measured[keep], predicted[keep]]))},
     }}
 

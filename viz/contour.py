@@ -52,3 +52,15 @@ def static_traces(surface, g: Grid, lines: tuple) -> list[dict]:
 
 def axis_names(surface) -> tuple[str, str]:
     return surface.labels
+
+
+NARROW_WIDTH = 293  # a phone's contour, in pixels: a 390-px screen's picture (358) less its margins
+
+
+def narrow_height(surface, most: int = 300) -> int:
+    """The pixels a phone's stacked contour takes: as tall as the picture's equal scales make it at
+    :data:`NARROW_WIDTH` (a wide view is a short picture), at most ``most``; no empty band above
+    and below it."""
+    (x0, x1), (y0, y1) = surface.bounds
+    aspect = (y1 - y0) / (x1 - x0)
+    return int(min(most, NARROW_WIDTH * aspect)) if 1 / 3 <= aspect <= 3 else int(0.75 * NARROW_WIDTH)

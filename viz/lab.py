@@ -15,7 +15,7 @@ import dataclasses
 import numpy as np
 
 from optim.summary import reached_words, view_words
-from viz import contour, curves, fidelity, lab_payload, player
+from viz import contour, curves, lab_payload, player
 from viz.encode import f4
 
 LOSS_DECADES = 1e-13  # the loss axis reaches this far below the start's loss at most (rounding noise below)
@@ -44,7 +44,7 @@ def live_figure(surface, layer, grid, rule, at: tuple[int, int], *, font_size: i
          "marker": {"symbol": rule.marker, "size": 15, "color": rule.color,
                     "line": {"width": 2, "color": player.casing(rule.color)}},
          "hovertemplate": "ended at (%{x:.4g}, %{y:.4g})<extra></extra>", "showlegend": False},
-        {"type": "scatter", "mode": "lines", "x": f4(loss[:, 0]), "y": f4(_float32(loss[:, 1])), "name": "loss",
+        {"type": "scatter", "mode": "lines", "x": f4(loss[:, 0]), "y": f4(loss32(loss[:, 1])), "name": "loss",
          "xaxis": "x2", "yaxis": "y2", "line": {"color": rule.color, "width": 3}, "showlegend": False,
          "hovertemplate": "step %{x}: loss %{y:.4g}<extra></extra>"},
         {"type": "scatter", "mode": "text", "x": [0.01], "y": [0.94], "text": [live_text(grid, live, j, i)],
@@ -56,10 +56,13 @@ def live_figure(surface, layer, grid, rule, at: tuple[int, int], *, font_size: i
          "hovertemplate": "left the view here (%{x:.4g}, %{y:.4g})<extra></extra>", "showlegend": False},
     ]
     slider_rows = 2 if knob_label else 1
-    height = max(height, NARROW_HEIGHT) if narrow else height
+    if narrow:
+        height = TOP + _bottom(font_size, slider_rows) + narrow_plot_height(surface, font_size)
     layout = _layout(surface, png, live.loss_axis, height, font_size, slider_rows, narrow)
     layout["xaxis2"]["range"] = [0, live.steps]  # every run on one clock: an early exit shows as early
-    layout["sliders"] = _sliders(grid, at, font_size, knob_label, height - TOP - _bottom(font_size, slider_rows))
+    plot_height = height - TOP - _bottom(font_size, slider_rows)
+    layout["sliders"] = _sliders(grid, at, font_size, knob_label, plot_height)
+    layout["annotations"] = rate_labels(grid.lrs, layout["sliders"][0]["y"], font_size, narrow)
     texts = [[live_text(grid, live, jj, ii) for ii in range(live.shape[1])] for jj in range(live.shape[0])]
     layout["meta"] = {"lab": lab_payload.payload(live, surface.bounds, texts, len(fixed))}
     return {"data": [*fixed, *moving], "layout": layout}
@@ -77,7 +80,7 @@ def _start(grid):
     return _grid_arrays(grid)[0][0, 0, 0]
 
 
-def _float32(values) -> np.ndarray:
+def loss32(values) -> np.ndarray:
     """Losses beyond float32's range (a run on its way out) as NaN: the curve leaves through the top."""
     values = np.asarray(values, dtype=float)
     with np.errstate(invalid="ignore"):
@@ -121,16 +124,33 @@ def numbers_text(grid, j: int, i: int, left_view: int = -1) -> str:
 TOP = 10  # pixels above the plot
 
 
-NARROW_HEIGHT = 760  # a phone: the contour, the loss and the numbers stacked
+NARROW_LOSS = 170  # a phone's loss plot, in pixels
 
 
-def domains(narrow: bool, plot_height: int = 400, font_size: int = 14) -> dict[str, tuple[list, list]]:
-    """Where each part sits: side by side, or stacked on a phone. Side by side the numbers box is
-    sized in pixels (its three lines) and the loss plot starts above it by its tick labels and its
-    "step" title, so neither covers the other at any height or font size."""
+def narrow_plot_height(surface, font_size: int = 14) -> int:
+    """A phone's stacked plot: the contour, its ticks and title, the loss, its ticks and title, the
+    numbers box, in pixels (the figure adds its margins and sliders)."""
+    return contour.narrow_height(surface) + int(5.8 * font_size + 54) + NARROW_LOSS + int(_box_px(font_size))
+
+
+def _box_px(font_size: int) -> float:
+    return 3 * 1.3 * (font_size + 1) + 16  # the numbers box: three lines
+
+
+def domains(narrow: bool, plot_height: int = 400, font_size: int = 14,
+            contour_px: int = 300) -> dict[str, tuple[list, list]]:
+    """Where each part sits: side by side, or stacked on a phone (in pixels: the contour
+    ``contour_px`` tall, the loss and the numbers box under it, each clear of the last's ticks and
+    title). Side by side the numbers box is sized in pixels (its three lines) and the loss plot
+    starts above it by its tick labels and its "step" title, so neither covers the other at any
+    height or font size."""
+    box = min(0.3, _box_px(font_size) / plot_height)
     if narrow:
-        return {"contour": ([0, 1], [0.52, 1]), "loss": ([0.15, 1], [0.25, 0.44]), "numbers": ([0, 1], [0, 0.13])}
-    box = min(0.3, (3 * 1.3 * (font_size + 1) + 16) / plot_height)
+        top = 1 - contour_px / plot_height
+        loss_top = top - (2.4 * font_size + 24) / plot_height
+        loss_bottom = box + (3.4 * font_size + 30) / plot_height  # its step labels and title
+        return {"contour": ([0, 1], [top, 1]), "loss": ([0.15, 1], [loss_bottom, loss_top]),
+                "numbers": ([0, 1], [0, box])}
     loss_bottom = box + (5 * font_size + 24) / plot_height
     return {"contour": ([0, CONTOUR_WIDTH], [0, 1]), "loss": ([CONTOUR_WIDTH + 0.1, 1], [loss_bottom, 1]),
             "numbers": ([CONTOUR_WIDTH + 0.06, 1], [0, box])}
@@ -138,7 +158,7 @@ def domains(narrow: bool, plot_height: int = 400, font_size: int = 14) -> dict[s
 
 def _layout(surface, png, loss_axis, height, font_size, rows, narrow=False) -> dict:
     (x0, x1), (y0, y1) = surface.bounds
-    where = domains(narrow, height - TOP - _bottom(font_size, rows), font_size)
+    where = domains(narrow, height - TOP - _bottom(font_size, rows), font_size, contour.narrow_height(surface))
     axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": "#666"}
     square = {"scaleanchor": "x", "scaleratio": 1} if 1 / 3 <= (x1 - x0) / (y1 - y0) <= 3 else {}
     hidden = {"visible": False, "range": [0, 1], "fixedrange": True}
@@ -198,7 +218,10 @@ def _sliders(grid, at, font_size, knob_label, plot_height) -> list[dict]:
     common = {"x": 0, "len": 1.0, "yanchor": "top", "font": {"size": max(font_size - 3, 10), "color": "#cccccc"},
               "ticklen": 3, "minorticklen": 0, "bgcolor": "#555555", "activebgcolor": "#ff5a36",
               "bordercolor": "#888888", "pad": {"t": 0, "l": 0, "r": 10}}
+    # plotly.js labels every n-th stop from the first, so the last rate could go unlabelled: its
+    # labels are hidden (the current value still shows the stop's) and rate_labels writes them
     sliders = [{**common, "name": "lr", "active": int(i), "y": -below,
+                "font": {**common["font"], "color": player.HIDDEN},
                 "currentvalue": _value("learning rate η = ", font_size),
                 "steps": [{"label": f"{lr:.3g}", "method": "skip", "args": [None]} for lr in grid.lrs]}]
     if knob_label:
@@ -208,63 +231,29 @@ def _sliders(grid, at, font_size, knob_label, plot_height) -> list[dict]:
     return sliders
 
 
+def rate_labels(lrs, y: float, font_size: int, narrow: bool) -> list[dict]:
+    """The rate slider's labels as annotations under its ticks: round rates (1, 2, 5 × 10ᵏ, or
+    only powers of ten when those would crowd it; at most 4 on a phone, 8 else) where they fall on
+    the log-spaced stops, and always the last stop's rate. ``y``: the slider's (paper units)."""
+    lrs = np.asarray(lrs, dtype=float)
+    most, n = (4 if narrow else 8), len(lrs)
+    decades = range(int(np.floor(np.log10(lrs[0]))), int(np.ceil(np.log10(lrs[-1]))) + 1)
+    round_rates = []
+    for mantissas in ((1, 2, 5), (1,)):
+        round_rates = [m * 10.0**e for e in decades for m in mantissas if lrs[0] <= m * 10.0**e <= lrs[-1]]
+        if len(round_rates) < most:
+            break
+    where = lambda v: float(np.interp(np.log(v), np.log(lrs), np.arange(n))) / max(n - 1, 1)  # noqa: E731
+    apart = (0.14 if narrow else 0.07)  # of the rail: a label's width
+    marks = [(where(v), f"{v:g}") for v in round_rates if where(v) <= 1 - apart] + [(1.0, f"{lrs[-1]:.3g}")]
+    top = int(1.2 * font_size) + 4 + 25 + 4 + 2  # under the current value, the rail and its ticks
+    right = 10  # the slider's right pad
+    return [{"xref": "paper", "yref": "paper", "x": t, "y": y, "xanchor": "center", "yanchor": "top",
+             "xshift": player.STEP_INSET * (1 - t) - t * (right + player.STEP_INSET), "yshift": -top,
+             "text": text, "showarrow": False, "font": {"size": max(font_size - 3, 10)}, "name": "rate label"}
+            for t, text in marks]
+
+
 def _value(prefix: str, font_size: int) -> dict:
     return {"visible": True, "prefix": prefix, "xanchor": "left", "offset": 4,
             "font": {"size": font_size, "color": "#f4f4f4"}}
-
-
-# ---- side by side: the three regimes, a schedule beside the constant rate ----------------------
-
-def side_by_side(surface, layer, lanes: list[player.Lane], *, with_schedule: bool = False, font_size: int = 14,
-                 height: int = 470) -> dict:
-    """Whole runs from one start on the contour, their losses on one plot (and their rates under it):
-    still, since the point is to compare the ends and the shapes, not to watch."""
-    g, png, lines = layer
-    traces = [*contour.static_traces(surface, g, lines), player.start_trace(lanes[0].points[0])]
-    for lane in lanes:
-        path = fidelity.draw(lane.points, surface.bounds)
-        traces.append({"type": "scatter", "mode": "lines", "x": f4(path.xy[:, 0]), "y": f4(path.xy[:, 1]),
-                       "name": lane.label, "line": {"color": lane.color, "width": lane.width}, "showlegend": True,
-                       "legendgroup": lane.label,
-                       "hovertemplate": f"{lane.label}<br>(%{{x:.4g}}, %{{y:.4g}})<extra></extra>"})
-        traces.append(player.end_trace(lane))
-        if path.exit is not None:
-            traces.append({**player.exit_trace(lane.label, lane.color, path), "legendgroup": lane.label})
-        traces.append({**curves.line(_float32(lane.losses), lane.color, lane.label, "loss", "x2", "y2"),
-                       "legendgroup": lane.label})
-        if with_schedule:
-            traces.append({**curves.line(lane.lrs, lane.color, lane.label, "η", "x3", "y3", shape="hv"),
-                           "legendgroup": lane.label})
-    layout = _side_layout(surface, png, lanes, with_schedule, height, font_size)
-    return {"data": traces, "layout": layout}
-
-
-def _side_layout(surface, png, lanes, with_schedule, height, font_size) -> dict:
-    (x0, x1), (y0, y1) = surface.bounds
-    axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": "#666"}
-    square = {"scaleanchor": "x", "scaleratio": 1} if 1 / 3 <= (x1 - x0) / (y1 - y0) <= 3 else {}
-    right = [CONTOUR_WIDTH + 0.1, 1]
-    losses = np.concatenate([lane.losses for lane in lanes])
-    # the legend under the axes' titles ("x", "step"), placed in pixels: it never overprints them
-    titles = 2.4 * font_size + 14
-    bottom = int(titles + 2 * (1.4 * font_size + 6) + 8)  # room for two rows of the legend
-    layout = {
-        "height": height, "margin": {"l": 55, "r": 10, "t": 10, "b": bottom}, "font": {"size": font_size},
-        "hovermode": "closest", "dragmode": "pan", "showlegend": True,
-        "legend": {"orientation": "h", "x": 0, "y": -titles / max(height - 10 - bottom, 1), "yanchor": "top",
-                   "font": {"size": font_size}},
-        "xaxis": {**axis, "domain": [0, CONTOUR_WIDTH], "range": [x0, x1], "constrain": "domain",
-                  "title": {"text": surface.labels[0], "standoff": 2}},
-        "yaxis": {**axis, "domain": [0, 1], "range": [y0, y1], "constrain": "domain", **square,
-                  "title": {"text": surface.labels[1], "standoff": 2}},
-        "images": [{"source": png, "xref": "x", "yref": "y", "x": x0, "y": y1, "sizex": x1 - x0, "sizey": y1 - y0,
-                    "sizing": "stretch", "layer": "below", "xanchor": "left", "yanchor": "top"}],
-        "xaxis2": {**curves.step_axis(), "domain": right, "anchor": "y2"},
-        "yaxis2": {**curves.value_axis(losses, "loss", labels=4), "domain": [0.45, 1] if with_schedule else [0, 1],
-                   "anchor": "x2"},
-    }
-    if with_schedule:
-        layout["xaxis3"] = {**curves.step_axis(), "domain": right, "anchor": "y3"}
-        layout["yaxis3"] = {**curves.value_axis(np.concatenate([lane.lrs for lane in lanes]), "η", log=False),
-                            "domain": [0, 0.3], "anchor": "x3"}
-    return layout

@@ -12,10 +12,13 @@ from viz.rates import FLOOR, NEUTRAL, ZONE_COLORS, rounded
 CURVE_POINTS = 400
 
 
-def line_figure(surface, runs: list[tuple], *, font_size: int = 14, height: int = 380) -> dict:
-    """One panel per run, side by side: the curve f(x) with the ball's steps on it (each step joined
-    to the next by a straight segment: the zig-zag of overshooting; start and end larger), then a
-    last panel with every run's loss against the step on a log axis.
+NARROW_ROW = 210  # a phone's panel, in pixels: its title, plot and tick labels
+
+
+def line_figure(surface, runs: list[tuple], *, font_size: int = 14, height: int = 380, narrow: bool = False) -> dict:
+    """One panel per run, side by side (stacked on a phone: ``narrow``): the curve f(x) with the
+    ball's steps on it (each step joined to the next by a straight segment: the zig-zag of
+    overshooting; start and end larger), then a last panel with every run's loss against the step on a log axis.
 
     A run is ``(label, colour, xs, losses)`` or ``(label, colour, xs, losses, lr)``: ``xs`` and
     ``losses`` of shape ``(steps + 1,)``, NaN after a divergence; with ``lr`` the panel's title is
@@ -26,17 +29,22 @@ def line_figure(surface, runs: list[tuple], *, font_size: int = 14, height: int 
     gap = 0.05
     width = (1 - gap * (n - 1)) / n
     traces, annotations, layout = [], [], {}
+    if narrow:
+        height = n * NARROW_ROW + 40
+    rows = _rows(n, height - 34 - font_size - 50, font_size)
     for i, run in enumerate(runs):
         label, color, xs = run[0], run[1], np.asarray(run[2], dtype=float)
         title = f"{label}: lr = {run[4]:.3g}" if len(run) > 4 else label
         ref, domain = ("" if i == 0 else str(i + 1)), [i * (width + gap), i * (width + gap) + width]
         panel, view, notes = _ball_panel(surface, xs, color, f"x{ref}", f"y{ref}")
         traces += panel
-        layout[f"xaxis{ref}"] = {"domain": domain, "range": list(view[0]), "anchor": f"y{ref}", "zeroline": False,
-                                 "title": {"text": surface.labels[0]}, "automargin": True}
+        layout[f"xaxis{ref}"] = {"domain": [0, 1] if narrow else domain, "range": list(view[0]), "anchor": f"y{ref}",
+                                 "zeroline": False, "automargin": True,
+                                 **({} if narrow else {"title": {"text": surface.labels[0]}})}
         layout[f"yaxis{ref}"] = {"range": list(view[1]), "anchor": f"x{ref}", "zeroline": False, "automargin": True,
-                                 **({"title": {"text": "f(x)"}} if i == 0 else {})}
-        annotations.append(_panel_title(title, f"x{ref}", color, font_size))
+                                 **({"title": {"text": "f(x)"}} if i == 0 or narrow else {}),
+                                 **({"domain": rows[i]} if narrow else {})}
+        annotations.append(_panel_title(title, f"x{ref}", color, font_size, f"y{ref}" if narrow else None))
         if notes:
             annotations.append({"xref": f"x{ref} domain", "yref": f"y{ref} domain", "x": 0.5, "y": 0.98,
                                 "xanchor": "center", "yanchor": "top", "showarrow": False, "text": "<br>".join(notes),
@@ -44,12 +52,13 @@ def line_figure(surface, runs: list[tuple], *, font_size: int = 14, height: int 
     ref = str(n)
     loss_traces, loss_title, floor_note = _loss_panel(surface, runs, f"x{ref}", f"y{ref}")
     traces += loss_traces
-    layout[f"xaxis{ref}"] = {"domain": [1 - width, 1], "anchor": f"y{ref}", "title": {"text": "step"},
-                             "rangemode": "tozero", "automargin": True, "zeroline": False}
+    layout[f"xaxis{ref}"] = {"domain": [0, 1] if narrow else [1 - width, 1], "anchor": f"y{ref}",
+                             "title": {"text": "step"}, "rangemode": "tozero", "automargin": True, "zeroline": False}
     # its ticks on the right, where the margin grows to fit them (between panels nothing would)
-    layout[f"yaxis{ref}"] = {"type": "log", "anchor": f"x{ref}", "title": {"text": loss_title}, "side": "right",
-                             "exponentformat": "power", "automargin": True, "zeroline": False}
-    annotations.append(_panel_title("loss, every run", f"x{ref}", None, font_size))
+    layout[f"yaxis{ref}"] = {"type": "log", "anchor": f"x{ref}", "title": {"text": loss_title},
+                             "side": "left" if narrow else "right", "exponentformat": "power", "automargin": True,
+                             "zeroline": False, **({"domain": rows[-1]} if narrow else {})}
+    annotations.append(_panel_title("loss, every run", f"x{ref}", None, font_size, f"y{ref}" if narrow else None))
     if floor_note:
         annotations.append({"xref": f"x{ref} domain", "yref": f"y{ref} domain", "x": 1, "y": 0, "xanchor": "right",
                             "yanchor": "bottom", "showarrow": False, "text": floor_note,
@@ -59,8 +68,18 @@ def line_figure(surface, runs: list[tuple], *, font_size: int = 14, height: int 
     return {"data": traces, "layout": layout}
 
 
-def _panel_title(text, xref, color, font_size) -> dict:
-    return {"xref": f"{xref} domain", "yref": "paper", "x": 0.5, "y": 1, "yanchor": "bottom", "yshift": 6,
+def _rows(n: int, plot_height: float, font_size: int) -> list[list[float]]:
+    """A phone's panels, top to bottom: the y domain of each, clear of the next one's title and of
+    its own tick labels (the last's "step" title is in the margin)."""
+    room = (2.6 * font_size + 22) / max(plot_height, 1)  # tick labels, then the next panel's title
+    tall = (1 - room * (n - 1)) / n
+    return [[1 - i * (tall + room) - tall, 1 - i * (tall + room)] for i in range(n)]
+
+
+def _panel_title(text, xref, color, font_size, yref: str | None = None) -> dict:
+    """A panel's name above it (``yref``: its own y axis, when panels are stacked)."""
+    return {"xref": f"{xref} domain", "yref": f"{yref} domain" if yref else "paper", "x": 0.5, "y": 1,
+            "yanchor": "bottom", "yshift": 6,
             "xanchor": "center", "showarrow": False, "text": f"<b>{text}</b>",
             "font": {"size": font_size, **({"color": color} if color else {})}}
 

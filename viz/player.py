@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import landscapes
-from viz import curves, fidelity, so_far
+from viz import contour, curves, fidelity, so_far
 from viz.contour import static_traces
 from viz.encode import f4
 
@@ -113,18 +113,17 @@ def panel_font(font_size: int) -> int:
 
 
 def domains(with_schedule: bool, narrow: bool, with_data: bool = False, plot_height: int = 400,
-            font_size: int = 14, lines: int = PANEL_LINES) -> dict[str, tuple[list, list]]:
-    """Where each part sits, as (x, y) domains: side by side, or stacked on a narrow screen. Side by
-    side, the numbers box is sized in pixels for its ``lines`` and the curves take the rest above it,
-    clear of it by their step labels."""
-    if with_data:
-        return _data_domains(narrow)
-    if narrow:
-        return {"contour": ([0, 1], [0.5, 1]), "loss": ([0.1, 1], [0.33, 0.44] if with_schedule else [0.28, 0.44]),
-                "lr": ([0.1, 1], [0.25, 0.3]), "numbers": ([0.02, 1], [0, 0.2])}
-    right = [CONTOUR_WIDTH + 0.09, 1]
+            font_size: int = 14, lines: int = PANEL_LINES, contour_px: int = 300) -> dict[str, tuple[list, list]]:
+    """Where each part sits, as (x, y) domains: side by side, or stacked on a narrow screen (see
+    :func:`narrow_domains`). Side by side, the numbers box is sized in pixels for its ``lines`` and
+    the curves take the rest above it, clear of it by their step labels."""
     box = min(0.5, (lines * 1.3 * panel_font(font_size) + 14) / plot_height)
     labels = (1.3 * font_size + 12) / plot_height  # a curve's step labels, under it
+    if narrow:
+        return narrow_domains(with_schedule, with_data, plot_height, font_size, box, contour_px)
+    if with_data:
+        return _data_domains(box, labels)
+    right = [CONTOUR_WIDTH + 0.09, 1]
     top = box + labels
     if not with_schedule:
         return {"contour": ([0, CONTOUR_WIDTH], [0, 1]), "loss": (right, [top, 1.0]), "lr": (right, [top, top]),
@@ -134,11 +133,43 @@ def domains(with_schedule: bool, narrow: bool, with_data: bool = False, plot_hei
             "lr": (right, [top, split]), "numbers": ([CONTOUR_WIDTH + 0.03, 1], [0, box])}
 
 
-def _data_domains(narrow: bool) -> dict[str, tuple[list, list]]:
-    if narrow:
-        return {"contour": ([0, 1], [0.6, 1]), "data": ([0.1, 1], [0.4, 0.54]), "loss": ([0.1, 1], [0.23, 0.34]),
-                "numbers": ([0.02, 1], [0, 0.16])}
+NARROW_LOSS, NARROW_DATA, NARROW_LR = 180, 150, 90  # a phone's stacked parts, in pixels
+NARROW_GAP = 16  # between the scrubber's labels and the next part
+
+
+def narrow_plot_height(contour_px: int, font_size: int, with_schedule: bool, with_data: bool, lines: int) -> int:
+    """A phone's stacked plot in pixels: the contour, under it its ticks and title, Play and the
+    scrubber (on the first screen), then the data, the loss (and the rates), the numbers box."""
+    return int(contour_px + control_rows(font_size)[2] + NARROW_GAP + (NARROW_DATA if with_data else 0) + NARROW_LOSS
+               + (NARROW_LR + 1.3 * font_size + 12 if with_schedule else 0) + 1.3 * font_size + 12
+               + lines * 1.3 * panel_font(font_size) + 14)
+
+
+def narrow_domains(with_schedule, with_data, plot_height, font_size, box, contour_px) -> dict[str, tuple[list, list]]:
+    """Stacked, top to bottom in pixels: the contour, the controls' room (see :func:`control_rows`),
+    the data, the loss (the rates), each clear of the next by its step labels, the numbers box."""
+    px = 1 / plot_height
+    contour_bottom = 1 - contour_px * px
+    top = contour_bottom - (control_rows(font_size)[2] + NARROW_GAP) * px
+    labels = (1.3 * font_size + 12) * px
+    where = {"contour": ([0, 1], [contour_bottom, 1]), "numbers": ([0.02, 1], [0, box])}
+    if with_data:
+        where["data"] = ([0.1, 1], [top - (NARROW_DATA - 30) * px, top])
+        top -= NARROW_DATA * px
+    lr_top = box + labels + (NARROW_LR * px if with_schedule else 0)
+    where["loss"] = ([0.1, 1], [lr_top + (labels if with_schedule else 0), top])
+    where["lr"] = ([0.1, 1], [box + labels, lr_top])
+    return where
+
+
+def _data_domains(box: float, labels: float) -> dict[str, tuple[list, list]]:
+    """The contour left; right, the data on top, the loss under it, the numbers box (sized in pixels
+    for its lines) at the foot, each clear of the next by its tick labels."""
     right = [0.56, 1]
+    if box + labels > 0.28:
+        loss = [box + labels, box + labels + 0.19]
+        return {"contour": ([0, 0.47], [0, 1]), "data": (right, [loss[1] + 0.1, 1.0]), "loss": (right, loss),
+                "numbers": ([0.5, 1], [0, box])}
     return {"contour": ([0, 0.47], [0, 1]), "data": (right, [0.57, 1.0]), "loss": (right, [0.28, 0.47]),
             "numbers": ([0.5, 1], [0, 0.19])}
 
@@ -181,9 +212,15 @@ def figure(surface, layer, lanes: list[Lane], k: int, inspector: Inspector | Non
     indices = list(range(len(fixed), len(fixed) + len(styles)))
     frames = [{"name": str(s), "traces": indices, "data": data} for s, data in zip(shown, frames_data, strict=True)]
     now = frames_data[int(np.searchsorted(shown, k))]
+    if narrow:  # every part its pixels; Play and the scrubber under the contour, on a phone's first screen
+        lines = len(lanes) + 1 if data is not None else _lines(lanes)
+        height = 20 + narrow_plot_height(contour.narrow_height(surface), font_size, with_schedule, data is not None,
+                                          lines)
     layout = _layout(surface, png, lanes, with_schedule, height, font_size, narrow, data)
-    layout["sliders"] = [_slider(shown, k, font_size, unit, narrow)]
-    layout["updatemenus"] = _buttons(font_size, narrow)
+    below = layout["yaxis"]["domain"][0] if narrow else 0  # where the controls hang from
+    layout["sliders"] = [_slider(shown, k, font_size, unit, narrow, below)]
+    layout["updatemenus"] = _buttons(font_size, narrow, below)
+    layout["annotations"] += scrubber_labels(shown, font_size, narrow, y=below)
     return {"data": [*fixed, *({**style, **data} for style, data in zip(styles, now, strict=True))],
             "layout": layout, "frames": frames}
 
@@ -435,9 +472,10 @@ def _cross_key(values) -> str:
 def _layout(surface, png, lanes, with_schedule, height, font_size, narrow, data=None) -> dict:
     (x0, x1), (y0, y1) = surface.bounds
     axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": "#666"}
-    bottom = control_rows(font_size, narrow)[2]
-    where = domains(with_schedule, narrow, data is not None, height - 10 - bottom, font_size,
-                    max(PANEL_LINES, 1 + len(lanes)))
+    bottom = 10 if narrow else control_rows(font_size, narrow)[2]  # a phone's controls are under the contour
+    lines = len(lanes) + 1 if data is not None else _lines(lanes)  # a data fit's box: a line a run
+    where = domains(with_schedule, narrow, data is not None, height - 10 - bottom, font_size, lines,
+                    contour.narrow_height(surface))
     # equal scales, unless the view is far wider than tall (a raw feature's ravine): then it would be a sliver
     square = {"scaleanchor": "x", "scaleratio": 1} if 1 / 3 <= (x1 - x0) / (y1 - y0) <= 3 else {}
     hidden = {"visible": False, "range": [0, 1], "fixedrange": True}
@@ -465,8 +503,7 @@ def _layout(surface, png, lanes, with_schedule, height, font_size, narrow, data=
         layout["xaxis4"] = {**curves.step_axis(), "domain": where["lr"][0], "anchor": "y4", "title": {"text": ""}}
         layout["yaxis4"] = {**curves.value_axis(np.concatenate([lane.lrs for lane in lanes]), "η", log=False),
                             "domain": where["lr"][1], "anchor": "x4"}
-    shown = frame_steps(len(lanes[0].points) - 1)
-    layout["annotations"] = scrubber_labels(shown, font_size, narrow)
+    layout["annotations"] = []
     if data is not None:
         layout["xaxis5"] = {"domain": where["data"][0], "anchor": "y5", "gridcolor": curves.GRID, "zeroline": False,
                             "automargin": True, "fixedrange": True}
@@ -481,14 +518,18 @@ def _layout(surface, png, lanes, with_schedule, height, font_size, narrow, data=
     return layout
 
 
-def _slider(shown, k, font_size, unit="step", narrow: bool = False) -> dict:
+def _lines(lanes) -> int:
+    return max(PANEL_LINES, 1 + len(lanes))
+
+
+def _slider(shown, k, font_size, unit="step", narrow: bool = False, y: float = 0) -> dict:
     """The scrubber: under the buttons on a phone, else between them and the speed menu."""
     active = int(np.searchsorted(shown, k).clip(0, len(shown) - 1))
     still = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
     left, right = _scrubber_pads(font_size, narrow)
     return {
         "active": active, "name": "step",
-        "x": 0, "len": 1.0, "y": 0, "yanchor": "top",
+        "x": 0, "len": 1.0, "y": y, "yanchor": "top",
         "pad": {"t": control_rows(font_size, narrow)[1], "l": left, "r": right},
         "currentvalue": {"visible": True, "prefix": f"{unit} ", "xanchor": "right", "offset": 4,
                          "font": {"size": font_size, "color": "#f4f4f4"}},
@@ -508,10 +549,10 @@ def _scrubber_pads(font_size: int, narrow: bool) -> tuple[int, int]:
     return (0, 10) if narrow else control_widths(font_size)
 
 
-def scrubber_labels(shown, font_size: int, narrow: bool, most: int | None = None) -> list[dict]:
+def scrubber_labels(shown, font_size: int, narrow: bool, most: int | None = None, y: float = 0) -> list[dict]:
     """The scrubber's labels as annotations under its ticks: round steps (at most ``most``, fewer on
     a phone) and always the last, placed where plotly.js puts each step (its fraction of the rail
-    plus the pads in pixels)."""
+    plus the pads in pixels); ``y``: where the controls hang from (paper units)."""
     most = most or (4 if narrow else 8)
     last = int(shown[-1])
     every = next(m * 10**e for e in range(8) for m in (1, 2, 5) if last / (m * 10**e) < most)
@@ -523,19 +564,19 @@ def scrubber_labels(shown, font_size: int, narrow: bool, most: int | None = None
     labels = []
     for i in chosen:
         t = i / max(len(shown) - 1, 1)
-        labels.append({"xref": "paper", "yref": "paper", "x": t, "y": 0, "xanchor": "center", "yanchor": "top",
+        labels.append({"xref": "paper", "yref": "paper", "x": t, "y": y, "xanchor": "center", "yanchor": "top",
                        "xshift": (left + STEP_INSET) * (1 - t) - t * (right + STEP_INSET), "yshift": -top,
                        "text": str(int(shown[i])), "showarrow": False, "font": {"size": size},
                        "name": "scrubber label"})
     return labels
 
 
-def _buttons(font_size, narrow: bool = False) -> list[dict]:
+def _buttons(font_size, narrow: bool = False, y: float = 0) -> list[dict]:
     """Step back, Play, Pause, step forward (the page's bridge points the step buttons at the
     neighbouring frames), then the speed menu, which plays at the speed picked."""
     still = {"mode": "immediate", "frame": {"duration": 0, "redraw": False}, "transition": {"duration": 0}}
     play = {**still, "fromcurrent": True, "frame": {"duration": SPEEDS["1×"], "redraw": False}}
-    common = {"x": 0, "y": 0, "xanchor": "left", "yanchor": "top", "font": {"size": font_size, "color": "#111"},
+    common = {"x": 0, "y": y, "xanchor": "left", "yanchor": "top", "font": {"size": font_size, "color": "#111"},
               "bgcolor": "#f4f4f4", "bordercolor": "#888", "showactive": False}
     # wide: beside the scrubber, level with its rail (under its current value)
     top = control_rows(font_size, narrow)[0] + (0 if narrow else int(0.6 * font_size) + 8)

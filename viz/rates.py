@@ -26,6 +26,7 @@ NEUTRAL = LIGHT.axis  # a mid grey that reads on both themes: theory lines, the 
 BAND_OPACITY = 0.16
 FLOOR = 1e-16  # log axes: a gap below this fraction of the largest is drawn at the floor (rounding noise)
 PLOT_PX = 700  # a guess (on the narrow side) at the plot's width: labels of nearby lines must not overlap
+NARROW_PLOT_PX = 210  # a phone's (390 px wide: 358 for the figure, less the margins and the right axis)
 MAP_SIDE, CLICK_SIDE = 100, 40  # the momentum map's cells a side, and its clickable points a side
 
 
@@ -63,7 +64,7 @@ def zone_bands(lrs, zone) -> list[tuple[float, float, str]]:
 
 
 def sweep_figure(sw, theory: dict[str, float], marks: dict[str, float], *, font_size: int = 14,
-                 height: int = 420) -> dict:
+                 height: int = 420, narrow: bool = False) -> dict:
     """Final loss (left, log) and steps to tolerance (right) against the learning rate (log), over
     coloured zone bands, with theory's lines dashed and ``marks`` (regimes, the live rate) solid.
 
@@ -75,7 +76,8 @@ def sweep_figure(sw, theory: dict[str, float], marks: dict[str, float], *, font_
     Diverged runs are drawn as markers along the top edge, labelled "diverged", never hidden. The
     loss is ``final loss − f*`` when the sweep's f* is not 0 (the axis says which); values below
     1e-16 of the largest are drawn at that floor (a note says so; the hover gives the true value).
-    Hovering a run shows its rate, final loss, steps to tolerance (or "never") and zone.
+    Hovering a run shows its rate, final loss, steps to tolerance (or "never") and zone. ``narrow``:
+    a phone's plot, about :data:`NARROW_PLOT_PX` wide (the lines' names take more rows above it).
     """
     order = np.argsort(sw.lrs)
     lrs, zone = np.asarray(sw.lrs, dtype=float)[order], np.asarray(sw.zone)[order]
@@ -95,27 +97,30 @@ def sweep_figure(sw, theory: dict[str, float], marks: dict[str, float], *, font_
     words = (lambda k: reached_words(k, sw.reach_tol)) if common else _loss_words
     steps_title = reached_title(sw.reach_tol) if common else f"steps to tolerance (tol {sw.tol:g})"
     traces = [*_zone_legend(zone), _final_loss(lrs, gap, steps, zone, diverged, floor, words),
-              _diverged(lrs, diverged_at, diverged, 10 ** (high - 0.35)), _steps(lrs, steps)]
+              _diverged(lrs, diverged_at, diverged, 10 ** (high - 0.35), narrow), _steps(lrs, steps)]
     lines = [(v, _line_label(name, v), None, "dash") for name, v in theory.items()]
     lines += [(v, f"{name}: {v:.3g}", mark_color(name), "solid") for name, v in marks.items()]
     lines = [line for line in lines if np.isfinite(line[0]) and span[0] <= line[0] <= span[1]]
     shapes = _shapes(bands, lines)
-    annotations, rows = _labels(lines, span, font_size)
+    annotations, rows = _labels(lines, span, font_size, NARROW_PLOT_PX if narrow else PLOT_PX)
     if (gap[~diverged] < floor).any():
         annotations.append({"xref": "paper", "yref": "paper", "x": 0.005, "y": 0.01, "xanchor": "left",
                             "yanchor": "bottom", "showarrow": False, "text": f"final losses below {floor:.0e} drawn at it",
                             "font": {"size": max(font_size - 3, 10), "color": NEUTRAL}})
-    legend_px = 2 * (font_size + 8)  # two rows of legend under the axis title
+    # the legend under the axis title: two rows, or a row an entry on a phone
+    legend_px = (sum(t.get("showlegend", True) for t in traces) if narrow else 2) * (font_size + 8)
+    top_px = 14 + rows * (font_size + 8)
+    height = max(height, top_px + 60 + legend_px + 180) if narrow else height  # a plot to read
     yaxis = {"title": {"text": ("final loss − f*" if shift else "final loss") + " (log scale)"}, "type": "log",
              "range": [low, high], "exponentformat": "power", "automargin": True, "zeroline": False}
     layout = {
         "height": height, "font": {"size": font_size},
-        "margin": {"l": 70, "r": 70, "t": 14 + rows * (font_size + 8), "b": 60 + legend_px},
+        "margin": {"l": 70, "r": 70, "t": top_px, "b": 60 + legend_px},
         "xaxis": {"title": {"text": "learning rate (log scale)"}, "type": "log", "automargin": True,
                   "exponentformat": "none",
                   "range": [float(np.log10(span[0])), float(np.log10(span[1]))], "zeroline": False},
         "yaxis": yaxis,
-        "yaxis2": {"title": {"text": steps_title}, "overlaying": "y", "side": "right",
+        "yaxis2": {"title": {"text": two_lines(steps_title)}, "overlaying": "y", "side": "right",
                    "range": [0, 1.08 * max(int(steps.max()), 1)], "tickmode": "auto", "nticks": 6, "showgrid": False,
                    "automargin": True, "zeroline": False},
         "shapes": shapes, "annotations": annotations, "hovermode": "x", "showlegend": True,
@@ -169,14 +174,16 @@ def _final_loss(lrs, gap, steps, zone, diverged, floor, words=_loss_words) -> di
                              "zone: %{customdata[2]}<extra></extra>"}
 
 
-def _diverged(lrs, diverged_at, diverged, y) -> dict:
+def _diverged(lrs, diverged_at, diverged, y, narrow: bool = False) -> dict:
+    """The diverged runs along the top edge, named once: over their middle, or on a phone (where
+    they take a few pixels) left of the first, clear of the right axis's labels."""
     idx = np.flatnonzero(diverged)
     text = [""] * len(idx)
     if len(idx):
-        text[len(idx) // 2] = "diverged"
+        text[0 if narrow else len(idx) // 2] = "diverged"
     when = [f"left the surface at step {k}" if k >= 0 else "ended higher than it started" for k in diverged_at[idx]]
     return {"type": "scatter", "mode": "markers+text", "x": rounded(lrs[idx]), "y": [y] * len(idx), "text": text,
-            "textposition": "bottom center", "customdata": when, "name": "diverged (top edge)",
+            "textposition": "bottom left" if narrow else "bottom center", "customdata": when, "name": "diverged (top edge)",
             "cliponaxis": False, "textfont": {"color": ZONE_COLORS["diverge"]},
             "marker": {"symbol": "x-thin", "size": 9, "line": {"width": 2, "color": ZONE_COLORS["diverge"]}},
             "hovertemplate": "lr %{x:.3g}<br>diverged: %{customdata}<br>zone: diverge<extra></extra>"}
@@ -190,26 +197,41 @@ def _steps(lrs, steps) -> dict:
             "hovertemplate": "lr %{x:.3g}<br>%{y} steps to tolerance<extra></extra>"}
 
 
-def _labels(lines, span, font_size) -> tuple[list[dict], int]:
-    """Callouts above the plot naming each vertical line: marks on the upper row, theory's lines on
+def two_lines(title: str, longest: int = 22) -> str:
+    """A long axis title on two lines, broken at the space nearest its middle: a vertical title
+    longer than its plot is cut by the figure's edge."""
+    if len(title) <= longest or " " not in title:
+        return title
+    spaces = [i for i, c in enumerate(title) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - len(title) / 2))
+    return f"{title[:cut]}<br>{title[cut + 1:]}"
+
+
+def _labels(lines, span, font_size, plot_px: float = PLOT_PX) -> tuple[list[dict], int]:
+    """Callouts above the plot naming each vertical line: marks on the upper rows, theory's lines on
     the lower, each row spread sideways so that neighbours do not overlap, with a thin leader from
-    each name to its line. Returns the annotations and the rows used (the top margin follows).
+    each name to its line; names that do not fit one row of ``plot_px`` take turns on more rows.
+    Returns the annotations and the rows used (the top margin follows).
     (Annotations on a log axis take log10 of x; ``ax`` is in pixels.)"""
     lo, hi = np.log10(span[0]), np.log10(span[1])
     row_px = font_size + 8
     kinds = [[line for line in lines if line[3] == "dash"], [line for line in lines if line[3] != "dash"]]
-    kinds = [kind for kind in kinds if kind]
-    out = []
-    for row, kind in enumerate(kinds):
+    rows = []
+    for kind in kinds:
         kind = sorted(kind, key=lambda line: line[0])
-        at = [(np.log10(v) - lo) / (hi - lo) * PLOT_PX for v, *_ in kind]
         widths = [0.58 * (font_size - 1) * len(text) + 14 for _, text, *_ in kind]
-        for (v, text, color, _), x, centre in zip(kind, at, spread(at, widths, PLOT_PX), strict=True):
+        n = next(n for n in range(1, len(kind) + 1) if all(sum(widths[r::n]) <= plot_px for r in range(n))) if kind else 0
+        rows += [kind[r::n] for r in range(n)]
+    out = []
+    for row, kind in enumerate(rows):
+        at = [(np.log10(v) - lo) / (hi - lo) * plot_px for v, *_ in kind]
+        widths = [0.58 * (font_size - 1) * len(text) + 14 for _, text, *_ in kind]
+        for (v, text, color, _), x, centre in zip(kind, at, spread(at, widths, plot_px), strict=True):
             out.append({"xref": "x", "yref": "paper", "x": float(np.log10(v)), "y": 1, "ax": float(centre - x),
                         "ay": -(8 + row_px * (row + 0.5)), "text": text, "showarrow": True, "arrowhead": 0,
                         "arrowwidth": 1, "arrowcolor": color or NEUTRAL, "standoff": 0,
                         "font": {"size": max(font_size - 1, 11), **({"color": color} if color else {})}})
-    return out, len(kinds)
+    return out, len(rows)
 
 
 def spread(at, widths, length) -> list[float]:
@@ -336,9 +358,9 @@ def _point(alpha, beta, rate, symbol, size, name) -> dict:
             "hovertemplate": f"{name}<br>α = {alpha:.3g}, β = {beta:.3g}<br>rate per step {rate:.3g}<extra></extra>"}
 
 
-def line_figure(surface, runs: list[tuple], *, font_size: int = 14, height: int = 380) -> dict:
+def line_figure(surface, runs: list[tuple], *, font_size: int = 14, height: int = 380, narrow: bool = False) -> dict:
     """The ball's steps on a one-dimensional curve, one panel per run, and their losses: see
     :func:`viz.line_view.line_figure` (its own module; it imports this one's palette)."""
     from viz.line_view import line_figure as build
 
-    return build(surface, runs, font_size=font_size, height=height)
+    return build(surface, runs, font_size=font_size, height=height, narrow=narrow)

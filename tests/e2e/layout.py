@@ -48,8 +48,10 @@ MEASURE = r"""() => {
       if (r.width === 0 || r.height === 0) return;
       texts.push({text: s.slice(0, 40), kind: kind(t), ...box(r), size: parseFloat(getComputedStyle(t).fontSize)});
     });
-    const boxes = Array.from(gd.querySelectorAll('.shapelayer path')).map(p => box(p.getBoundingClientRect()))
-      .filter(b => b.w > 40 && b.h > 20);
+    // an opaque shape is a numbers box; a translucent one (the sweep's zone bands) is not
+    const boxes = Array.from(gd.querySelectorAll('.shapelayer path'))
+      .filter(p => Number(getComputedStyle(p).opacity) * Number(getComputedStyle(p).fillOpacity || 1) >= 0.5)
+      .map(p => box(p.getBoundingClientRect())).filter(b => b.w > 40 && b.h > 20);
     const areas = {};
     gd.querySelectorAll('.nsewdrag').forEach(d => {
       areas[d.getAttribute('data-subplot')] = box(d.getBoundingClientRect()); });
@@ -112,12 +114,25 @@ def _shrunk(a: dict, by: float = 0.15) -> dict:
     return {"x": a["x"] + 1, "w": max(a["w"] - 2, 0), "y": a["y"] + by * a["h"], "h": a["h"] * (1 - 2 * by)}
 
 
+# the charts' boxes: when they stay put while the page is idle, the page has settled
+BOXES = """() => Array.from(document.querySelectorAll('.js-plotly-plot .main-svg')).map(s => {
+  const r = s.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)].join('x'); }).join(' ')"""
+
+
 def settle(page, timeout: int = 120_000) -> None:
-    """The page finished its runs (a phone's or a tall screen's second run too), charts drawn."""
+    """The page finished its runs (a phone's or a tall screen's second run, asked for by the
+    picture's bridge once drawn, too) and its charts are drawn: idle, with the same chart sizes,
+    twice in a row 1.5 s apart."""
     page.wait_for_selector(IDLE, timeout=timeout)
     page.wait_for_timeout(2000)
-    page.wait_for_selector(IDLE, timeout=timeout)
-    page.wait_for_timeout(1500)
+    last = None
+    for _ in range(timeout // 1500):
+        page.wait_for_selector(IDLE, timeout=timeout)
+        now = page.evaluate(BOXES)
+        if now == last:
+            break
+        last = now
+        page.wait_for_timeout(1500)
 
 
 def measure(page) -> list[dict]:
