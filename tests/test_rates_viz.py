@@ -13,7 +13,7 @@ import optim
 from landscapes.lines import DOUBLE_WELL, PARABOLA
 from optim.regimes import REGIMES, choose_regimes
 from optim.sweep import ZONES, Sweep, momentum_rate, optimal_momentum
-from viz import line_view, rates
+from viz import callouts, line_view, rates
 from viz.encode import decode
 
 RAVINE = landscapes.get("ravine")  # μ = 1, L = 20
@@ -113,11 +113,11 @@ def test_zone_bands_cover_the_grid_in_runs():
 
 def test_spread_keeps_labels_apart_and_inside():
     at, widths = [100.0, 102.0, 104.0, 880.0], [120.0, 120.0, 80.0, 100.0]
-    centres = rates.spread(at, widths, 900)
+    centres = callouts.spread(at, widths, 900)
     edges = [(c - w / 2, c + w / 2) for c, w in zip(centres, widths, strict=True)]
     assert all(a[1] <= b[0] + 1e-9 for a, b in itertools.pairwise(edges))
     assert edges[0][0] >= 0 and edges[-1][1] <= 900
-    assert rates.spread([10.0, 500.0], [50.0, 50.0], 900) == [25.0, 500.0]  # alone: at its line, inside
+    assert callouts.spread([10.0, 500.0], [50.0, 50.0], 900) == [25.0, 500.0]  # alone: at its line, inside
 
 
 # --- the sweep figure ---
