@@ -52,3 +52,29 @@ def test_the_turn_is_given_back_when_a_run_raises(state):
         raise RuntimeError("a page that crashed, or Streamlit's rerun exception")
     assert queue._FIRST_RUNS.acquire(blocking=False)  # free again
     queue._FIRST_RUNS.release()
+
+
+def test_no_one_waits_behind_a_first_run_past_its_budget(state, monkeypatch):
+    """issue 23: a formula that burned 40 s held every fresh visitor for the queue's 30 s limit."""
+    assert queue._FIRST_RUNS.acquire(blocking=False)  # a first run holds the turn…
+    monkeypatch.setitem(queue._STARTED, -1, queue.time.monotonic() - queue.RUN_BUDGET - 1)  # …past its budget
+    try:
+        start = queue.time.monotonic()
+        thread, entered = enter_in_thread()
+        assert entered.wait(10)
+        waited = queue.time.monotonic() - start
+        thread.join(10)
+    finally:
+        queue._FIRST_RUNS.release()
+    print(f"waited {waited:.3f} s behind a run past its budget")
+    assert waited < 1.0
+
+
+def test_a_run_within_its_budget_still_holds_the_next_first_run(state, monkeypatch):
+    assert queue._FIRST_RUNS.acquire(blocking=False)
+    monkeypatch.setitem(queue._STARTED, -1, queue.time.monotonic())  # just started
+    thread, entered = enter_in_thread()
+    assert not entered.wait(0.3)
+    queue._FIRST_RUNS.release()
+    assert entered.wait(10)
+    thread.join(10)

@@ -1,0 +1,95 @@
+"""Build a typed formula in a process of its own, stopped at a hard wall-clock limit.
+
+SymPy's cost on some short formulas is exponential in their nesting, and a thread cannot be stopped:
+so each build runs in a fresh process forked from a ``forkserver`` (started once, SymPy already
+imported there), and the process is killed when ``LIMIT`` seconds pass without an answer. Its CPU
+is then free at once, whatever SymPy was doing. At most ``AT_ONCE`` builds run together; one more waits
+for a free slot for at most ``LIMIT`` seconds, then is told the server is busy (not cached).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+
+LIMIT = 1.2  # seconds of wall clock for one build, after its process has started
+AT_ONCE = 2
+_SLOTS = threading.BoundedSemaphore(AT_ONCE)
+_LOCK = threading.Lock()
+_CONTEXT = None
+
+
+class Busy(ValueError):
+    """Every build slot was taken for the whole wait: a refusal not to be cached."""
+
+
+def _context():
+    global _CONTEXT
+    with _LOCK:
+        if _CONTEXT is None:
+            import sympy.printing.latex
+            import sympy.printing.numpy  # noqa: F401  (imported by the build: here, before any fork)
+
+            import landscapes.formula_build  # noqa: F401
+            from landscapes import python_code
+
+            python_code._printer()  # its printer classes are made (and cached) before any fork
+
+            _CONTEXT = multiprocessing.get_context("fork")
+        return _CONTEXT
+
+
+def build(text: str, bounds: tuple, limit: float | None = None):
+    """``formula_build.recipe(text, bounds)`` from a worker process: the Recipe, or raises ``ValueError``
+    with the build's own message, or a plain one past ``limit`` seconds."""
+    limit = LIMIT if limit is None else limit
+    waited = time.perf_counter()
+    if not _SLOTS.acquire(timeout=limit):
+        raise Busy(f"the server is busy building other formulas (waited {time.perf_counter() - waited:.1f} s); "
+                   "try again in a moment")
+    try:
+        kind, value = _run(text, bounds, limit)
+    finally:
+        _SLOTS.release()
+    if kind == "ok":
+        return value
+    raise ValueError(value)
+
+
+def _run(text: str, bounds: tuple, limit: float) -> tuple[str, object]:
+    context = _context()
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(target=_serve, args=(send, text, bounds), daemon=True)
+    try:
+        process.start()
+        send.close()
+        if not receive.poll(limit):
+            return "error", (f"the formula is too costly to build (no answer within {limit:g} s): try less "
+                             "nesting of functions such as tanh, sinh or sigmoid, or fewer terms")
+        try:
+            return receive.recv()
+        except EOFError:
+            return "error", "could not make a surface of this formula (its build stopped)"
+    finally:
+        if process.is_alive():
+            process.kill()
+        if process.pid is not None:
+            process.join(timeout=5)
+        receive.close()
+
+
+def _serve(send, text: str, bounds: tuple) -> None:
+    """In the worker: build, and send ("ok", Recipe) or ("error", message)."""
+    from landscapes.formula_build import recipe
+
+    try:
+        answer = ("ok", recipe(text, bounds))
+    except ValueError as err:
+        answer = ("error", str(err))
+    except RecursionError:
+        answer = ("error", "formula nested too deeply to differentiate")
+    except Exception as err:  # a SymPy or NumPy corner no check foresaw: still a refusal, not a crash
+        answer = ("error", f"could not make a surface of this formula ({type(err).__name__}: {str(err)[:80]})")
+    send.send(answer)
+    send.close()
