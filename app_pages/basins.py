@@ -93,7 +93,9 @@ ui.show_notes(notes)
 most = max_n(current.run)
 if most < grid_range(current.run.surface)[1]:
     st.caption(f"With {current.run.steps} steps a map has at most {most} × {most} starts: one map computes at most "
-               f"{WORK_BUDGET / 1e6:.0f} million sample-steps, so that no link keeps the server busy for long.")
+               f"{WORK_BUDGET / 1e6:.0f} million sample-steps, so that no link keeps the server busy for long"
+               + (f" (a step of this formula costs {settings.basins.step_cost(current.run):.3g} of them, measured)."
+                  if current.run.surface == settings.CUSTOM else "."))
 fig = figure(current, ui.font_size())
 selection = ui.chart(fig, "basins", on_select="rerun", selection_mode="points")
 open_on_descent(current, selection)

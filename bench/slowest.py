@@ -1,8 +1,10 @@
 """The slowest links we could find, page by page, and the heaviest exports: how long one can hold the server.
 
-Every page bounds its work in units, not seconds (steps ≤ 1 000, a basin map ≤ 100 M sample-steps, a
-batches run ≤ 25 000 updates, a typed formula's grid within 0.5 s, a GIF/MP4 ≤ 60 frames): the same
-link then always draws the same picture, whatever the server's load, which a time cut-off would not.
+Every page bounds its work in units, not seconds (steps ≤ 1 000, a basin map ≤ 30 M sample-steps, a
+batches run ≤ 25 000 updates, a GIF/MP4 ≤ 60 frames): the same link then always draws the same picture,
+whatever the server's load, which a time cut-off would not. Two bounds are measured, for a typed formula
+only: its build is stopped after 1.5 s (landscapes/formula_worker.py), and its basins map is priced by
+a probe of its cost per step against Ackley's (landscapes/cost.py).
 This script checks that those units keep every link within BOUND seconds of server time.
 
     python bench/slowest.py
@@ -19,6 +21,7 @@ import asyncio
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -27,25 +30,34 @@ from tests.e2e.server import running_app
 
 BOUND = 5.0  # seconds of server time for one link, on this 2-core machine
 LONG_FORMULA = "+".join(f"sin({i}*x+y)*exp(-x^2/{i + 1})" for i in range(1, 9))  # near the formula's cost cap
+# formulas go in a link URL-encoded: a bare '+' in a query string is a space
+ATANS = quote("+".join(f"atan({k}*x*y-{k})" for k in range(1, 20)))  # issue 23: a 31-37 s basins map before
+TANH12 = quote("tanh(" * 12 + "x" + ")" * 12)  # issue 23: > 280 s before (tanh^8 1.9 s, tanh^10 40 s)
+SIGMOID15 = quote("sigmoid(" * 15 + "x*y" + ")" * 15)
+LONG = quote(LONG_FORMULA)
 LINKS = [  # (page, query): the heaviest values each page takes, alone and together
     ("", "surface=rosenbrock&opt=adam&steps=1000&view3d=1&sched=warmup_cosine"),
-    ("", f"surface=custom&f={LONG_FORMULA}&steps=1000&view3d=1"),
+    ("", f"surface=custom&f={LONG}&steps=1000&view3d=1"),
+    ("", f"surface=custom&f={TANH12}&view=-3,3,-3,3&steps=1000"),
+    ("", f"surface=custom&f={SIGMOID15}&steps=1000"),
     ("", "surface=tips&opt=adam&batch=1&steps=1000&view3d=1"),
     ("", "surface=saddle&opt=nesterov&noise=5&steps=1000&view3d=1"),
     ("race", "surface=rosenbrock&opt=sgd,momentum,nesterov,adagrad,rmsprop,adam,adamw&steps=1000&view3d=1"),
     ("race", "surface=iris&opt=sgd,momentum,nesterov,adagrad,rmsprop,adam,adamw&batch=1&steps=1000&view3d=1"),
-    ("race", f"surface=custom&f={LONG_FORMULA}&opt=sgd,momentum,nesterov,adagrad,rmsprop,adam,adamw&steps=1000"),
+    ("race", f"surface=custom&f={LONG}&opt=sgd,momentum,nesterov,adagrad,rmsprop,adam,adamw&steps=1000"),
     ("basins", "surface=himmelblau&opt=adam&steps=1000&n=300"),
     ("basins", "surface=rastrigin&opt=momentum&steps=1000&n=300"),
     ("basins", "surface=tips&opt=sgd&steps=1000&n=120"),
     ("basins", "surface=ackley&opt=adam&steps=1000&n=300"),
     ("basins", "surface=iris&opt=adam&steps=1000&n=120"),
+    ("basins", f"surface=custom&f={ATANS}&n=300&steps=1000"),
+    ("basins", f"surface=custom&f={LONG}&opt=adam&n=300&steps=1000"),
     ("batches", "data=tips&batch=2&epochs=200&compare=epochs"),
     ("batches", "data=iris&batch=2&epochs=200&compare=updates&sched=cosine"),
     ("batches", "data=tips_unscaled&batch=3&epochs=200&loop=1"),
     ("learning_rate", "surface=rosenbrock&opt=adam&steps=1000"),
     ("learning_rate", "surface=tips&opt=adamw&steps=1000&part=map"),
-    ("learning_rate", f"surface=custom&f={LONG_FORMULA}&opt=rmsprop&steps=1000&part=schedule&sched=warmup_cosine"),
+    ("learning_rate", f"surface=custom&f={LONG}&opt=rmsprop&steps=1000&part=schedule&sched=warmup_cosine"),
     ("learning_rate", "surface=iris&opt=nesterov&steps=1000&part=line&line=double_well"),
     ("lessons", ""),
     ("practice", "set=1,2,3,4,5,6,7,8,9,10,11,12&seed=99"),

@@ -13,7 +13,7 @@ import multiprocessing
 import threading
 import time
 
-LIMIT = 1.2  # seconds of wall clock for one build, after its process has started
+LIMIT = 1.5  # seconds of wall clock for one build, after its process has started
 AT_ONCE = 2
 _SLOTS = threading.BoundedSemaphore(AT_ONCE)
 _LOCK = threading.Lock()

@@ -84,3 +84,38 @@ def test_the_engine_counts_the_rows_it_keeps():
     _check_inputs(surface, np.zeros((90_000, 2)), 1000, None, 0.0, "end")  # two rows kept: allowed
     with pytest.raises(ValueError, match="rows kept × starts"):
         _check_inputs(surface, np.zeros((90_000, 2)), 1000, None, 0.0, "path")
+
+
+ATANS = "+".join(f"atan({k}*x*y-{k})" for k in range(1, 20))
+
+
+def test_a_typed_formula_map_is_priced_by_its_measured_cost_per_step():
+    """issue 23: the 19-arctangent map took 31-37 s: its n was set as if a step cost an Ackley step."""
+    import time
+
+    from landscapes.cost import relative_cost
+    from settings.basins import WORK_BUDGET, step_cost
+
+    b, notes = parse_basins({"surface": "custom", "f": ATANS, "n": "300", "steps": "1000"})
+    cost = step_cost(b.run)
+    assert cost == relative_cost(b.run.landscape) or cost >= 1
+    assert b.n * b.n * b.run.steps * cost <= WORK_BUDGET and notes
+    start = time.perf_counter()
+    optim.basins(b.run.landscape, b.run.rule(), b.n, b.run.steps)
+    elapsed = time.perf_counter() - start
+    print(f"n={b.n}, steps={b.run.steps}, cost {cost:.3g} Ackley steps per step: map in {elapsed:.2f} s")
+    assert elapsed < 5.0
+
+
+def test_a_declared_surface_is_priced_in_samples_only():
+    from settings.basins import step_cost
+
+    assert step_cost(parse_basins({"surface": "ackley"})[0].run) == 1
+    assert step_cost(parse_basins({"surface": "x^2"})[0].run) == 1  # unknown name: the default surface
+
+
+def test_the_probe_says_a_plain_bowl_costs_no_more_than_ackley():
+    from landscapes.cost import relative_cost
+
+    assert relative_cost(landscapes.formula("x^2 + y^2")) <= 2
+    assert relative_cost(landscapes.formula("sin(3*x)*cos(3*y)*exp(-x^2)")) >= 1
