@@ -22,10 +22,11 @@ def run(b: BasinsSettings) -> optim.Basins:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def figure(b: BasinsSettings, font_size: int) -> dict:
+def figure(b: BasinsSettings, font_size: int, height: int = 540) -> dict:
+    """The map, 540 px tall: it and its key fit a 720-line screen's first screen."""
     s = b.run
     _, _, lines = ui.surface_layer(s.surface, s.f, s.view)
-    return basin_figures.basin_figure(s.landscape, run(b), lines, height=600, font_size=font_size)
+    return basin_figures.basin_figure(s.landscape, run(b), lines, height=height, font_size=font_size)
 
 
 def widget_values(b: BasinsSettings) -> dict:
@@ -86,9 +87,12 @@ controls(current, hide)
 surface = current.run.landscape
 ui.lesson_caption("basins")
 st.markdown(f"### Basins of attraction · {surface.title}")
-st.caption(f"Each of the {current.n * current.n:,} starts on a {current.n} × {current.n} grid is coloured by the "
-           f"minimum {ui.rule_label(current.run.opt)} reaches from there in {current.run.steps} steps. "
-           "Click the map to watch one start on the descent page.")
+about = (f"Each of the {current.n * current.n:,} starts on a {current.n} × {current.n} grid is coloured by the "
+         f"minimum {ui.rule_label(current.run.opt)} reaches from there in {current.run.steps} steps. "
+         "Click the map to watch one start on the descent page.")
+presenting = state.presenting()  # on a projector the map and its key fill the first screen, the words go under it
+if not presenting:
+    st.caption(about)
 ui.show_notes(notes)
 most = max_n(current.run)
 if most < grid_range(current.run.surface)[1]:
@@ -98,5 +102,7 @@ if most < grid_range(current.run.surface)[1]:
                   if current.run.surface == settings.CUSTOM else "."))
 fig = figure(current, ui.font_size())
 selection = ui.chart(fig, "basins", on_select="rerun", selection_mode="points")
+if presenting:
+    st.caption(about)
 open_on_descent(current, selection)
 take_home(current, fig)

@@ -243,11 +243,12 @@ def formula(surface) -> None:
     the app computes it with. A formula with top-level ``,\\quad`` or ``,\\;`` parts gets a line for each, so
     none runs out of its column."""
     st.markdown(f"**The function and its gradient.** {surface.description}")
+    fit = equations.wrapped if player.narrow() else str  # a phone: long lines broken at + and −
     for part in re.split(r",\\(?:quad|;)\s*", surface.formula):
-        st.latex(part)
+        st.latex(fit(part))
     lines = equations.gradient_latex(surface)
     for line in lines:
-        st.latex(line)
+        st.latex(fit(line))
     if not lines and surface.grad_code:
         names = ", ".join(f"∂f/∂{name}" for name in surface.labels)
         st.caption(f"The gradient ({names}), as the app computes it:")

@@ -39,9 +39,19 @@ class Page:
     helpers: Callable[[Any], dict[str, Any]] = field(default=lambda state: {})  # widgets mirroring a URL key
 
 
+def _phone() -> bool:
+    """Whether the browser's user agent names a phone ("Mobile"): a guess until the picture is measured."""
+    try:
+        return "Mobi" in (st.context.headers.get("User-Agent") or "")
+    except Exception:  # no browser behind this run (AppTest)
+        return False
+
+
 def sync(page: Page) -> tuple[Any, list[str]]:
     """This run's state of ``page`` and the notes on its link; widgets and URL set to match."""
     ss = st.session_state
+    if "_narrow" not in ss:  # a phone says so: its first picture is then the stacked one (the bridge corrects either)
+        ss["_narrow"] = _phone()
     query = _url()
     arrived = ss.get("_page") != page.name
     remembered = ss.get(f"_state.{page.name}")

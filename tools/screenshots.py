@@ -11,7 +11,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.e2e.server import CHROMIUM_ARGS, chromium_path, running_app
+from tests.e2e.server import CHROMIUM_ARGS, PHONE_AGENT, chromium_path, running_app
 
 SIZES = {"1280": (1280, 720), "1920": (1920, 1080), "phone": (390, 844)}
 PAGES = ("descent", "race", "basins", "batches", "learning_rate", "lessons", "practice")
@@ -38,7 +38,8 @@ def main(out: Path, pages) -> None:
         for name in pages:
             for size, (w, h) in SIZES.items():
                 for present in ("", "?present=1") if size != "phone" else ("",):
-                    page = browser.new_page(viewport={"width": w, "height": h})
+                    page = browser.new_page(viewport={"width": w, "height": h},
+                                            **({"user_agent": PHONE_AGENT} if size == "phone" else {}))
                     page.goto(f"{url}/{'' if name == 'descent' else name}{present}")
                     settle(page, charts=name in ("descent", "race", "basins", "batches", "learning_rate"))
                     page.screenshot(path=str(out / f"{name}-{size}{'-present' if present else ''}.png"))

@@ -63,3 +63,48 @@ def gradient_latex(surface) -> list[str]:
     if parts is None or sum(map(len, parts)) > GRADIENT_LATEX_MOST:
         return []
     return [rf"\frac{{\partial f}}{{\partial {name}}} = {part}" for name, part in zip(surface.labels, parts, strict=True)]
+
+
+def wrapped(latex: str, width: int = 24) -> str:
+    """``latex`` ("f = a + b − c") on as many lines as it needs of about ``width`` visible characters,
+    broken before a + or − outside any brace and in as few brackets as possible (``\\left(`` and
+    ``\\right)`` become plain brackets, which may span lines), aligned at its "=": a
+    phone's column is too narrow for most surfaces' gradients. Unchanged when it fits or cannot be
+    broken."""
+    if _visible(latex) <= width:
+        return latex
+    plain = latex.replace(r"\left(", "(").replace(r"\right)", ")")
+    parens, braces, equals, breaks = 0, 0, -1, {}
+    for i, c in enumerate(plain):
+        if c in "([":
+            parens += 1
+        elif c in ")]":
+            parens -= 1
+        elif c == "{":
+            braces += 1
+        elif c == "}":
+            braces -= 1
+        elif parens == braces == 0 and c == "=" and equals < 0:
+            equals = i
+        elif braces == 0 and c in "+-" and equals >= 0 and plain[equals + 1:i].strip():
+            breaks.setdefault(parens, []).append(i)
+    if equals < 0 or not breaks:
+        return latex
+    cuts = breaks[min(breaks)]
+    lines, start = [], equals + 1
+    lhs = _visible(plain[:equals]) + 1  # the first line holds "f =" too
+    for cut in [*cuts, len(plain)]:
+        if lines and _visible(lines[-1] + plain[start:cut]) + (lhs if len(lines) == 1 else 0) <= width:
+            lines[-1] += plain[start:cut]
+        else:
+            lines.append(plain[start:cut])
+        start = cut
+    if len(lines) < 2:
+        return latex
+    body = r" \\ &".join(line.strip() for line in lines)
+    return rf"\begin{{aligned}}{plain[:equals].strip()} = {{}}&{body}\end{{aligned}}"
+
+
+def _visible(latex: str) -> int:
+    """Roughly how many characters ``latex`` shows: without commands, braces, ^ and _."""
+    return len(re.sub(r"\\[a-zA-Z]+|[{}^_\s]", "", latex))

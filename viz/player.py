@@ -479,13 +479,15 @@ def _layout(surface, png, lanes, with_schedule, height, font_size, narrow, data=
     # equal scales, unless the view is far wider than tall (a raw feature's ravine): then it would be a sliver
     square = {"scaleanchor": "x", "scaleratio": 1} if 1 / 3 <= (x1 - x0) / (y1 - y0) <= 3 else {}
     hidden = {"visible": False, "range": [0, 1], "fixedrange": True}
+    numbers = where["numbers"][1]  # its box reaches 6 px above its text's first line: none of its type sticks out
+    box_px = max((numbers[1] - numbers[0]) * (height - 10 - bottom), 1)
     layout = {
         "height": height,
         "margin": {"l": 55, "r": 10, "t": 10, "b": bottom},
         "font": {"size": font_size},
         # the numbers box: dark in either theme, so the keys' colours read as they do on the map
         "shapes": [{"type": "rect", "xref": "x3 domain", "yref": "y3 domain", "x0": -0.02, "x1": 1.0, "y0": 0,
-                    "y1": 1.02, "fillcolor": "#1e1e1e", "line": {"width": 0}, "layer": "below"}],
+                    "y1": 1 + 6 / box_px, "fillcolor": "#1e1e1e", "line": {"width": 0}, "layer": "below"}],
         "showlegend": False, "hovermode": "closest", "dragmode": "pan",
         "xaxis": {**axis, "domain": where["contour"][0], "range": [x0, x1],
                   "title": {"text": surface.labels[0], "standoff": 2}, "constrain": "domain"},

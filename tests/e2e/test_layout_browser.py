@@ -6,11 +6,13 @@ import pytest
 
 import lessons
 from tests.e2e.layout import LATEX, measure, problems, settle
+from tests.e2e.server import PHONE_AGENT
 
 pytestmark = pytest.mark.e2e
 
 SIZES = {"1280": (1280, 720), "1920": (1920, 1080), "phone": (390, 844)}
-CASES = [(size, present) for size in SIZES for present in (("", "?present=1") if size != "phone" else ("",))]
+CASES = [(size, present) for size in SIZES if size != "phone" for present in ("", "?present=1")]
+
 PAGES = ("descent", "race", "learning_rate", "batches", "basins", "lessons", "practice")
 
 
@@ -30,6 +32,21 @@ def test_no_text_of_a_picture_overlaps_another_or_is_cut(page, app_url, errors, 
     assert problems(charts, {"width": w, "height": h}) == []
     assert page.evaluate(LATEX) == []  # no formula runs out of its column
     assert errors == []
+
+
+@pytest.mark.browser_context_args(user_agent=PHONE_AGENT, viewport={"width": 390, "height": 844})
+@pytest.mark.parametrize("name", PAGES)
+def test_on_a_phone_no_text_of_a_picture_overlaps_another_or_is_cut(page, app_url, errors, name):
+    test_no_text_of_a_picture_overlaps_another_or_is_cut(page, app_url, errors, name, "phone", "")
+
+
+@pytest.mark.browser_context_args(user_agent=PHONE_AGENT, viewport={"width": 390, "height": 844})
+@pytest.mark.parametrize("name", ["", "race", "batches"])
+def test_on_a_phone_play_and_the_scrubber_are_on_the_first_screen(page, app_url, name):
+    _, h = open_at(page, app_url, name, "phone")
+    picture = {c["key"]: c for c in measure(page)}["picture"]
+    assert max(b["y"] + b["h"] for b in picture["buttons"]) <= h  # measured: 530 of 844 on the descent page
+    assert picture["rail"]["y"] + picture["rail"]["h"] <= h
 
 
 @pytest.mark.parametrize("name, chart", [("", "picture"), ("race", "picture"), ("learning_rate", "lab")])
