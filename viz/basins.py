@@ -71,7 +71,8 @@ def basin_figure(surface, basins, lines, *, height: int = 560, font_size: int = 
                                   "line": {"color": "#111", "width": 1.5}}})
     axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": "#444"}
     layout = {
-        "height": height, "margin": {"l": 60, "r": 10, "t": 10, "b": 40}, "font": {"size": font_size},
+        "height": height, "margin": {"l": 60, "r": 10, "t": 10, "b": int(2.4 * font_size + 22 + 2 * 1.5 * font_size)},
+        "font": {"size": font_size},
         "xaxis": {**axis, "range": [x0, x1], "title": {"text": surface.labels[0]}, "constrain": "domain"},
         "yaxis": {**axis, "range": [y0, y1], "title": {"text": surface.labels[1]}, "scaleanchor": "x",
                   "scaleratio": 1, "constrain": "domain"},
@@ -79,7 +80,8 @@ def basin_figure(surface, basins, lines, *, height: int = 560, font_size: int = 
                     "sizex": x1 - x0, "sizey": y1 - y0, "sizing": "stretch", "layer": "below",
                     "xanchor": "left", "yanchor": "top"}],
         # below the map, not beside it: on a phone a side legend squeezes the map to a stamp
-        "legend": {"orientation": "h", "x": 0, "y": -0.08 - 0.0045 * font_size, "yanchor": "top",  # clear of the x title
+        # at the figure's foot, under the x axis's labels and title (the margin has room for two rows)
+        "legend": {"orientation": "h", "x": 0, "xref": "container", "y": 0, "yref": "container", "yanchor": "bottom",
                    "font": {"size": max(font_size - 2, 11)}},
         "hovermode": "closest", "dragmode": "pan",
     }
