@@ -1,37 +1,14 @@
-"""Loss surfaces: ``names()`` lists them, ``get(name)`` returns a :class:`Surface`."""
+"""Loss surfaces: ``names()`` lists them, ``get(name)`` returns a :class:`Surface`.
+
+The registry lives in :mod:`landscapes.registry`; this package only re-exports.
+"""
 
 from __future__ import annotations
 
-from landscapes import classic, data, teaching
 from landscapes.curvature import curvature
 from landscapes.formula import formula
+from landscapes.registry import BASINS_DEFAULT, BATCHES_DEFAULT, DEFAULT, RACE_DEFAULT, get, names
 from landscapes.surface import Defaults, Surface, pack, pack_hessian
-
-_REGISTRY: dict[str, Surface] = {
-    s.name: s for module in (teaching, classic, data) for s in module.SURFACES
-}
-
-#: the surface the descent page opens with, and the one the race opens with
-DEFAULT = "ravine"
-RACE_DEFAULT = "beale"
-BASINS_DEFAULT = "himmelblau"  # the basins page: four equal minima, four basins
-BATCHES_DEFAULT = "tips"  # the batches page: real data, a round bowl once the bill is standardised
-
-
-def names() -> list[str]:
-    """Every surface name, teaching surfaces first, then the classics, then the data surfaces."""
-    return list(_REGISTRY)
-
-
-def get(name: str) -> Surface:
-    """The surface called ``name``; an unknown name raises ``ValueError`` listing the valid ones."""
-    try:
-        return _REGISTRY[name]
-    except (KeyError, TypeError):
-        raise ValueError(
-            f"unknown surface {name!r}; choose one of: {', '.join(_REGISTRY)}"
-        ) from None
-
 
 __all__ = ["BASINS_DEFAULT", "BATCHES_DEFAULT", "DEFAULT", "RACE_DEFAULT", "Defaults", "Surface", "curvature",
            "formula", "get", "names", "pack", "pack_hessian"]

@@ -50,7 +50,7 @@ class Recipe:
 
 def recipe(text: str, bounds: tuple) -> Recipe:
     """The Recipe of the formula ``text`` over ``bounds``; raises ``ValueError`` saying why not."""
-    import sympy as sp
+    import sympy as sp  # here: SymPy is slow to import, and loads only when a formula is built
 
     with np.errstate(all="ignore"):
         source, tree = read(text)

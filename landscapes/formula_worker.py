@@ -13,6 +13,9 @@ import multiprocessing
 import threading
 import time
 
+from landscapes import python_code
+from landscapes.formula_build import recipe
+
 LIMIT = 1.5  # seconds of wall clock for one build, after its process has started
 AT_ONCE = 2
 _SLOTS = threading.BoundedSemaphore(AT_ONCE)
@@ -28,11 +31,9 @@ def _context():
     global _CONTEXT
     with _LOCK:
         if _CONTEXT is None:
-            import sympy.printing.latex
+            # here, once, before any fork: SymPy is slow to import, and loads only when a formula is typed
+            import sympy.printing.latex  # (as above: the build prints LaTeX)
             import sympy.printing.numpy  # noqa: F401  (imported by the build: here, before any fork)
-
-            import landscapes.formula_build  # noqa: F401
-            from landscapes import python_code
 
             python_code._printer()  # its printer classes are made (and cached) before any fork
 
@@ -81,8 +82,6 @@ def _run(text: str, bounds: tuple, limit: float) -> tuple[str, object]:
 
 def _serve(send, text: str, bounds: tuple) -> None:
     """In the worker: build, and send ("ok", Recipe) or ("error", message)."""
-    from landscapes.formula_build import recipe
-
     try:
         answer = ("ok", recipe(text, bounds))
     except ValueError as err:

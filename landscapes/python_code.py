@@ -23,8 +23,8 @@ def code(expr) -> str:
 
 @functools.cache
 def _printer():
-    from sympy.printing.numpy import NumPyPrinter
-    from sympy.printing.pycode import PythonCodePrinter
+    from sympy.printing.numpy import NumPyPrinter  # here: SymPy loads only when a formula is printed
+    from sympy.printing.pycode import PythonCodePrinter  # (as above)
 
     constants = PythonCodePrinter({"strict": True})  # raises on a function math lacks
 

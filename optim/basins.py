@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from optim.descend import descend
+from optim.registry import get
 from optim.summary import tolerance_for
 
 DIVERGED, MOVING, STALLED = -1, -2, -3  # labels that are not a minimum
@@ -35,8 +36,6 @@ class Basins:
 def basins(surface, rule, grid=200, steps=300, **hyperparameters) -> Basins:
     """Run ``rule`` (a name, with its ``hyperparameters``, or a rule) from a ``grid × grid`` (or
     ``(nx, ny)``) grid of starts over the surface's view, in one engine run, and label each start."""
-    from optim import get  # here, not at import: optim/__init__ imports this module
-
     optimizer = get(rule, **hyperparameters) if isinstance(rule, str) else rule
     nx, ny = (grid, grid) if np.isscalar(grid) else grid
     (x0, x1), (y0, y1) = surface.bounds

@@ -17,6 +17,8 @@ import numpy as np
 
 from optim import schedules as schedule_lib
 from optim.descend import Trajectory, descend
+from optim.registry import get
+from optim.registry import rule as rule_class
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,6 @@ def race(surface, entries, start, steps, **kwargs) -> list[Lane]:
     Each racer's ``lr`` is a number or a schedule (see ``optim.schedules``).
     ``kwargs`` go to :func:`descend` (batch_size, noise, seed, record).
     """
-    from optim import get  # here, not at import: optim/__init__ imports this module
-
     order, parts, rows = [], [], 0
     for name in dict.fromkeys(name for name, _ in entries):
         members = [i for i, (n, _) in enumerate(entries) if n == name]
@@ -157,9 +157,7 @@ def candidate_rates(surface, name: str, *, within=(0.0, np.inf), span=TUNE_SPAN,
     ``within`` (a page's learning-rate range) and rounded to 3 significant digits, so that the rate
     shown is the rate run. 51 rates by default; a grid clipped at one end keeps its number of rates.
     """
-    from optim import rule
-
-    base = surface.defaults.lr_for(*rule(name).lr_family)
+    base = surface.defaults.lr_for(*rule_class(name).lr_family)
     low, high = max(span[0] * base, within[0]), min(span[1] * base, within[1])
     count = round(float(np.log10(span[1] / span[0])) * per_decade) + 1
     return np.unique([float(f"{v:.3g}") for v in np.geomspace(low, high, count)])
@@ -185,8 +183,6 @@ def tune(surface, entries, start, steps, lrs, *, tol=1e-6, batch_size=None, nois
     wins (the step from which it stays within the tolerance), then the lower final loss. ``best`` is
     −1 when every rate diverged.
     """
-    from optim import get
-
     start = np.asarray(start, dtype=float)
     lrs = [np.asarray(rates, dtype=float).ravel() for rates in lrs]
     if len(lrs) != len(entries) or any(not len(r) or not np.all(np.isfinite(r) & (r > 0)) for r in lrs):

@@ -22,6 +22,8 @@ import numpy as np
 
 from optim import summary
 from optim.descend import MAX_ENGINE_STEPS, MAX_VALUES, descend
+from optim.registry import defaults, get, names
+from optim.registry import rule as rule_class
 
 ZONES = ("crawl", "converge", "oscillate", "diverge")  # in the order they come along the learning rate
 MAX_RATES = 10_000
@@ -81,8 +83,6 @@ def sweep(surface, rule, start, lrs, steps, *, tol=1e-6, keep_paths=False, **hyp
     none. The other ``hyperparameters`` are numbers, or arrays of one value per rate. ``keep_paths``
     keeps every run's points and losses (what a picture of the sweep draws).
     """
-    from optim import get  # here, not at import: optim/__init__ imports this module
-
     lrs, start, tol = _check_values("lrs", lrs, MAX_RATES, positive=True), _check_start(surface, start), _check_tol(tol)
     n = len(lrs)
     steps = _check_steps(steps, n)
@@ -99,8 +99,6 @@ def sweep_grid(surface, rule, start, lrs, betas, /, steps, *, tol=1e-6, keep_pat
     The grid's ``betas`` is positional only, so Adam's own ``betas=(β₁, β₂)`` can still be passed as
     a keyword, for β₂: the grid replaces its β₁.
     """
-    from optim import get
-
     knob = momentum_knob(rule)
     lrs, start, tol = _check_values("lrs", lrs, MAX_RATES, positive=True), _check_start(surface, start), _check_tol(tol)
     betas = _check_values(f"betas (values of {knob.key})", betas, MAX_KNOB_VALUES)
@@ -118,9 +116,6 @@ def sweep_grid(surface, rule, start, lrs, betas, /, steps, *, tol=1e-6, keep_pat
 def momentum_knob(rule):
     """The knob of ``rule`` that plays momentum's part (a :class:`~optim.rule.Knob`), read from its
     declared knobs; a rule without one raises ``ValueError``."""
-    from optim import names
-    from optim import rule as rule_class
-
     for knob in rule_class(rule).knobs:
         if knob.key in MOMENTUM_LIKE:
             return knob
@@ -162,8 +157,6 @@ def useful_range(surface, rule, start, steps, **hyperparameters) -> tuple[float,
     of 4 rates a decade from 1e-6× to 1e4× the default finds the smallest rate that diverges, and
     the range then reaches from at most 1e-4× to at least 2× that rate.
     """
-    from optim import rule as rule_class
-
     base = surface.defaults.lr_for(*rule_class(rule).lr_family)
     low, high = 1e-4 * base, 10 * base
     probe = sweep(surface, rule, start, log_grid(1e-6 * base, 1e4 * base, 10 * PROBES_PER_DECADE + 1), steps,
@@ -186,8 +179,6 @@ def theory(surface, rule, **hyperparameters) -> dict[str, float]:
     descent; 2(1 + β)/L for torch's heavy ball, which is Polyak's with α = η). ``"fastest"``, plain
     descent only: 2/(μ + L), where the slowest and the fastest direction shrink alike.
     """
-    from optim import get
-
     optimizer = get(rule, **hyperparameters)  # validates the hyperparameters and fills in defaults
     if surface.lipschitz is None or surface.strong_convexity is None:
         return {}
@@ -348,8 +339,6 @@ def _column(name, value, n):
 
 def _with_knob(rule, knob, hyper, values) -> dict:
     """``hyper`` with the grid's knob set to ``values`` (inside its tuple for Adam's β₁)."""
-    from optim import defaults
-
     if knob.index is None:
         if knob.param in hyper:
             raise ValueError(f"{knob.param} is the grid's second axis: pass its values as betas")

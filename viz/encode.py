@@ -11,6 +11,8 @@ import base64
 
 import numpy as np
 
+FLOOR = 1e-16  # log axes: a gap below this fraction of the largest is drawn at the floor (rounding noise)
+
 
 def f4(values) -> dict:
     """A float32 typed array (1D or 2D, with ``shape`` for 2D)."""
@@ -19,6 +21,11 @@ def f4(values) -> dict:
     if arr.ndim > 1:
         out["shape"] = ",".join(map(str, arr.shape))
     return out
+
+
+def rounded(values, digits: int = 4) -> list:
+    """Numbers rounded to ``digits`` significant digits for a small JSON; NaN and inf → None."""
+    return [float(f"{v:.{digits}g}") if np.isfinite(v) else None for v in np.asarray(values, dtype=float).ravel()]
 
 
 def decode(typed) -> np.ndarray:

@@ -35,7 +35,7 @@ GRADIENT_LATEX_MOST = 260  # characters of LaTeX: longer gradients are shown as 
 def _gradient_of_code(codes: tuple[str, str], labels: tuple[str, str]) -> tuple[str, str] | None:
     """The two partial derivatives as LaTeX, from the surface's gradient as code (tested against its
     analytic gradient), simplified by SymPy; None when the code is not a formula of the two parameters."""
-    import sympy as sp
+    import sympy as sp  # here: SymPy is slow to import, and loads only when a gradient is shown as math
 
     x, y = sp.symbols(labels, real=True)
     names = {"x": x, "y": y, "pi": sp.pi, "exp": sp.exp, "sqrt": sp.sqrt, "cos": sp.cos, "sin": sp.sin,

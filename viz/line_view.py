@@ -1,13 +1,13 @@
 """The learning-rate lab's line view: the ball's steps on a one-dimensional curve f(x), one panel per
-run, beside every run's loss. (:func:`viz.rates.line_figure` builds it too.)"""
+run, beside every run's loss, in the palette of :mod:`viz.theme` that :mod:`viz.rates` shares."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from optim.summary import view_words
-from viz.encode import f4
-from viz.rates import FLOOR, NEUTRAL, ZONE_COLORS, rounded
+from viz.encode import FLOOR, f4, rounded
+from viz.theme import NEUTRAL, ZONE_COLORS
 
 CURVE_POINTS = 400
 

@@ -1,5 +1,6 @@
 """The learning-rate lab's figures: a sweep over learning rates, heavy ball's (α, β) map, and the
-ball's steps on a one-dimensional curve (built in :mod:`viz.line_view`, with this module's palette).
+ball's steps on a one-dimensional curve (built in :mod:`viz.line_view`; the palette both share is in
+:mod:`viz.theme`).
 
 Plain dicts like every figure here (no plotly.py validation); :func:`viz.theme.themed` dresses them
 for the page's theme. Colours that carry meaning (zones, the three regimes) are Okabe–Ito's,
@@ -13,19 +14,16 @@ import numpy as np
 from optim.summary import reached_title, reached_words
 from optim.sweep import ZONES, momentum_rate, optimal_momentum
 from viz.callouts import labels, two_lines
-from viz.encode import f4
-from viz.theme import LIGHT
+from viz.encode import FLOOR, f4, rounded
+from viz.line_view import line_figure  # noqa: F401  (the lab page draws the line view from here)
+from viz.theme import NEUTRAL, ZONE_COLORS
 
-#: each zone's colour, cool to warm as the learning rate grows (Okabe–Ito)
-ZONE_COLORS = {"crawl": "#56B4E9", "converge": "#009E73", "oscillate": "#E69F00", "diverge": "#D55E00"}
 ZONE_NAMES = {"crawl": "crawl (too slow)", "converge": "converge", "oscillate": "oscillate (zig-zag)",
               "diverge": "diverge"}
 #: the three regimes in the colour of the zone each usually lies in, stronger; other marks (the live rate)
 REGIME_COLORS = {"too small": "#0072B2", "just right": "#009E73", "too large": "#D55E00"}
 OTHER_MARK = "#CC79A7"
-NEUTRAL = LIGHT.axis  # a mid grey that reads on both themes: theory lines, the measured curves
 BAND_OPACITY = 0.16
-FLOOR = 1e-16  # log axes: a gap below this fraction of the largest is drawn at the floor (rounding noise)
 PLOT_PX = 700  # a guess (on the narrow side) at the plot's width: labels of nearby lines must not overlap
 NARROW_PLOT_PX = 210  # a phone's (390 px wide: 358 for the figure, less the margins and the right axis)
 MAP_SIDE, CLICK_SIDE = 100, 40  # the momentum map's cells a side, and its clickable points a side
@@ -39,11 +37,6 @@ def zone_colors() -> dict[str, str]:
 def mark_color(name: str) -> str:
     """A mark's colour: the regime's own, else one colour for any other mark (the live rate)."""
     return REGIME_COLORS.get(name, OTHER_MARK)
-
-
-def rounded(values, digits: int = 4) -> list:
-    """Numbers rounded to ``digits`` significant digits for a small JSON; NaN and inf → None."""
-    return [float(f"{v:.{digits}g}") if np.isfinite(v) else None for v in np.asarray(values, dtype=float).ravel()]
 
 
 def zone_bands(lrs, zone) -> list[tuple[float, float, str]]:
@@ -292,10 +285,3 @@ def _point(alpha, beta, rate, symbol, size, name) -> dict:
             "unselected": {"marker": {"opacity": 1}}, "cliponaxis": False,
             "hovertemplate": f"{name}<br>α = {alpha:.3g}, β = {beta:.3g}<br>rate per step {rate:.3g}<extra></extra>"}
 
-
-def line_figure(surface, runs: list[tuple], *, font_size: int = 14, height: int = 380, narrow: bool = False) -> dict:
-    """The ball's steps on a one-dimensional curve, one panel per run, and their losses: see
-    :func:`viz.line_view.line_figure` (its own module; it imports this one's palette)."""
-    from viz.line_view import line_figure as build
-
-    return build(surface, runs, font_size=font_size, height=height, narrow=narrow)

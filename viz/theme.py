@@ -22,6 +22,12 @@ class Theme:
 LIGHT = Theme(paper="#ffffff", text="#262730", grid="#e3e3e8", axis="#8a8a95")
 DARK = Theme(paper="#0e1117", text="#fafafa", grid="#33353d", axis="#8a8a95")
 
+# Colours that carry meaning, shared by the learning-rate lab's figures (viz.rates, viz.line_view):
+# Okabe–Ito's, colour-blind safe, mid-toned so they read on a light and a dark page alike.
+#: each zone's colour, cool to warm as the learning rate grows
+ZONE_COLORS = {"crawl": "#56B4E9", "converge": "#009E73", "oscillate": "#E69F00", "diverge": "#D55E00"}
+NEUTRAL = LIGHT.axis  # a mid grey that reads on both themes: theory lines, the measured curves
+
 
 def of(kind: str | None) -> Theme:
     """Streamlit's theme type ("light", "dark" or None when not yet known) → our colours."""
