@@ -61,7 +61,7 @@ def per_start_loop(points: np.ndarray, steps: int) -> np.ndarray:
 
 
 def torch_adam(points: np.ndarray, steps: int):
-    import torch
+    import torch  # here: optional (the comparison with torch is skipped without it)
 
     p = torch.tensor(points, dtype=torch.float64, requires_grad=True)
     opt = torch.optim.Adam([p], lr=LR)
@@ -92,7 +92,7 @@ def grid_starts(side: int) -> np.ndarray:
 
 
 def basins_torch(side: int, steps: int):
-    import torch
+    import torch  # here: optional (the comparison with torch is skipped without it)
 
     p = torch.tensor(grid_starts(side), dtype=torch.float64, requires_grad=True)
     opt = torch.optim.Adam([p], lr=LR_BASINS)
@@ -135,7 +135,7 @@ def timed(fn, *args) -> float:
 
 def have_torch() -> bool:
     try:
-        import torch  # noqa: F401
+        import torch  # noqa: F401  (optional: is it installed?)
     except ImportError:
         return False
     return True

@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.headless import Visitor, visit
 from bench.sessions import redraw
-from tests.e2e.server import CHROMIUM_ARGS, chromium_path, rss_mb, running_app
-from tests.e2e.test_descent_browser import READY
+from support.browser import READY
+from support.serve import CHROMIUM_ARGS, chromium_path, rss_mb, running_app
 
 LINK = "/?surface=bowl&opt=sgd&steps=30&view3d=0&lr={lr:g}&x0={x0:g}"
 KNOB = "surface=bowl&opt=sgd&steps=30&view3d=0&lr={lr:g}"  # the learner's session, changing lr
@@ -65,7 +65,7 @@ def cpu_seconds(pid: int) -> float:
 
 
 def crowd(url, proc, count: int) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # here: a dev-only dependency (requirements-dev.txt)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
@@ -115,7 +115,7 @@ def burst() -> None:
 
 
 def held(url) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # here: a dev-only dependency (requirements-dev.txt)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)

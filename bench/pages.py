@@ -41,6 +41,25 @@ from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from support.browser import (
+    CHANGED,
+    DRAWN,
+    GRIP,
+    PICTURE,
+    RAIL,
+    STEPS,
+    WHOLE_PATH,
+    button,
+    centre,
+    open_lab,
+    open_page,
+    shot_of_surface,
+    surface_visible,
+)
+from support.serve import CHROMIUM_ARGS, chromium_path, running_app
+
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "693cb82"
 PAGES = {  # page → (what AppTest switches to, the learning-rate box changed, what the default shows, link)
@@ -69,8 +88,9 @@ DRAG_GOAL_MS = 50
 
 def worker(root: str, page: str) -> None:
     """Answer ``<lr>`` lines with ``<seconds> <bytes sent>``; first say where the app came from."""
-    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
-    from streamlit.testing.v1 import AppTest
+    # here: only the worker process needs Streamlit (the parent starts faster without it)
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache  # (as above)
+    from streamlit.testing.v1 import AppTest  # (as above)
 
     sys.path.insert(0, root)
     shared = ScriptCache()  # AppTest recompiles every run; the server compiles each script once
@@ -208,8 +228,6 @@ def check_baseline(old_root: Path, old: Worker, commit: str) -> None:
 # ---- the browser -------------------------------------------------------------------------------
 
 def browser(changes: int, lab_only: bool = False) -> None:
-    from tests.e2e.server import chromium_path
-
     if chromium_path() is None:
         print("browser: Debian's chromium is not installed; skipped")
         return
@@ -223,10 +241,7 @@ def browser(changes: int, lab_only: bool = False) -> None:
 
 
 def browser_run(changes: int, path: str, query: str, label: str) -> None:
-    from playwright.sync_api import sync_playwright
-
-    from tests.e2e.server import CHROMIUM_ARGS, chromium_path, running_app
-    from tests.e2e.test_descent_browser import CHANGED, STEPS, WHOLE_PATH, button, open_page
+    from playwright.sync_api import sync_playwright  # here: a dev-only dependency (requirements-dev.txt)
 
     with running_app() as url, sync_playwright() as p:
         b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
@@ -269,10 +284,7 @@ WATCH_DRAG = """() => { const gd = document.querySelector('.st-key-lab .js-plotl
 
 def lab_drag(moves: int) -> None:
     """Drag the lab's rate slider one stop at a time, holding the mouse down, and time each move."""
-    from playwright.sync_api import sync_playwright
-
-    from tests.e2e.server import CHROMIUM_ARGS, chromium_path, running_app
-    from tests.e2e.test_lab_browser import DRAWN, GRIP, RAIL, centre, open_lab
+    from playwright.sync_api import sync_playwright  # here: a dev-only dependency (requirements-dev.txt)
 
     with running_app() as url, sync_playwright() as p:
         b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
@@ -302,7 +314,7 @@ def lab_drag(moves: int) -> None:
 
 def step_times(page, changes: int, steps_js: str, button) -> list[float]:
     """▶ clicked → the scrubber, numbers and loss marker all show the next step, timed in the page
-    (Playwright's own click takes ~150 ms of checks before it clicks). One step every 1.5 s, as a
+    (Playwright's own click spends time on checks before it clicks). One step every 1.5 s, as a
     person reads the numbers; the server's rerun for the stopped step lands in between."""
     timed = f"""async () => {{
         const before = ({steps_js})().scrubber;
@@ -323,8 +335,6 @@ def step_times(page, changes: int, steps_js: str, button) -> list[float]:
 
 
 def play(page) -> tuple[float, list[bool]]:
-    from tests.e2e.test_descent_browser import PICTURE, button, shot_of_surface, surface_visible
-
     page.evaluate(f"""() => {{ const gd = {PICTURE}; window.__frames = [];
         gd.on('plotly_animatingframe', () => window.__frames.push(performance.now())); }}""")
     button(page, "back").click()
@@ -350,7 +360,6 @@ def main() -> None:
     if args.worker:
         worker(*args.worker)
         return
-    sys.path.insert(0, str(ROOT))
     chosen = set(args.pages.split(",")) if args.pages else set(PAGES)
     if chosen & set(AGAINST_BASELINE):
         with worktree(args.baseline) as old_root:

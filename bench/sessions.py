@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.e2e.server import CHROMIUM_ARGS, chromium_path, running_app
-from tests.e2e.test_descent_browser import CHANGED, WHOLE_PATH, open_page
+from support.browser import CHANGED, WHOLE_PATH, open_page
+from support.serve import CHROMIUM_ARGS, chromium_path, running_app
 
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
@@ -32,7 +32,7 @@ def redraw(page, lr: float) -> float:
 
 
 def main() -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import sync_playwright  # here: a dev-only dependency (requirements-dev.txt)
 
     if chromium_path() is None:
         raise SystemExit("bench/sessions.py needs Debian's chromium (apt-get install chromium)")

@@ -1,11 +1,13 @@
 """The slowest links we could find, page by page, and the heaviest exports: how long one can hold the server.
 
-Every page bounds its work in units, not seconds (steps ≤ 1 000, a basin map ≤ 30 M sample-steps, a
-batches run ≤ 25 000 updates, a GIF/MP4 ≤ 60 frames): the same link then always draws the same picture,
-whatever the server's load, which a time cut-off would not. Two bounds are measured, for a typed formula
-only: its build is stopped after 1.5 s (landscapes/formula_worker.py), and its basins map is priced by
-a probe of its cost per step against Ackley's (landscapes/cost.py).
-This script checks that those units keep every link within BOUND seconds of server time.
+Every page bounds its work in units, not seconds (steps per racer, a basin map's sample-steps
+``settings.basins.WORK_BUDGET``, a batches run's ``optim.batches.MAX_UPDATES``, a GIF/MP4's
+``viz.export.GIF_FRAMES``): the same link then always draws the same picture, whatever the server's load,
+which a time cut-off would not. Two bounds are measured, for a typed formula only: its build is stopped
+after ``landscapes.formula_worker.LIMIT`` seconds, and its basins map is priced by a probe of its cost
+per step against Ackley's (landscapes/cost.py).
+This script checks that those units keep every link within BOUND seconds of server time. What it
+printed last, with the date, is in docs/benchmarks.md (figures live there, not here).
 
     python bench/slowest.py
 
@@ -26,13 +28,16 @@ from urllib.parse import quote
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.headless import visit
-from tests.e2e.server import running_app
+from settings.race import parse_race, run_race
+from support.serve import running_app
+from viz import descent, export
+from viz import race as race_figures
 
 BOUND = 5.0  # seconds of server time for one link, on this 2-core machine
 LONG_FORMULA = "+".join(f"sin({i}*x+y)*exp(-x^2/{i + 1})" for i in range(1, 9))  # near the formula's cost cap
 # formulas go in a link URL-encoded: a bare '+' in a query string is a space
-ATANS = quote("+".join(f"atan({k}*x*y-{k})" for k in range(1, 20)))  # issue 23: a 31-37 s basins map before
-TANH12 = quote("tanh(" * 12 + "x" + ")" * 12)  # issue 23: > 280 s before (tanh^8 1.9 s, tanh^10 40 s)
+ATANS = quote("+".join(f"atan({k}*x*y-{k})" for k in range(1, 20)))  # issue 23: its basins map held the server
+TANH12 = quote("tanh(" * 12 + "x" + ")" * 12)  # issue 23: its build grew exponentially with the nesting
 SIGMOID15 = quote("sigmoid(" * 15 + "x*y" + ")" * 15)
 LONG = quote(LONG_FORMULA)
 LINKS = [  # (page, query): the heaviest values each page takes, alone and together
@@ -75,10 +80,6 @@ async def measure(url) -> tuple[float, list[tuple[str, float]]]:
 
 def exports() -> list[tuple[str, float]]:
     """The exports of the heaviest race (seven racers, 1 000 steps): each file made once, timed."""
-    from settings.race import parse_race, run_race
-    from viz import descent, export
-    from viz import race as race_figures
-
     racers = parse_race({"surface": "rosenbrock", "opt": "sgd,momentum,nesterov,adagrad,rmsprop,adam,adamw",
                          "steps": "1000"})[0]
     surface, lanes = racers[0].landscape, run_race(racers)

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.e2e.server import CHROMIUM_ARGS, chromium_path, running_app
+from support.serve import CHROMIUM_ARGS, chromium_path, running_app
 
 
 @pytest.fixture(scope="session")

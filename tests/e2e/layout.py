@@ -142,7 +142,7 @@ def measure(page) -> list[dict]:
 def main(argv: list[str]) -> None:
     from playwright.sync_api import sync_playwright
 
-    from tests.e2e.server import CHROMIUM_ARGS, chromium_path, running_app
+    from support.serve import CHROMIUM_ARGS, chromium_path, running_app
 
     with running_app() as url, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)

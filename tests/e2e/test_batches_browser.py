@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import lessons
-from tests.e2e.test_descent_browser import IDLE, PICTURE, button, open_page, shot_of_surface, surface_visible
+from support.browser import IDLE, PICTURE, button, open_page, shot_of_surface, surface_visible
 
 pytestmark = pytest.mark.e2e
 

@@ -3,7 +3,7 @@ picture (no cross-talk between sessions) and no errors. Timings are measured in 
 
 import pytest
 
-from tests.e2e.test_descent_browser import PICTURE, READY
+from support.browser import PICTURE, READY
 
 pytestmark = pytest.mark.e2e
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_descent_browser import PATH_LENGTH, PICTURE, button, open_page
+from support.browser import PATH_LENGTH, PICTURE, button, open_page
 
 pytestmark = pytest.mark.e2e
 

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from support.browser import IDLE, open_lab, open_page
 from tests.e2e.test_basins_browser import wait_for_chart
-from tests.e2e.test_descent_browser import IDLE, open_page
-from tests.e2e.test_lab_browser import open_lab
 
 pytestmark = pytest.mark.e2e
 

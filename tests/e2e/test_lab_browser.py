@@ -12,15 +12,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from support.browser import DRAWN, GRIP, IDLE, RAIL, centre, open_lab
+from support.browser import LAB as GD
+from support.browser import LAB_WAIT as WAIT
+
 pytestmark = pytest.mark.e2e
 
-GD = "document.querySelector('.st-key-lab .js-plotly-plot')"
-READY = f"() => {{ const gd = {GD}; return !!gd && gd.getAttribute('data-lab') === 'ready'; }}"
-IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 EXCEPTION = "[data-testid=stException]"
-RAIL = ".st-key-lab .slider-rail-rect"
-GRIP = ".st-key-lab .slider-grip-rect"
-WAIT = 60_000  # ms: a first visit runs the engine sweep behind the live picture
 
 # What the live picture shows: the bridge's run, both sliders, the path's x, the numbers as drawn
 SHOWN = f"""() => {{
@@ -32,24 +30,11 @@ SHOWN = f"""() => {{
            x: Array.from(gd.data.find(t => t.name === 'path').x),
            numbers: gd.querySelector('.textpoint text').textContent,
            carried: gd.layout.meta.lab.texts[knob ? knob.active : 0][rate.active].replace(/<br>/g, '')}}; }}"""
-# drawn: the bridge's last redraw is of the run the sliders stand on
-DRAWN = f"""() => {{ const gd = {GD}; const s = gd._fullLayout.sliders;
-  const j = s.length > 1 ? s[1].active : 0;
-  return gd.getAttribute('data-run') === `${{j}},${{s[0].active}}`; }}"""
 # every value stApp's script state takes from now on (a rerun shows "running")
 WATCH_RUNS = """() => { window.__states = [];
   const app = document.querySelector('[data-testid=stApp]');
   new MutationObserver(() => window.__states.push(app.getAttribute('data-test-script-state')))
     .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
-
-
-def open_lab(page, url: str) -> None:
-    """Open ``url`` and wait for the live picture with its bridge attached and the script at rest."""
-    page.goto(url)
-    page.wait_for_function(READY, timeout=WAIT)
-    page.wait_for_selector(IDLE, timeout=WAIT)
-    page.wait_for_function(READY, timeout=WAIT)  # Streamlit may have replaced the graph div: again
-    page.wait_for_timeout(500)
 
 
 def wait_drawn(page) -> dict:
@@ -64,10 +49,6 @@ def wait_drawn(page) -> dict:
 
 def query(page) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlsplit(page.url).query).items()}
-
-
-def centre(box: dict) -> tuple[float, float]:
-    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
 
 
 def test_dragging_the_sliders_redraws_the_path_in_the_browser_and_the_url_follows_at_rest(page, app_url, errors):

@@ -5,8 +5,8 @@ a projector's 1280×720, at 1920×1080, with and without ``present=1``, and on a
 import pytest
 
 import lessons
+from support.serve import PHONE_AGENT
 from tests.e2e.layout import LATEX, measure, problems, settle
-from tests.e2e.server import PHONE_AGENT
 
 pytestmark = pytest.mark.e2e
 

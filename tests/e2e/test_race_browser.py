@@ -3,7 +3,7 @@
 import pytest
 
 import lessons
-from tests.e2e.test_descent_browser import PICTURE, button, open_page, shot_of_surface, surface_visible
+from support.browser import PICTURE, button, open_page, shot_of_surface, surface_visible
 
 pytestmark = pytest.mark.e2e
 

@@ -11,7 +11,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_token_string
 
-from tests.e2e.server import rss_mb, running_app
+from support.serve import rss_mb, running_app
 
 pytestmark = pytest.mark.e2e
 
