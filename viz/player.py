@@ -167,7 +167,7 @@ def _data_domains(box: float, labels: float) -> dict[str, tuple[list, list]]:
     for its lines) at the foot, each clear of the next by its tick labels."""
     right = [0.56, 1]
     if box + labels > 0.28:
-        loss = [box + labels, box + labels + 0.19]
+        loss = [box + labels, box + labels + 0.4 * (1 - box - labels)]
         return {"contour": ([0, 0.47], [0, 1]), "data": (right, [loss[1] + 0.1, 1.0]), "loss": (right, loss),
                 "numbers": ([0.5, 1], [0, box])}
     return {"contour": ([0, 0.47], [0, 1]), "data": (right, [0.57, 1.0]), "loss": (right, [0.28, 0.47]),
@@ -213,7 +213,7 @@ def figure(surface, layer, lanes: list[Lane], k: int, inspector: Inspector | Non
     frames = [{"name": str(s), "traces": indices, "data": data} for s, data in zip(shown, frames_data, strict=True)]
     now = frames_data[int(np.searchsorted(shown, k))]
     if narrow:  # every part its pixels; Play and the scrubber under the contour, on a phone's first screen
-        lines = len(lanes) + 1 if data is not None else _lines(lanes)
+        lines = len(lanes) if data is not None else _lines(lanes)
         height = 20 + narrow_plot_height(contour.narrow_height(surface), font_size, with_schedule, data is not None,
                                           lines)
     layout = _layout(surface, png, lanes, with_schedule, height, font_size, narrow, data)
@@ -473,7 +473,7 @@ def _layout(surface, png, lanes, with_schedule, height, font_size, narrow, data=
     (x0, x1), (y0, y1) = surface.bounds
     axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": "#666"}
     bottom = 10 if narrow else control_rows(font_size, narrow)[2]  # a phone's controls are under the contour
-    lines = len(lanes) + 1 if data is not None else _lines(lanes)  # a data fit's box: a line a run
+    lines = len(lanes) if data is not None else _lines(lanes)  # a data fit's box: a line a run
     where = domains(with_schedule, narrow, data is not None, height - 10 - bottom, font_size, lines,
                     contour.narrow_height(surface))
     # equal scales, unless the view is far wider than tall (a raw feature's ravine): then it would be a sliver
