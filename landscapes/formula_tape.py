@@ -2,7 +2,7 @@
 run from it.
 
 ``sympy.lambdify`` prints an expression as Python source and executes it; on nested functions its
-common-subexpression pass took seconds (``sigmoid^15(x*y)``: 4 s). A tape is recorded in one walk over
+common-subexpression pass was slow (``sigmoid^15(x*y)``, issue 23). A tape is recorded in one walk over
 the expression's distinct subexpressions (SymPy's equal subtrees are one key, so a subexpression shared
 by the loss, the gradient and the Hessian is computed once), holds only names from ``_FUNCTIONS`` and
 numbers, pickles (the formula's worker process sends it to the page's process), and runs as one NumPy
