@@ -9,7 +9,7 @@ import optim
 import settings
 from app_pages import controls as ui
 from app_pages import state, takeaway
-from settings.basins import WORK_BUDGET, BasinsSettings, grid_range, keys, max_n, parse_basins, to_basins_query
+from settings.basins import WORK_BUDGET, BasinsSettings, grid_range, max_n
 from viz import basins as basin_figures
 from viz import export
 
@@ -27,16 +27,6 @@ def figure(b: BasinsSettings, font_size: int, height: int = 540) -> dict:
     s = b.run
     _, _, lines = ui.surface_layer(s.surface, s.f, s.view)
     return basin_figures.basin_figure(s.landscape, run(b), lines, height=height, font_size=font_size)
-
-
-def widget_values(b: BasinsSettings) -> dict:
-    every = settings.values(b.run)
-    return {**{key: every[key] for key in keys(b.run) if key in every}, "f": every["f"], "view": every["view"],
-            "n": b.n}
-
-
-PAGE = state.Page("basins", parse_basins, to_basins_query, widget_values,
-                  helpers=lambda b: ui.lr_sliders({"lr": b.run.lr}))
 
 
 def on_surface() -> None:
@@ -70,7 +60,7 @@ def open_on_descent(b: BasinsSettings, selection) -> None:
     if points:
         x, y = (float(f"{points[0][axis]:.3g}") for axis in ("x", "y"))
         query = {**settings.to_query(b.run), "x0": str(x), "y0": str(y)}
-        st.switch_page(ui.PAGE_FILES["descent"], query_params={**query, **state.link_view()})
+        st.switch_page(ui.page_file("descent"), query_params={**query, **state.link_view()})
 
 
 def take_home(b: BasinsSettings, fig: dict) -> None:
@@ -81,28 +71,45 @@ def take_home(b: BasinsSettings, fig: dict) -> None:
                          lambda: export.basins_csv(map_run))
 
 
-current, notes = state.sync(PAGE)
-hide = state.hidden()
-controls(current, hide)
-surface = current.run.landscape
-ui.lesson_caption("basins")
-st.markdown(f"### Basins of attraction · {surface.title}")
-about = (f"Each of the {current.n * current.n:,} starts on a {current.n} × {current.n} grid is coloured by the "
-         f"minimum {ui.rule_label(current.run.opt)} reaches from there in {current.run.steps} steps. "
-         "Click the map to watch one start on the descent page.")
-presenting = state.presenting()  # on a projector the map and its key fill the first screen, the words go under it
-if not presenting:
-    st.caption(about)
-ui.show_notes(notes)
-most = max_n(current.run)
-if most < grid_range(current.run.surface)[1]:
-    st.caption(f"With {current.run.steps} steps a map has at most {most} × {most} starts: one map computes at most "
-               f"{WORK_BUDGET / 1e6:.0f} million sample-steps, so that no link keeps the server busy for long"
-               + (f" (a step of this formula costs {settings.basins.step_cost(current.run):.3g} of them, measured)."
-                  if current.run.surface == settings.CUSTOM else "."))
-fig = figure(current, ui.font_size())
-selection = ui.chart(fig, "basins", on_select="rerun", selection_mode="points")
-if presenting:
-    st.caption(about)
-open_on_descent(current, selection)
-take_home(current, fig)
+def about(b: BasinsSettings) -> str:
+    return (f"Each of the {b.n * b.n:,} starts on a {b.n} × {b.n} grid is coloured by the minimum "
+            f"{ui.rule_label(b.run.opt)} reaches from there in {b.run.steps} steps. "
+            "Click the map to watch one start on the descent page.")
+
+
+def heading(b: BasinsSettings, notes) -> None:
+    """The title, then what the map shows (under the map when presenting: the map and its key fill
+    a projector's first screen) and why its grid is capped, if it is."""
+    ui.lesson_caption("basins")
+    st.markdown(f"### Basins of attraction · {b.run.landscape.title}")
+    if not state.presenting():
+        st.caption(about(b))
+    ui.show_notes(notes)
+    most = max_n(b.run)
+    if most < grid_range(b.run.surface)[1]:
+        st.caption(f"With {b.run.steps} steps a map has at most {most} × {most} starts: one map computes at most "
+                   f"{WORK_BUDGET / 1e6:.0f} million sample-steps, so that no link keeps the server busy for long"
+                   + (f" (a step of this formula costs {settings.basins.step_cost(b.run):.3g} of them, measured)."
+                      if b.run.surface == settings.CUSTOM else "."))
+
+
+def picture(b: BasinsSettings) -> dict:
+    """The map; a click on it opens that start on the descent page."""
+    fig = figure(b, ui.font_size())
+    selection = ui.chart(fig, "basins", on_select="rerun", selection_mode="points")
+    if state.presenting():
+        st.caption(about(b))
+    open_on_descent(b, selection)
+    return fig
+
+
+def main() -> None:
+    current, notes = state.sync("basins")
+    hide = state.hidden()
+    controls(current, hide)
+    heading(current, notes)
+    fig = picture(current)  # the run: cached in ``figure`` (one engine run over the grid)
+    take_home(current, fig)
+
+
+main()

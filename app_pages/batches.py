@@ -16,15 +16,12 @@ from app_pages import player, state, takeaway, work
 from optim import batches, loop
 from optim.summary import left_view_at, view_words
 from settings import batches as batch_settings
-from settings.batches import BatchSettings, parse_batches, to_batches_query, widget_values
+from settings.batches import BatchSettings, to_batches_query, widget_values
 from viz import batches as batch_figures
 from viz import export
 
 D = 2  # parameters (w, b): one sample's gradient costs about d multiply-adds
 RESET = ("lr", "batch", "epochs", "x0", "y0", "k")
-
-PAGE = state.Page("batches", parse_batches, to_batches_query, widget_values,
-                  helpers=lambda b: ui.lr_sliders({"lr": b.lr}))
 
 
 def on_data() -> None:
@@ -152,31 +149,50 @@ def _csv(rows) -> str:
     return out.getvalue()
 
 
+def gone(runs) -> None:
+    left = [r.label for r in runs if r.trajectory.diverged_at >= 0]
+    if left:
+        st.error(f"{', '.join(left)} left the surface: the learning rate is too large for steps that noisy. "
+                 "Lower it.", icon=":material/error:")
+
+
+def picture(b: BatchSettings, hide: set) -> dict:
+    fig = work.batches_picture(b.run_settings, player.picture_step(b.k), ui.font_size(),
+                               player.height(state.presenting()), player.narrow())
+    ui.picture(fig, hide, b.k)
+    return fig
+
+
+def below(b: BatchSettings, runs, hide: set) -> None:
+    """Under the picture: what each flavour paid, the gradient noise, the training loop, the function."""
+    costs(b, runs)
+    noise(b, runs, b.k)
+    training_loop(b, hide)
+    ui.formula(b.landscape)
+
+
+def take_home(b: BatchSettings, runs, fig: dict) -> None:
+    takeaway.section(takeaway.Picture(
+        name="batches", run_key=repr(b.run_settings), caption=title(b), fig=lambda: fig, surface=b.landscape,
+        layer=ui.surface_layer(b.surface_name), lanes=batch_figures.lanes_of(runs, b.compare), k=b.k,
+        csv=lambda: export.lanes_csv([(r.label, r.trajectory) for r in runs],
+                                     clocks=[("samples seen", r.samples) for r in runs])))
+
+
+def title(b: BatchSettings) -> str:
+    return f"Full batch, SGD and mini-batches · {b.landscape.title}"
+
+
 def main() -> None:
-    current, notes = state.sync(PAGE)
-    current = player.snap((current,), lambda t: to_batches_query(t[0]))[0]
+    current, notes = state.sync("batches", shown=player.on_frame)
     hide = state.hidden()
     controls(current, hide)
-    surface = current.landscape
-    ui.heading(f"Full batch, SGD and mini-batches · {surface.title}", surface, notes, "batches")
     runs = work.batches_run(current.run_settings, current.compare)
-    gone = [r.label for r in runs if r.trajectory.diverged_at >= 0]
-    if gone:
-        st.error(f"{', '.join(gone)} left the surface: the learning rate is too large for steps that noisy. "
-                 "Lower it.", icon=":material/error:")
-    drawn_at = player.picture_step(current.k)
-    fig = work.batches_picture(current.run_settings, drawn_at, ui.font_size(), player.height(state.presenting()),
-                               player.narrow())
-    ui.picture(fig, hide, current.k)
-    costs(current, runs)
-    takeaway.section(takeaway.Picture(
-        "batches", repr(current.run_settings), f"Full batch, SGD and mini-batches · {surface.title}", lambda: fig, surface,
-        ui.surface_layer(current.surface_name), batch_figures.lanes_of(runs, current.compare), current.k,
-        lambda: export.lanes_csv([(r.label, r.trajectory) for r in runs],
-                                 clocks=[("samples seen", r.samples) for r in runs])))
-    noise(current, runs, current.k)
-    training_loop(current, hide)
-    ui.formula(surface)
+    ui.heading(title(current), current.landscape, notes, "batches")
+    gone(runs)
+    fig = picture(current, hide)
+    below(current, runs, hide)
+    take_home(current, runs, fig)
     ui.share_link(to_batches_query(current))
 
 

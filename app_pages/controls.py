@@ -1,4 +1,4 @@
-"""Widgets shared by the pages (not a page itself: app.py registers the pages).
+"""Widgets shared by the pages (not a page itself: the pages are registered in lessons/pages.py).
 
 Every widget's key is its URL key; a racer's own knobs carry a suffix (``lr.adam``), as in the URL.
 What a control shows (label, range, step, kind) comes from its declaration: a rule's knobs from
@@ -18,15 +18,14 @@ import lessons
 import optim
 import settings
 from app_pages import lean, player
-from app_pages.state import is_hidden, presenting, view_query
+from app_pages.state import is_hidden, presenting, slider, view_query
 from app_pages.state import lesson as state_lesson
+from landscapes.formula import formula as surface_formula
+from lessons import pages
 from optim import schedules
 from viz import descent as descent_figures
 from viz import equations
 
-#: where a link's picture opens
-PAGE_FILES = {"descent": "app_pages/descent.py", "race": "app_pages/race.py", "basins": "app_pages/basins.py",
-              "batches": "app_pages/batches.py", "learning_rate": "app_pages/learning_rate.py"}
 LR_OPTIONS = [round(m * 10.0**e, 8) for e in range(-5, 1) for m in (1, 1.25, 1.6, 2, 2.5, 3.2, 4, 5, 6.3, 8)] + [10.0]
 SCHEDULE_NAMES = {"constant": "Constant", "step": "Step decay", "exponential": "Exponential decay",
                   "cosine": "Cosine annealing", "warmup_cosine": "Warmup, then cosine"}
@@ -40,12 +39,6 @@ def rule_label(opt: str) -> str:
 
 def font_size() -> int:
     return 20 if presenting() else 14
-
-
-def lr_sliders(rates: dict[str, float]) -> dict[str, float]:
-    """The log slider above each exact learning-rate box (``lr`` or ``lr.adam``) shows the same value:
-    its stops are the log-spaced options plus the exact rate (see :func:`lr_stops`)."""
-    return {"lr_slider" + key[2:]: value for key, value in rates.items()}
 
 
 def lr_stops(value: float) -> list[float]:
@@ -75,7 +68,7 @@ def show_notes(notes) -> None:
 # ---- widgets -----------------------------------------------------------------------------------
 
 def _from_slider(suffix: str) -> None:
-    st.session_state["lr" + suffix] = st.session_state["lr_slider" + suffix]
+    st.session_state["lr" + suffix] = st.session_state[slider("lr" + suffix)]
 
 
 def surface_select(box, hide: set, on_change) -> None:
@@ -108,14 +101,12 @@ def formula_input(box, s, hide: set) -> None:
 
 
 def _check_formula() -> None:
-    from landscapes.formula import formula
-
     text, view = st.session_state["f"], settings.readers.View().read("view", st.session_state.get("view", ""),
                                                                       settings.DEFAULT_VIEW)[0]
     refused = st.session_state.pop("_formula_refused", None)
     good = refused["good"] if refused else st.session_state.get("_seeded", {}).get("f", settings.DEFAULT_FORMULA)
     try:
-        formula(text, bounds=view)
+        surface_formula(text, bounds=view)
     except ValueError as error:
         st.session_state["_formula_refused"] = {"typed": text, "good": good, "error": str(error)}
         st.session_state["f"] = good  # the page-state flow sees no change: the run keeps the good formula
@@ -133,7 +124,7 @@ def learning_rate(box, hide: set, suffix: str = "", label: str = "Learning rate 
     if is_hidden("lr" + suffix, hide):
         return
     value = st.session_state.get("lr" + suffix, LR_OPTIONS[0])
-    box.select_slider(f"{label} (log scale)", lr_stops(value), key="lr_slider" + suffix, on_change=_from_slider,
+    box.select_slider(f"{label} (log scale)", lr_stops(value), key=slider("lr" + suffix), on_change=_from_slider,
                       args=(suffix,), format_func=lambda v: f"{v:g}")
     box.number_input(f"{label}, exact", min_value=1e-5, max_value=10.0, key="lr" + suffix, format="%.6g",
                      step=lr_step(value))  # no help=: its button would share the label (tests find the box by it)
@@ -258,3 +249,8 @@ def formula(surface) -> None:
 def picture(fig: dict, hide: set, step: int) -> None:
     """The animated picture; a click on it sets the start unless a lesson fixed the start."""
     player.show(fig, clickable=not (is_hidden("x0", hide) or is_hidden("y0", hide)), step=step)
+
+
+def page_file(name: str) -> str:
+    """The script of the page ``name``: where a link (``st.page_link``, ``st.switch_page``) opens it."""
+    return pages.get(name).path

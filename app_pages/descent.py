@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import streamlit as st
 
+import optim
 import settings
 from app_pages import controls as ui
 from app_pages import player, state, takeaway, work
@@ -17,11 +20,17 @@ from viz.captions import curvature_note, divergence_reason, view_note
 RESET_ON_SURFACE = ("lr", "steps", "x0", "y0", "k", "batch", "noise")
 
 
-# ---- state: URL ⇄ widgets, through the shared flow ---------------------------------------------
+@dataclass(frozen=True)
+class Run:
+    """This run: its settings, the surface, the rule (built once) and the engine's trajectory."""
 
-PAGE = state.Page("descent", settings.parse, settings.to_query, settings.values,
-                  helpers=lambda s: ui.lr_sliders({"lr": s.lr}))
+    settings: Settings
+    surface: object
+    rule: optim.Rule
+    trajectory: optim.Trajectory
 
+
+# ---- controls ----------------------------------------------------------------------------------
 
 def on_surface() -> None:
     fresh = settings.values(settings.defaults(st.session_state["surface"], st.session_state["opt"]))
@@ -46,10 +55,14 @@ def controls(s: Settings, hide: set) -> None:
 
 # ---- the picture -------------------------------------------------------------------------------
 
-def banner(s: Settings, surface, traj) -> None:
+def title(s: Settings) -> str:
+    return f"{s.landscape.title} · {ui.rule_label(s.opt)}"
+
+
+def banner(run: Run) -> None:
     """Why the run left, and what the curvature says at the inspected step (past the divergence: at
     the last step before the run left), in the banner, or under the title when the run stayed."""
-    rule = s.rule()
+    s, surface, rule, traj = run.settings, run.surface, run.rule, run.trajectory
     why = curvature_note(surface, rule, traj, s.k)
     if traj.diverged_at >= 0:
         left = int(left_view_at(traj.points, surface.bounds))
@@ -73,56 +86,70 @@ def numbers(surface, traj) -> None:
              help=reached_words(reached, summary.tolerance).capitalize() + ".")
 
 
-def worked_update(s: Settings, traj) -> None:
+def picture(s: Settings, hide: set) -> dict:
+    """The animated picture, drawn at the step a link or a knob asked for (see ``player.picture_step``)."""
+    fig = work.descent_picture(s.run_settings, player.picture_step(s.k), ui.font_size(),
+                               player.height(state.presenting()), player.narrow())
+    ui.picture(fig, hide, s.k)
+    return fig
+
+
+def worked_update(run: Run) -> None:
     """The update leaving the current step, symbols then numbers (the player's step, once it stops)."""
-    values = equations.step_values(traj, s.k)
+    s = run.settings
+    values = equations.step_values(run.trajectory, s.k)
     if values is None:
         st.info(f"Step {s.k} is the end of the run (or past a divergence): no update leaves it.")
         return
     st.markdown(f"**At step {s.k}: the update to step {s.k + 1} (update t = {values['t']}), with its numbers** "
                 f"(η = {values['lr']:.4g})")
-    *rules, (_, result) = equations.update_lines(s.rule(), values)
+    *rules, (_, result) = equations.update_lines(run.rule, values)
     for symbols, filled in rules:
         st.latex(symbols)
         st.latex(filled)
     st.latex(result)
 
 
-def below(s: Settings, surface, traj) -> None:
+def below(run: Run) -> None:
     """Under the picture: the numbers of the run, the step worked out by hand, the function, the 3D view."""
-    numbers(surface, traj)
+    s = run.settings
+    numbers(run.surface, run.trajectory)
     left, right = st.columns([3, 2]) if s.view3d else (st.container(), None)
     with left:
-        worked_update(s, traj)
-        ui.formula(surface)
+        worked_update(run)
+        ui.formula(run.surface)
     if right is not None:
         with right:
             ui.chart(work.descent_view3d(s.run_settings, s.k, ui.font_size()), "surface3d")
 
 
+def take_home(run: Run, fig: dict) -> None:
+    s, surface, traj = run.settings, run.surface, run.trajectory
+    takeaway.section(takeaway.Picture(
+        name="descent", run_key=repr(s.run_settings), caption=f"{title(s)}, lr {s.lr:g}", fig=lambda: fig,
+        surface=surface, layer=ui.surface_layer(s.surface, s.f, s.view), lanes=descent_figures.lanes(traj), k=s.k,
+        csv=lambda: export.trajectory_csv(traj),
+        script=lambda write: write(surface, run.rule, (s.x0, s.y0), s.steps, **s.gradient_source())))
+
+
 # ---- the page ----------------------------------------------------------------------------------
 
-current, notes = state.sync(PAGE)
-(current,) = player.snap((current,), lambda one: settings.to_query(one[0]))
-hide = state.hidden()
-controls(current, hide)
-surface = current.landscape
-trajectory = work.descent_run(current.run_settings)
-lesson = ui.heading(f"{surface.title} · {ui.rule_label(current.opt)}", surface, notes, "descent")
-# presenting or under a lesson's caption, the picture takes the first screen and the sentence follows it
-banner_below = state.presenting() or lesson
-if not banner_below:
-    banner(current, surface, trajectory)
-drawn_at = player.picture_step(current.k)
-fig = work.descent_picture(current.run_settings, drawn_at, ui.font_size(), player.height(state.presenting()),
-                          player.narrow())
-ui.picture(fig, hide, current.k)
-if banner_below:
-    banner(current, surface, trajectory)
-below(current, surface, trajectory)
-takeaway.section(takeaway.Picture(
-    "descent", repr(current.run_settings), f"{surface.title} · {ui.rule_label(current.opt)}, lr {current.lr:g}", lambda: fig,
-    surface, ui.surface_layer(current.surface, current.f, current.view), descent_figures.lanes(trajectory), current.k,
-    lambda: export.trajectory_csv(trajectory),
-    lambda write: write(surface, current.rule(), (current.x0, current.y0), current.steps, **current.gradient_source())))
-ui.share_link(settings.to_query(current))
+def main() -> None:
+    current, notes = state.sync("descent", shown=player.on_frame)
+    hide = state.hidden()
+    controls(current, hide)
+    run = Run(current, current.landscape, current.rule(), work.descent_run(current.run_settings))
+    lesson = ui.heading(title(current), run.surface, notes, "descent")
+    # presenting or under a lesson's caption, the picture takes the first screen and the sentence follows it
+    banner_below = state.presenting() or lesson
+    if not banner_below:
+        banner(run)
+    fig = picture(current, hide)
+    if banner_below:
+        banner(run)
+    below(run)
+    take_home(run, fig)
+    ui.share_link(settings.to_query(current))
+
+
+main()

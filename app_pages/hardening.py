@@ -45,7 +45,7 @@ def _is_upload(path: str) -> bool:
 
 
 def _refusing_uploads(passes_on):
-    from starlette.responses import PlainTextResponse
+    from starlette.responses import PlainTextResponse  # optional: only once Streamlit's starlette server was found
 
     async def middleware(self, scope, receive, send):
         if scope["type"] == "http" and _is_upload(scope.get("path", "")):
@@ -61,7 +61,9 @@ def _refusing_uploads(passes_on):
 def refuse_uploads() -> bool:
     """Answer 403 to every request on the upload route; True when the middleware was found."""
     try:
-        from streamlit.web.server.starlette import starlette_path_security_middleware as path_security
+        from streamlit.web.server.starlette import (  # optional: private to Streamlit, absent in other versions
+            starlette_path_security_middleware as path_security,
+        )
     except ImportError:
         return False
     cls = getattr(path_security, "PathSecurityMiddleware", None)

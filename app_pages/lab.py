@@ -16,14 +16,14 @@ import streamlit as st
 import landscapes
 import landscapes.lines
 import optim
+from app_pages import controls as ui
 from app_pages import player, takeaway, work
-from app_pages.controls import surface_layer
 from app_pages.work import BY_REPR
 from optim import regimes as regime_lib
 from optim.sweep import Sweep, knob_values, log_grid, momentum_knob, sweep_grid, theory, useful_range
 from optim.sweep import sweep as sweep_rates
 from settings import Settings
-from settings.lab import LabSettings
+from settings.lab import LabSettings, RateFree, hyperparameters, rate_free
 from viz import compare as compare_figures
 from viz import descent as descent_figures
 from viz import export
@@ -36,7 +36,7 @@ LIVE_DECADES = 1e-3  # from a thousandth of the useful range's top: below that e
 SWEEP_RATES = 241  # the sweep's
 LINE_STEPS = 30  # one dimension: few enough steps to follow each one on the curve
 REGIME_SYMBOLS = {regime_lib.TOO_SMALL: "square", regime_lib.JUST_RIGHT: "circle", regime_lib.TOO_LARGE: "x"}
-BY_REPR = {**BY_REPR, LabSettings: repr}
+BY_REPR = {**BY_REPR, LabSettings: repr, RateFree: repr}
 KEY = "lab_bridge"
 _bridge = st.components.v2.component("downhill.lab", js=(Path(__file__).with_name("lab.js")).read_text())
 
@@ -51,36 +51,35 @@ def knob(s: Settings):
         return None
 
 
-def grid_settings(s: Settings) -> Settings:
+def grid_settings(s: Settings) -> RateFree:
     """``s`` without what the sliders set (the rate, the momentum-like knob) or the schedule."""
     k = knob(s)
     knobs = tuple((key, k.default if k and key == k.key else value) for key, value in s.knobs)
-    return dataclasses.replace(s.run_settings, lr=1.0, knobs=knobs, sched="constant", sched_set=())
+    return dataclasses.replace(rate_free(s), knobs=knobs)
 
 
-def hyper(s: Settings, *, without_knob: bool = False) -> dict:
+def hyper(s: Settings | RateFree, *, without_knob: bool = False) -> dict:
     """The rule's hyperparameters but the rate (and the momentum-like knob, where the grid varies it)."""
-    values = optim.rule(s.opt).from_knobs(1.0, dict(s.knobs)).hyperparameters()
-    values.pop("lr")
+    values = hyperparameters(s.opt, s.knobs)
     k = knob(s)
     if without_knob and k is not None and k.index is None:
         values.pop(k.param)
     return values
 
 
-def start(s: Settings) -> tuple[float, float]:
+def start(s: Settings | RateFree) -> tuple[float, float]:
     return (s.x0, s.y0)
 
 
 # ---- engine runs -------------------------------------------------------------------------------
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
-def rate_range(s: Settings) -> tuple[float, float]:
+def rate_range(s: RateFree) -> tuple[float, float]:
     return useful_range(s.landscape, s.opt, start(s), s.steps, **hyper(s))
 
 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_REPR)
-def live_grid(g: Settings):
+def live_grid(g: RateFree):
     """Every (knob value, rate) the live picture offers, with paths at the steps it draws (and those
     steps): one engine run."""
     low, high = rate_range(g)
@@ -95,7 +94,7 @@ def live_grid(g: Settings):
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
-def sweep(s: Settings) -> Sweep:
+def sweep(s: RateFree) -> Sweep:
     """``SWEEP_RATES`` rates at the page's knob values, in one engine run."""
     lrs = log_grid(*rate_range(s), SWEEP_RATES)
     return sweep_rates(s.landscape, s.opt, start(s), lrs, s.steps, **hyper(s))
@@ -103,18 +102,13 @@ def sweep(s: Settings) -> Sweep:
 
 def regime_rates(b: LabSettings) -> dict[str, float]:
     """The three regimes' rates: the link's, or chosen from the sweep."""
-    chosen = regime_lib.choose_regimes(sweep(grid_settings_keep_knob(b.run)))
+    chosen = regime_lib.choose_regimes(sweep(rate_free(b.run)))
     given = dict(zip(regime_lib.REGIMES, (b.slow, b.right, b.fast), strict=True))
     return {name: given[name] if given[name] is not None else chosen[name] for name in regime_lib.REGIMES}
 
 
-def grid_settings_keep_knob(s: Settings) -> Settings:
-    """``s`` without the rate and the schedule (the knob stays: the regimes are run with it)."""
-    return dataclasses.replace(s.run_settings, lr=1.0, sched="constant", sched_set=())
-
-
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
-def regime_runs(s: Settings, rates: tuple[float, ...]) -> optim.Trajectory:
+def regime_runs(s: RateFree, rates: tuple[float, ...]) -> optim.Trajectory:
     """The three rates from one start, in one engine run."""
     rule = optim.get(s.opt, lr=np.array(rates)[:, None], **hyper(s))
     return optim.descend(s.landscape, rule, np.tile(start(s), (len(rates), 1)), s.steps, record="path")
@@ -122,8 +116,8 @@ def regime_runs(s: Settings, rates: tuple[float, ...]) -> optim.Trajectory:
 
 # ---- figures -----------------------------------------------------------------------------------
 
-def _layer(s: Settings):
-    return surface_layer(s.surface, s.f, s.view)
+def _layer(s: Settings | RateFree):
+    return ui.surface_layer(s.surface, s.f, s.view)
 
 
 def nearest(values, value) -> int:
@@ -138,7 +132,7 @@ def at(s: Settings, grid) -> tuple[int, int]:
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
-def live_picture(g: Settings, where: tuple[int, int], font_size: int, height: int, narrow: bool) -> dict:
+def live_picture(g: RateFree, where: tuple[int, int], font_size: int, height: int, narrow: bool) -> dict:
     k = knob(g)
     grid, live = live_grid(g)
     return lab_figures.live_figure(g.landscape, _layer(g), grid, optim.rule(g.opt), where, font_size=font_size,
@@ -146,7 +140,7 @@ def live_picture(g: Settings, where: tuple[int, int], font_size: int, height: in
 
 
 def regime_lanes(s: Settings, rates: dict[str, float]) -> list[player_figures.Lane]:
-    traj = regime_runs(grid_settings_keep_knob(s), tuple(rates.values()))
+    traj = regime_runs(rate_free(s), tuple(rates.values()))
     return [player_figures.Lane(f"{name}: η = {lr:.3g}", rate_figures.mark_color(name), REGIME_SYMBOLS[name], 3.0,
                                 traj.points[:, i], traj.losses[:, i], np.ravel(traj.lrs[:, i]))
             for i, (name, lr) in enumerate(rates.items())]
@@ -161,7 +155,7 @@ def regimes_picture(b: LabSettings, font_size: int, height: int, narrow: bool = 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
 def sweep_picture(b: LabSettings, font_size: int, narrow: bool = False) -> dict:
-    s = grid_settings_keep_knob(b.run)
+    s = rate_free(b.run)
     marks = {**regime_rates(b), "live": b.run.lr}
     return rate_figures.sweep_figure(sweep(s), theory(s.landscape, s.opt, **hyper(s)), marks,
                                      font_size=font_size, narrow=narrow)
@@ -191,8 +185,7 @@ def line_picture(line: str, opt: str, knobs: tuple, font_size: int,
     """The one-dimensional function: its three regimes (from its own sweep), the ball's steps on it;
     and each regime's rate and where its run ended (NaN: it left)."""
     surface = landscapes.lines.LINES[line]
-    values = optim.rule(opt).from_knobs(1.0, dict(knobs)).hyperparameters()
-    values.pop("lr")
+    values = hyperparameters(opt, knobs)
     begin = surface.start
     low, high = useful_range(surface, opt, begin, LINE_STEPS, **values)
     rates = regime_lib.choose_regimes(sweep_rates(surface, opt, begin, log_grid(low, high, SWEEP_RATES),
@@ -231,8 +224,6 @@ def drawn_at(where: tuple[int, int]) -> tuple[int, int]:
 
 
 def show_live(fig: dict, grid, knob_key: str | None) -> None:
-    from app_pages import controls as ui
-
     ui.chart(fig, "lab")
     _bridge(key=KEY, data={"chart": "lab", "narrow": player.narrow(), "narrow_below": player.NARROW_BELOW},
             on_pick_change=lambda: _on_pick(grid, knob_key), on_narrow_change=_on_narrow, width="stretch",
@@ -269,15 +260,13 @@ def at_rest(s: Settings) -> Settings:
 
 def take_home(s: Settings, font_size: int, height: int) -> None:
     """The exports of the run at rest: the same files, made the same way, as the descent page's."""
-    from app_pages import controls as ui
-
     r = at_rest(s)
-    traj = work.descent_run(r)
+    traj, rule = work.descent_run(r), r.rule()
     surface, layer = r.landscape, _layer(r)
-    title = f"{surface.title} · {ui.rule_label(r.opt)}, lr {r.lr:g}"
     takeaway.section(takeaway.Picture(
-        "lab", repr(r), title,
-        lambda: descent_figures.picture(surface, layer, traj, r.rule(), r.steps, False, font_size=font_size,
-                                        height=height),
-        surface, layer, descent_figures.lanes(traj), r.steps, lambda: export.trajectory_csv(traj),
-        lambda write: write(surface, r.rule(), (r.x0, r.y0), r.steps, **r.gradient_source())))
+        name="lab", run_key=repr(r), caption=f"{surface.title} · {ui.rule_label(r.opt)}, lr {r.lr:g}",
+        fig=lambda: descent_figures.picture(surface, layer, traj, rule, r.steps, False, font_size=font_size,
+                                            height=height),
+        surface=surface, layer=layer, lanes=descent_figures.lanes(traj), k=r.steps,
+        csv=lambda: export.trajectory_csv(traj),
+        script=lambda write: write(surface, rule, (r.x0, r.y0), r.steps, **r.gradient_source())))

@@ -12,12 +12,11 @@ from app_pages import lab, player, state
 from optim import regimes as regime_lib
 from optim.momentum import Momentum as HEAVY_BALL
 from optim.sweep import knob_values, optimal_momentum, theory
-from settings.lab import PARTS, REGIMES, LabSettings, parse_lab, to_lab_query, widget_values
+from settings.lab import PARTS, REGIMES, LabSettings, to_lab_query
 
 PART_NAMES = {"line": "One dimension first", "regimes": "Three regimes and the sweep",
               "map": "Momentum's (α, β) map", "schedule": "Schedules side by side"}
 REGIME_KEYS = dict(zip(regime_lib.REGIMES, REGIMES, strict=True))  # "too small" → "slow"
-PAGE = state.Page("lab", parse_lab, to_lab_query, widget_values)
 
 
 def live_height() -> int:
@@ -119,7 +118,7 @@ def open_on_descent(b: LabSettings, selection) -> None:
         knob = HEAVY_BALL.knobs[0]  # torch's momentum: the map's β
         query = {**settings.to_query(b.run), "opt": HEAVY_BALL.name, "lr": str(alpha), knob.key: str(min(beta, knob.high))}
         query = {key: value for key, value in query.items() if key in settings.parse(query)[0].relevant}
-        st.switch_page(ui.PAGE_FILES["descent"], query_params={**query, **state.link_view()})
+        st.switch_page(ui.page_file("descent"), query_params={**query, **state.link_view()})
 
 
 def part_schedule(b: LabSettings, hide: set) -> None:
@@ -134,16 +133,27 @@ def part_schedule(b: LabSettings, hide: set) -> None:
     ui.chart(lab.schedule_picture(s, ui.font_size(), 470, player.narrow()), "schedule_chart")
 
 
-current, notes = state.sync(PAGE)
-hide = state.hidden()
-controls(current, hide)
-ui.heading(f"Learning-rate lab · {current.run.landscape.title} · {ui.rule_label(current.run.opt)}",
-           current.run.landscape, notes, "learning_rate")
-live(current)
-if "part" not in hide:
-    st.segmented_control("Then", PARTS, key="part", format_func=PART_NAMES.get, label_visibility="collapsed",
-                         required=True)
-{"line": lambda: part_line(current), "regimes": lambda: part_regimes(current, hide),
- "map": lambda: part_momentum(current), "schedule": lambda: part_schedule(current, hide)}[current.part]()
-lab.take_home(current.run, ui.font_size(), live_height())
-ui.share_link(to_lab_query(current))
+def below(b: LabSettings, hide: set) -> None:
+    """Under the live picture: the part chosen (one dimension, the regimes and the sweep, the momentum
+    map, the schedules)."""
+    if "part" not in hide:
+        st.segmented_control("Then", PARTS, key="part", format_func=PART_NAMES.get, label_visibility="collapsed",
+                             required=True)
+    parts = {"line": lambda: part_line(b), "regimes": lambda: part_regimes(b, hide),
+             "map": lambda: part_momentum(b), "schedule": lambda: part_schedule(b, hide)}
+    parts[b.part]()
+
+
+def main() -> None:
+    current, notes = state.sync("learning_rate")
+    hide = state.hidden()
+    controls(current, hide)
+    ui.heading(f"Learning-rate lab · {current.run.landscape.title} · {ui.rule_label(current.run.opt)}",
+               current.run.landscape, notes, "learning_rate")
+    live(current)  # the picture: every rate run at once, cached in ``lab``
+    below(current, hide)
+    lab.take_home(current.run, ui.font_size(), live_height())
+    ui.share_link(to_lab_query(current))
+
+
+main()

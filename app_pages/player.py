@@ -14,7 +14,8 @@ from pathlib import Path
 import streamlit as st
 
 import optim
-from app_pages import lean, state
+from app_pages import lean
+from settings.race import Race
 from viz import player as player_figures
 
 _bridge = st.components.v2.component("downhill.player", js=(Path(__file__).with_name("player.js")).read_text())
@@ -27,16 +28,18 @@ MAX_CLICK = 1e6
 MAX_HEIGHT_SENT = 100_000  # pixels
 
 
-def snap(racers: tuple, to_query) -> tuple:
-    """The racers (the descent page: a one-tuple) with ``k`` on a step the picture has a frame for
-    (every step up to 200, then every 2nd, 5th, …), and ``to_query(racers)`` written to the URL if it
-    moved: the player, the equations and the 3D marker then all show the same step."""
-    shown = player_figures.shown_step(racers[0].steps, racers[0].k)
-    if shown == racers[0].k:
-        return racers
-    snapped = tuple(dataclasses.replace(r, k=shown) for r in racers)
-    state.write_url(to_query(snapped))
-    return snapped
+def on_frame(state):
+    """``state`` (a page's settings, or a race's racers, who share the step) with ``k`` on a step the
+    picture has a frame for (every step up to 200, then every 2nd, 5th, …): the player, the equations
+    and the 3D marker then all show the same step. The page-state flow applies it before it writes the
+    URL (``state.sync(name, shown=player.on_frame)``), so a run writes the URL once."""
+    first = state[0] if isinstance(state, Race) else state
+    shown = player_figures.shown_step(first.steps, first.k)
+    if shown == first.k:
+        return state
+    if isinstance(state, Race):
+        return Race(tuple(dataclasses.replace(r, k=shown) for r in state), state.tune)
+    return dataclasses.replace(state, k=shown)
 
 
 def picture_step(k: int) -> int:

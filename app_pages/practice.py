@@ -11,10 +11,8 @@ import landscapes
 from app_pages import controls as ui
 from app_pages import state
 from lessons import practice
-from settings.practice import Practice, parse_practice, to_practice_query
+from lessons.practice_state import Practice
 from viz import practice as practice_figures
-
-PAGE = state.Page("practice", parse_practice, to_practice_query, lambda p: {"seed": p.seed, "ex": p.ex})
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -134,7 +132,7 @@ def feedback(x: practice.Instance) -> None:
     if x.exercise.kind == "number":
         st.caption(f"Answers count as right {x.tolerance_text}.")
     page, query = x.link()
-    st.page_link(ui.PAGE_FILES[page], label=f"See it on the {page} page", icon=":material/visibility:",
+    st.page_link(ui.page_file(page), label=f"See it on the {page} page", icon=":material/visibility:",
                  query_params={**query, **state.link_view()})
 
 
@@ -155,14 +153,22 @@ def card(x: practice.Instance) -> None:
         feedback(x)
 
 
-current, notes = state.sync(PAGE)
-hide = state.hidden()
-sidebar(current, hide)
-teacher_link(current)
-if not state.presenting():  # a projector needs the room for the exercise
-    st.markdown("## Practice")
-    st.caption("Quick checks on what the pages show. The numbers come from the seed in the link, so a class can "
-               "share one set; every answer is computed by the same engine that draws the pictures.")
-ui.show_notes(notes)
-navigation(current)
-card(exercise(current.ex, current.seed))
+def heading(notes) -> None:
+    if not state.presenting():  # a projector needs the room for the exercise
+        st.markdown("## Practice")
+        st.caption("Quick checks on what the pages show. The numbers come from the seed in the link, so a class "
+                   "can share one set; every answer is computed by the same engine that draws the pictures.")
+    ui.show_notes(notes)
+
+
+def main() -> None:
+    current, notes = state.sync("practice")
+    hide = state.hidden()
+    sidebar(current, hide)
+    teacher_link(current)
+    heading(notes)
+    navigation(current)
+    card(exercise(current.ex, current.seed))  # the exercise, its figure, its answer checked by the engine
+
+
+main()

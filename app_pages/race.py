@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 import optim
@@ -9,7 +11,7 @@ import settings
 from app_pages import controls as ui
 from app_pages import player, state, takeaway, work
 from optim.summary import reached_title, summarize
-from settings.race import Race, at_tuned_rates, own_everywhere, own_keys, parse_race, to_race_query
+from settings.race import Race, at_tuned_rates, to_race_query
 from viz import export
 from viz import race as race_figures
 
@@ -18,19 +20,21 @@ NOT_A_BENCHMARK = ("Tuned on this surface from this start: one surface is not a 
                    "can lose elsewhere.")
 
 
-def widget_values(racers) -> dict:
-    shared = settings.values(racers[0])
-    values = {key: value for key, value in shared.items() if key not in own_everywhere() and key != "opt"}
-    values["opt"] = [r.opt for r in racers]
-    values["tune"] = racers.tune
-    for r in racers:
-        mine = {"lr": r.lr, **dict(r.knobs)}
-        values.update({f"{key}.{r.opt}": mine[key] for key in own_keys(r.opt)})
-    return values
+@dataclass(frozen=True)
+class RaceRun:
+    """This run: the racers as set, as they race (at their tuned rates, when tuning), each one's
+    tuning, the surface and each lane's run."""
 
+    racers: Race
+    running: Race
+    tunings: list | None
+    surface: object
+    lanes: list
 
-PAGE = state.Page("race", parse_race, to_race_query, widget_values,
-                  helpers=lambda racers: ui.lr_sliders({f"lr.{r.opt}": r.lr for r in racers}))
+    @property
+    def key(self) -> tuple:
+        """What the engine runs and the pictures are keyed on."""
+        return tuple(r.run_settings for r in self.running)
 
 
 def on_surface() -> None:
@@ -119,38 +123,66 @@ def standings(racers, lanes, surface) -> None:
                "again.")
 
 
-emptied = keep_a_racer()
-racers, notes = state.sync(PAGE)
-racers = Race(player.snap(racers, lambda snapped: to_race_query(Race(snapped, racers.tune))), racers.tune)
-hide = state.hidden()
-tunings = work.race_tuning(tuple(r.run_settings for r in racers)) if racers.tune else None
-running = at_tuned_rates(racers, tunings) if racers.tune else racers  # the racers as they race
-controls(racers, tunings, hide)
-if emptied:
-    st.info("Pick at least one optimizer to race; the picture shows the last race until then.")
-run_key = tuple(r.run_settings for r in running)
-surface = racers[0].landscape
-lanes = work.race_run(run_key)
+def race(racers: Race) -> RaceRun:
+    tunings = work.race_tuning(tuple(r.run_settings for r in racers)) if racers.tune else None
+    running = at_tuned_rates(racers, tunings) if racers.tune else racers
+    return RaceRun(racers, running, tunings, racers[0].landscape,
+                   work.race_run(tuple(r.run_settings for r in running)))
 
-ui.heading(f"The race on {surface.title}", surface, notes, "race")
-diverged = [ui.rule_label(r.opt) for r, lane in zip(running, lanes, strict=True) if lane.trajectory.diverged_at >= 0]
-if diverged:
-    st.error(f"{', '.join(diverged)} diverged: the path left the surface. Lower its learning rate.",
-             icon=":material/error:")
-drawn_at = player.picture_step(racers[0].k)
-fig = work.race_picture(run_key, drawn_at, ui.font_size(), player.height(state.presenting()), player.narrow())
-ui.picture(fig, hide, racers[0].k)
-standings(running, lanes, surface)
-if racers.tune:
-    tuning_table(racers, tunings)
-takeaway.section(takeaway.Picture(
-    "race", repr(run_key), f"The race on {surface.title}", lambda: fig, surface,
-    ui.surface_layer(racers[0].surface, racers[0].f, racers[0].view), race_figures.lanes_of(lanes), racers[0].k,
-    lambda: export.lanes_csv([(ui.rule_label(lane.name), lane.trajectory) for lane in lanes]),
-    lambda write: write(surface, {r.rule().title: r.rule() for r in running}, (racers[0].x0, racers[0].y0),
-                        racers[0].steps, **racers[0].gradient_source())))
-if racers[0].view3d:
-    st.markdown(f"**In 3D, at step {racers[0].k}**")
-    ui.chart(work.race_view3d(run_key, racers[0].k, ui.font_size()), "surface3d")
-ui.formula(surface)
-ui.share_link(to_race_query(racers))
+
+def diverged(run: RaceRun) -> None:
+    gone = [ui.rule_label(r.opt) for r, lane in zip(run.running, run.lanes, strict=True) if lane.trajectory.diverged_at >= 0]
+    if gone:
+        st.error(f"{', '.join(gone)} diverged: the path left the surface. Lower its learning rate.",
+                 icon=":material/error:")
+
+
+def picture(run: RaceRun, hide: set) -> dict:
+    k = run.racers[0].k
+    fig = work.race_picture(run.key, player.picture_step(k), ui.font_size(), player.height(state.presenting()),
+                            player.narrow())
+    ui.picture(fig, hide, k)
+    return fig
+
+
+def below(run: RaceRun) -> None:
+    """Under the picture: the standings, the tuned rates, the 3D view, the function."""
+    first = run.racers[0]
+    standings(run.running, run.lanes, run.surface)
+    if run.racers.tune:
+        tuning_table(run.racers, run.tunings)
+    if first.view3d:
+        st.markdown(f"**In 3D, at step {first.k}**")
+        ui.chart(work.race_view3d(run.key, first.k, ui.font_size()), "surface3d")
+    ui.formula(run.surface)
+
+
+def take_home(run: RaceRun, fig: dict) -> None:
+    first, lanes = run.racers[0], run.lanes
+    rules = [r.rule() for r in run.running]
+    takeaway.section(takeaway.Picture(
+        name="race", run_key=repr(run.key), caption=f"The race on {run.surface.title}", fig=lambda: fig,
+        surface=run.surface, layer=ui.surface_layer(first.surface, first.f, first.view),
+        lanes=race_figures.lanes_of(lanes), k=first.k,
+        csv=lambda: export.lanes_csv([(ui.rule_label(lane.name), lane.trajectory) for lane in lanes]),
+        script=lambda write: write(run.surface, {rule.title: rule for rule in rules}, (first.x0, first.y0),
+                                   first.steps, **first.gradient_source())))
+
+
+def main() -> None:
+    emptied = keep_a_racer()
+    racers, notes = state.sync("race", shown=player.on_frame)
+    hide = state.hidden()
+    run = race(racers)  # before the controls: a tuned racer's box shows the rate it races at
+    controls(racers, run.tunings, hide)
+    if emptied:
+        st.info("Pick at least one optimizer to race; the picture shows the last race until then.")
+    ui.heading(f"The race on {run.surface.title}", run.surface, notes, "race")
+    diverged(run)
+    fig = picture(run, hide)
+    below(run)
+    take_home(run, fig)
+    ui.share_link(to_race_query(racers))
+
+
+main()

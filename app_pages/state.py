@@ -1,8 +1,8 @@
 """The page-state flow every page uses: the URL seeds the widgets, the widgets write the URL.
 
-A page declares a :class:`Page` (its name, its ``parse``/``to_query`` pair and the widget values
-of a state) and calls :func:`sync` once, before drawing its controls. On each run the state comes
-from exactly one place:
+A page's entry in the registry (:mod:`lessons.pages`) gives its name, its ``parse``/``to_query`` pair and
+the widget values of a state; the page calls :func:`sync` with its name once, before drawing its
+controls. On each run the state comes from exactly one place:
 
 - a link: the URL holds a query this session did not write (a pasted link, a lesson opened from
   the gallery, the browser's back button): it is parsed, with notes on what had to be fixed, and
@@ -12,31 +12,24 @@ from exactly one place:
 - otherwise the widgets: only those the user changed since the flow last set them, and never a
   hidden one, overlaid on the previous state and parsed like a link.
 
-Then every widget is set to the state's values and the URL to the state's query. ``hide`` (a
+Then the page's ``shown`` (the player's step moved onto a frame) is applied, every widget is set to
+the state's values (a learning rate's log slider too) and the URL to the state's query: once a run. ``hide`` (a
 lesson link's comma list of controls) and ``present`` (presentation mode) stay in force for the
 session, across the sidebar's links, until a link says otherwise.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
 
+from lessons import pages
 from settings.readers import fmt
 
 MAX_HIDDEN = 40
-
-
-@dataclass(frozen=True)
-class Page:
-    name: str
-    parse: Callable[[Mapping], tuple[Any, list[str]]]
-    to_query: Callable[[Any], dict[str, str]]
-    widgets: Callable[[Any], dict[str, Any]]  # URL key → the value its widget shows
-    helpers: Callable[[Any], dict[str, Any]] = field(default=lambda state: {})  # widgets mirroring a URL key
+LR_SLIDER = "lr_slider"
 
 
 def _phone() -> bool:
@@ -47,9 +40,10 @@ def _phone() -> bool:
         return False
 
 
-def sync(page: Page) -> tuple[Any, list[str]]:
-    """This run's state of ``page`` and the notes on its link; widgets and URL set to match."""
-    ss = st.session_state
+def sync(name: str, shown: Callable[[Any], Any] | None = None) -> tuple[Any, list[str]]:
+    """This run's state of the page ``name`` and the notes on its link; widgets and URL set to match.
+    ``shown``: the state as the page shows it (the player's step moved onto a frame), if it differs."""
+    page, ss = pages.get(name), st.session_state
     if "_narrow" not in ss:  # a phone says so: its first picture is then the stacked one (the bridge corrects either)
         ss["_narrow"] = _phone()
     query = _url()
@@ -69,10 +63,26 @@ def sync(page: Page) -> tuple[Any, list[str]]:
             state, notes = page.parse({**page.to_query(remembered), **changed})[0], []
         else:
             state, notes = remembered, ss.get(f"_notes.{page.name}", [])
-    _seed({**page.widgets(state), **page.helpers(state)})
+    state = shown(state) if shown else state
+    _seed(with_sliders(page.widgets(state)))
     write_url(page.to_query(state))
     ss["_page"], ss[f"_state.{page.name}"], ss[f"_notes.{page.name}"] = page.name, state, notes
     return state, notes
+
+
+def with_sliders(widgets: dict[str, Any]) -> dict[str, Any]:
+    """The widgets and the log slider above each learning-rate box (``lr``, a racer's ``lr.adam``):
+    it shows the same rate (see ``controls.learning_rate``)."""
+    return {**widgets, **{slider(key): value for key, value in widgets.items() if is_rate(key)}}
+
+
+def is_rate(key: str) -> bool:
+    return key == "lr" or key.startswith("lr.")
+
+
+def slider(rate_key: str) -> str:
+    """The key of the log slider above the exact box ``rate_key`` (``lr.adam`` → ``lr_slider.adam``)."""
+    return LR_SLIDER + rate_key[2:]
 
 
 def visit(name: str) -> None:
@@ -145,7 +155,7 @@ def _url() -> dict[str, str]:
     return {key: st.query_params.get(key) for key in st.query_params}
 
 
-def _changed(page: Page, previous) -> dict[str, str]:
+def _changed(page: pages.Page, previous) -> dict[str, str]:
     """The widgets the user moved since the flow set them (callbacks included), hidden ones left out."""
     ss, seeded, hide = st.session_state, st.session_state.get("_seeded", {}), hidden()
     return {key: as_text(ss[key]) for key in page.widgets(previous)

@@ -3,36 +3,19 @@ engine computes. ``instance(exercise_id, seed)`` gives one exercise with its num
 
 from __future__ import annotations
 
-import tomllib
 import zlib
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 
 import landscapes
+import lessons
 import optim
 import settings
 from landscapes.refine import hessian
-
-EXERCISES_FILE = Path(__file__).with_name("exercises.toml")
-
-
-@dataclass(frozen=True)
-class Exercise:
-    id: str
-    title: str
-    kind: str  # "number" or "choice"
-    solver: str
-    prompt: str
-    hint: str
-    explanation: str
-    link: dict  # {"page", "query"} or {"lesson"}
-    params: dict = field(default_factory=dict)  # name → [low, high, step]
-    choices: list = field(default_factory=list)  # for "choice": the right one first (the page shuffles)
-    tolerance: float | None = None  # absolute
-    tolerance_rel: float | None = None
-    figure: str | None = None  # "loss_curve" or "point"
+from lessons.exercises import EXERCISES as EXERCISES  # the catalogue, read through this module too
+from lessons.exercises import Exercise, get
+from lessons.exercises import ids as ids
 
 
 @dataclass(frozen=True)
@@ -89,8 +72,6 @@ class Instance:
 
     def link(self) -> tuple[str, dict[str, str]]:
         """The page (``descent`` or ``race``) and query of the picture that shows the idea."""
-        import lessons  # here: lessons/__init__ is the package this module lives in
-
         spec = self.exercise.link
         if "lesson" in spec:
             preset = lessons.get(spec["lesson"].format(**self.values))
@@ -108,25 +89,6 @@ def number(value) -> str:
     if value.is_integer() and abs(value) < 1e16:
         return str(int(value))
     return np.format_float_positional(value, precision=4, unique=True, fractional=False, trim="-")
-
-
-def load(path: Path = EXERCISES_FILE) -> list[Exercise]:
-    with path.open("rb") as f:
-        return [Exercise(**entry) for entry in tomllib.load(f)["exercise"]]
-
-
-EXERCISES = load()
-
-
-def ids() -> list[str]:
-    return [ex.id for ex in EXERCISES]
-
-
-def get(exercise_id: str) -> Exercise:
-    for ex in EXERCISES:
-        if ex.id == exercise_id:
-            return ex
-    raise ValueError(f"unknown exercise {exercise_id!r}; choose one of: {', '.join(ids())}")
 
 
 def instance(exercise_id: str, seed: int) -> Instance:
@@ -205,8 +167,6 @@ REGIMES = ("lr-too-small", "lr-just-right", "lr-too-large")
 
 
 def regime(case):
-    import lessons
-
     preset = lessons.get(REGIMES[case])
     s = settings.parse(preset.full_query())[0]
     traj = settings.run(s)

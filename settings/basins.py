@@ -69,6 +69,13 @@ def parse_basins(query: Mapping) -> tuple[BasinsSettings, list[str]]:
     return BasinsSettings(run, n), notes
 
 
+def widget_values(b: BasinsSettings) -> dict:
+    """The page's controls by URL key: the run's (a typed formula's too) and ``n``."""
+    every = settings.values(b.run)
+    return {**{key: every[key] for key in keys(b.run) if key in every}, "f": every["f"], "view": every["view"],
+            "n": b.n}
+
+
 def max_n(run: Settings) -> int:
     """The most starts per side (a multiple of 10, at least the grid's least) within WORK_BUDGET."""
     low, high, _ = grid_range(run.surface)

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import landscapes.lines
+import optim
 import settings
 from settings import Settings
 from settings.readers import Choice, Number, fmt, show
@@ -42,6 +43,41 @@ class LabSettings:
     @property
     def regimes(self) -> dict[str, float | None]:
         return {key: getattr(self, key) for key in REGIMES}
+
+
+@dataclass(frozen=True)
+class RateFree:
+    """A run without a learning rate: what the lab's sweeps and its live grid run and are cached on.
+    They try many rates at once, so moving the rate (or the momentum-like knob the grid varies) never
+    runs the engine again. A constant rate (no schedule) and the full batch."""
+
+    surface: str
+    f: str
+    view: tuple
+    opt: str
+    knobs: tuple  # ((key, value), …) in the rule's order
+    steps: int
+    x0: float
+    y0: float
+
+    @property
+    def landscape(self):
+        return settings.surface_of(self.surface, self.f, self.view)
+
+
+def rate_free(s: Settings) -> RateFree:
+    """The run ``s`` describes, without its rate and its schedule."""
+    return RateFree(s.surface, s.f, s.view, s.opt, s.knobs, s.steps, s.x0, s.y0)
+
+
+def hyperparameters(opt: str, knobs) -> dict:
+    """The rule's keyword arguments (torch's names) from its knobs ``((key, value), …)``, without ``lr``:
+    the rates come from a sweep. (``from_knobs`` reads the knobs together, e.g. β₁ and β₂ into
+    ``betas``; the rule's own default rate stands in for it there and is dropped.)"""
+    rule = optim.rule(opt)
+    values = rule.from_knobs(rule.lr, dict(knobs)).hyperparameters()
+    values.pop("lr")
+    return values
 
 
 def keys(s: Settings) -> tuple[str, ...]:

@@ -21,6 +21,7 @@ import landscapes
 import optim
 from optim.race import Tuning, candidate_rates, tune
 from settings import PAGE_KEYS, Settings, all_knob_keys, knob_keys, parse, readers_for, to_query
+from settings import values as settings_values
 from settings.readers import Flag, listed, show
 
 MAX_LISTED = 20  # entries of opt read (there are fewer rules than this; a longer list repeats some)
@@ -106,6 +107,19 @@ def to_race_query(racers) -> dict[str, str]:
     if getattr(racers, "tune", False):
         out["tune"] = "1"
     return out
+
+
+def widget_values(racers) -> dict:
+    """The page's controls by URL key: the shared ones, the racers (``opt``), ``tune``, and each racer's
+    own rate and knobs under its suffix (``lr.adam``)."""
+    shared = settings_values(racers[0])
+    values = {key: value for key, value in shared.items() if key not in own_everywhere() and key != "opt"}
+    values["opt"] = [r.opt for r in racers]
+    values["tune"] = racers.tune
+    for r in racers:
+        mine = {"lr": r.lr, **dict(r.knobs)}
+        values.update({f"{key}.{r.opt}": mine[key] for key in own_keys(r.opt)})
+    return values
 
 
 def _racers(raw, notes) -> list[str]:

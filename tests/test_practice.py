@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import landscapes
 from lessons import practice
-from settings.practice import parse_practice, to_practice_query
+from lessons.practice_state import parse_practice, to_practice_query
 
 SEEDS = [0, 1, 2, 3, 7, 42, 1234, 99999]
 

@@ -6,7 +6,7 @@ import pytest
 import optim
 import settings
 from lessons import practice
-from settings.practice import MAX_SET, parse_practice
+from lessons.practice_state import MAX_SET, parse_practice
 from settings.race import MAX_LISTED, parse_race
 from settings.readers import Number, View, listed
 

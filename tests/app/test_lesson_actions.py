@@ -17,7 +17,7 @@ import landscapes
 import lessons
 import optim
 import settings
-from app_pages.controls import PAGE_FILES
+from lessons import pages
 from optim.summary import summarize
 from settings.basins import parse_basins
 from tests.app.conftest import bridge, chart
@@ -34,7 +34,7 @@ ACTION_WORDS = ("switch", "try", "raise", "pick", "click", "drag", "find", "set"
 
 def open_lesson(preset_id: str):
     preset = lessons.get(preset_id)
-    at = open_page(PAGE_FILES[preset.page], {**preset.full_query(), "lesson": preset_id})
+    at = open_page(pages.get(preset.page).path, {**preset.full_query(), "lesson": preset_id})
     assert not at.exception and any(preset.title in info.value for info in at.info)  # the caption is shown
     return at
 
@@ -79,7 +79,7 @@ def test_a_rate_the_learner_moved_gives_way_to_the_new_optimizers_own():
     at.number_input(key="lr").set_value(0.05).run()
     at.selectbox(key="opt").set_value("momentum").run()
     assert float(at.query_params["lr"]) == settings.defaults("terrain", "momentum").lr
-    plain = open_page(PAGE_FILES["basins"], {"surface": "terrain", "n": "40", "opt": "sgd", "lr": "0.1"})
+    plain = open_page(pages.get("basins").path, {"surface": "terrain", "n": "40", "opt": "sgd", "lr": "0.1"})
     plain.selectbox(key="opt").set_value("momentum").run()  # no lesson open: the optimizer's own rate
     assert float(plain.query_params["lr"]) == settings.defaults("terrain", "momentum").lr
 

@@ -1,4 +1,5 @@
-"""URL ⇄ state for the practice page.
+"""URL ⇄ state for the practice page (here, beside the exercises it names: ``settings`` never reads
+``lessons``; ``lessons`` reads ``settings``).
 
 Keys: ``seed`` (the numbers: a teacher shares one, a student may draw new ones), ``set`` (a comma
 list of exercise ids, in the order to work through them; all of them when absent), ``ex`` (the
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from lessons import practice
+from lessons import exercises
 from settings import PAGE_KEYS
 from settings.readers import Number, listed, show
 
@@ -52,8 +53,8 @@ def parse_practice(query: Mapping) -> tuple[Practice, list[str]]:
 
 def _set(raw: str | None, notes: list[str]) -> tuple[str, ...]:
     if raw is None:
-        return tuple(practice.ids())
-    known = practice.ids()
+        return tuple(exercises.ids())
+    known = exercises.ids()
     chosen, found = listed("set", raw, known, ("an exercise", "exercises"), MAX_SET)
     notes += found
     if not chosen:
@@ -64,6 +65,11 @@ def _set(raw: str | None, notes: list[str]) -> tuple[str, ...]:
 
 def to_practice_query(p: Practice) -> dict[str, str]:
     out = {"seed": str(p.seed), "ex": p.ex}
-    if list(p.exercises) != practice.ids():
+    if list(p.exercises) != exercises.ids():
         out["set"] = ",".join(p.exercises)
     return out
+
+
+def widget_values(p: Practice) -> dict:
+    """The page's controls by URL key: the numbers' seed and the exercise on screen."""
+    return {"seed": p.seed, "ex": p.ex}
