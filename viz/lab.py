@@ -56,12 +56,13 @@ def live_figure(surface, layer, grid, rule, at: tuple[int, int], *, font_size: i
          "hovertemplate": "left the view here (%{x:.4g}, %{y:.4g})<extra></extra>", "showlegend": False},
     ]
     slider_rows = 2 if knob_label else 1
-    if narrow:
-        height = TOP + _bottom(font_size, slider_rows) + narrow_plot_height(surface, font_size)
+    if narrow:  # the sliders under the contour, on a phone's first screen; the loss and the numbers under them
+        height = TOP + 10 + narrow_plot_height(surface, font_size, slider_rows)
     layout = _layout(surface, png, live.loss_axis, height, font_size, slider_rows, narrow)
     layout["xaxis2"]["range"] = [0, live.steps]  # every run on one clock: an early exit shows as early
-    plot_height = height - TOP - _bottom(font_size, slider_rows)
-    layout["sliders"] = _sliders(grid, at, font_size, knob_label, plot_height)
+    plot_height = height - TOP - _bottom(font_size, slider_rows, narrow)
+    top = layout["yaxis"]["domain"][0] if narrow else 0  # where the sliders hang from
+    layout["sliders"] = _sliders(grid, at, font_size, knob_label, plot_height, top)
     layout["annotations"] = rate_labels(grid.lrs, layout["sliders"][0]["y"], font_size, narrow)
     texts = [[live_text(grid, live, jj, ii) for ii in range(live.shape[1])] for jj in range(live.shape[0])]
     layout["meta"] = {"lab": lab_payload.payload(live, surface.bounds, texts, len(fixed))}
@@ -127,10 +128,15 @@ TOP = 10  # pixels above the plot
 NARROW_LOSS = 170  # a phone's loss plot, in pixels
 
 
-def narrow_plot_height(surface, font_size: int = 14) -> int:
-    """A phone's stacked plot: the contour, its ticks and title, the loss, its ticks and title, the
-    numbers box, in pixels (the figure adds its margins and sliders)."""
-    return contour.narrow_height(surface) + int(5.8 * font_size + 54) + NARROW_LOSS + int(_box_px(font_size))
+def narrow_plot_height(surface, font_size: int = 14, rows: int = 1) -> int:
+    """A phone's stacked plot: the contour, its ticks and title and the ``rows`` sliders, the loss,
+    its ticks and title, the numbers box, in pixels (the figure adds its margins)."""
+    return (contour.narrow_height(surface) + _controls_px(font_size, rows) + int(3.4 * font_size + 30) + NARROW_LOSS
+            + int(_box_px(font_size)))
+
+
+def _controls_px(font_size: int, rows: int) -> int:
+    return _axis_room(font_size) + rows * _slider_room(font_size) + 16
 
 
 def _box_px(font_size: int) -> float:
@@ -138,7 +144,7 @@ def _box_px(font_size: int) -> float:
 
 
 def domains(narrow: bool, plot_height: int = 400, font_size: int = 14,
-            contour_px: int = 300) -> dict[str, tuple[list, list]]:
+            contour_px: int = 300, rows: int = 1) -> dict[str, tuple[list, list]]:
     """Where each part sits: side by side, or stacked on a phone (in pixels: the contour
     ``contour_px`` tall, the loss and the numbers box under it, each clear of the last's ticks and
     title). Side by side the numbers box is sized in pixels (its three lines) and the loss plot
@@ -147,7 +153,7 @@ def domains(narrow: bool, plot_height: int = 400, font_size: int = 14,
     box = min(0.3, _box_px(font_size) / plot_height)
     if narrow:
         top = 1 - contour_px / plot_height
-        loss_top = top - (2.4 * font_size + 24) / plot_height
+        loss_top = top - _controls_px(font_size, rows) / plot_height  # the sliders under the contour
         loss_bottom = box + (3.4 * font_size + 30) / plot_height  # its step labels and title
         return {"contour": ([0, 1], [top, 1]), "loss": ([0.15, 1], [loss_bottom, loss_top]),
                 "numbers": ([0, 1], [0, box])}
@@ -158,12 +164,13 @@ def domains(narrow: bool, plot_height: int = 400, font_size: int = 14,
 
 def _layout(surface, png, loss_axis, height, font_size, rows, narrow=False) -> dict:
     (x0, x1), (y0, y1) = surface.bounds
-    where = domains(narrow, height - TOP - _bottom(font_size, rows), font_size, contour.narrow_height(surface))
+    where = domains(narrow, height - TOP - _bottom(font_size, rows, narrow), font_size, contour.narrow_height(surface),
+                    rows)
     axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": "#666"}
     square = {"scaleanchor": "x", "scaleratio": 1} if 1 / 3 <= (x1 - x0) / (y1 - y0) <= 3 else {}
     hidden = {"visible": False, "range": [0, 1], "fixedrange": True}
     return {
-        "height": height, "margin": {"l": 55, "r": 10, "t": TOP, "b": _bottom(font_size, rows)},
+        "height": height, "margin": {"l": 55, "r": 10, "t": TOP, "b": _bottom(font_size, rows, narrow)},
         "font": {"size": font_size}, "showlegend": False, "hovermode": "closest", "dragmode": "pan",
         "xaxis": {**axis, "domain": where["contour"][0], "range": [x0, x1], "constrain": "domain",
                   "title": {"text": surface.labels[0], "standoff": 2}},
@@ -206,11 +213,13 @@ def _slider_room(font_size: int) -> int:
     return 2 * font_size + 40  # a slider's current value, bar and tick labels
 
 
-def _bottom(font_size: int, rows: int) -> int:
+def _bottom(font_size: int, rows: int, narrow: bool = False) -> int:
+    if narrow:
+        return 10  # a phone's sliders hang under the contour
     return _axis_room(font_size) + rows * _slider_room(font_size)
 
 
-def _sliders(grid, at, font_size, knob_label, plot_height) -> list[dict]:
+def _sliders(grid, at, font_size, knob_label, plot_height, top: float = 0) -> list[dict]:
     """The rate's slider, and the knob's under it: ``method: "skip"`` (lab.js does the redrawing)."""
     j, i = at
     below = _axis_room(font_size) / plot_height  # paper units: sliders hang below the plot
@@ -220,12 +229,12 @@ def _sliders(grid, at, font_size, knob_label, plot_height) -> list[dict]:
               "bordercolor": "#888888", "pad": {"t": 0, "l": 0, "r": 10}}
     # plotly.js labels every n-th stop from the first, so the last rate could go unlabelled: its
     # labels are hidden (the current value still shows the stop's) and rate_labels writes them
-    sliders = [{**common, "name": "lr", "active": int(i), "y": -below,
+    sliders = [{**common, "name": "lr", "active": int(i), "y": top - below,
                 "font": {**common["font"], "color": player.HIDDEN},
                 "currentvalue": _value("learning rate η = ", font_size),
                 "steps": [{"label": f"{lr:.3g}", "method": "skip", "args": [None]} for lr in grid.lrs]}]
     if knob_label:
-        sliders.append({**common, "name": "knob", "active": int(j), "y": -below - row,
+        sliders.append({**common, "name": "knob", "active": int(j), "y": top - below - row,
                         "currentvalue": _value(f"{knob_label} = ", font_size),
                         "steps": [{"label": f"{b:g}", "method": "skip", "args": [None]} for b in grid.betas]})
     return sliders
