@@ -22,7 +22,9 @@ if PRESENT:
             ".block-container {padding-left: 1.5rem; padding-right: 1.5rem;}</style>")
 # The pages live in app_pages/, not pages/: with a pages/ folder Streamlit 1.67 first runs the
 # old folder-based navigation, so a link straight to /race on a fresh server would skip this file.
-navigation = st.navigation([st.Page(page.path, title=page.title, icon=page.icon, url_path=page.url_path,
+# the default page keeps the path Streamlit gives its file (its hash is then the one AppTest's switch_page
+# and the bridge's widget ids were made with); it is served at "/" either way
+navigation = st.navigation([st.Page(page.path, title=page.title, icon=page.icon, url_path=page.url_path or None,
                                     default=page.default) for page in pages.PAGES])
 with first_runs_take_turns():  # open sessions answer first during a burst of fresh links
     navigation.run()
