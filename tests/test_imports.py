@@ -22,13 +22,7 @@ BESIDE = {"bench": set(RANK) | {"bench", "support"}, "support": {"support"}}
 # TODO(issue 24, app_pages and lessons): function-level imports without a comment saying why, in files
 # another change of issue 24 is rewriting now (the page registry); each is known here by name so that
 # its fix turns this test green by deleting its line. Do not add to this set.
-KNOWN_UNEXPLAINED = {
-    ("app_pages.controls", "landscapes.formula"),  # app_pages/controls.py, in the formula box's widget
-    ("app_pages.hardening", "starlette.responses"),  # app_pages/hardening.py, the 404 route
-    ("app_pages.hardening", "streamlit.web.server.starlette"),  # app_pages/hardening.py, path security
-    ("app_pages.lab", "app_pages.controls"),  # app_pages/lab.py, twice
-    ("lessons.practice", "lessons"),  # lessons/practice.py, Exercise.link and regime()
-}
+KNOWN_UNEXPLAINED: set[tuple[str, str]] = set()  # none left: every function-level import says why
 
 def modules() -> dict[str, Path]:
     found = {"app": ROOT / "app.py"}
