@@ -19,9 +19,7 @@ RANK = {"app": 0, "app_pages": 1, "viz": 2, "settings": 2, "lessons": 2, "optim"
 #: what the tools beside the app may import from the project (everything but tests and each other's users)
 BESIDE = {"bench": set(RANK) | {"bench", "support"}, "support": {"support"}}
 
-# TODO(issue 24, app_pages and lessons): function-level imports without a comment saying why, in files
-# another change of issue 24 is rewriting now (the page registry); each is known here by name so that
-# its fix turns this test green by deleting its line. Do not add to this set.
+# Function-level imports allowed without a comment on their line: none. Do not add to this set.
 KNOWN_UNEXPLAINED: set[tuple[str, str]] = set()  # none left: every function-level import says why
 
 def modules() -> dict[str, Path]:
