@@ -67,6 +67,48 @@ def bridge(at: AppTest, *, step: int | None = None, click: dict | None = None, *
         return at.run()
 
 
+
+def same(a, b) -> bool:
+    """Equal, and written the same (0.0 == -0.0, and a NaN equals nothing: neither is merged)."""
+    try:
+        return bool(a == b) and repr(a) == repr(b)
+    except Exception:  # e.g. an array's ambiguous truth value: never merged
+        return False
+
+
+def outcome_of(parse, query):
+    """What a page makes of a link: its state, and whether it has a note. A link that breaks the parser
+    is an outcome of its own (its parser test fails on it, and its page still gets its own run)."""
+    try:
+        state, notes = parse(query)
+    except Exception as err:
+        return ("raised", repr(err), repr(query))
+    return (state, bool(notes))
+
+
+def one_run_each(cases, outcome) -> list[tuple]:
+    """``cases`` grouped by ``outcome(case)``: (first case, the others) per group, in the cases' order.
+    A page reads its link only through its parser (app_pages/state.sync: ``parse(query)`` gives the state
+    and the notes; only the view keys, settings.PAGE_KEYS, are read from the URL itself, and the notes
+    reach ``st.warning`` only as text), so links that parse to the same state, with a note or none, run
+    the page identically: one AppTest for the first stands for the others, whose parse a plain test checks."""
+    groups: list[tuple] = []
+    for case in cases:
+        found = outcome(case)
+        for _, known, members in groups:
+            if same(known, found):
+                members.append(case)
+                break
+        else:
+            groups.append((case, found, []))
+    return [(first, tuple(members)) for first, _, members in groups]
+
+
+def stands_for(runs, case):
+    """The first case of the group ``case`` is in (``runs`` from :func:`one_run_each`)."""
+    (first,) = [first for first, others in runs if case == first or case in others]
+    return first
+
 @pytest.fixture
 def app():
     return open_app()

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import settings
-from tests.app.conftest import bridge, chart, chart_keys, open_app, whole_paths
+from tests.app.conftest import bridge, chart, chart_keys, one_run_each, open_app, outcome_of, same, stands_for, whole_paths
 from viz import player, so_far
 from viz.encode import decode
 
@@ -265,8 +265,24 @@ HOSTILE = [
 ]
 
 
+# one page run for each distinct outcome of the parser (tests/app/conftest.py, one_run_each)
+HOSTILE_RUNS = one_run_each(HOSTILE, lambda query: outcome_of(settings.parse, query))
+
+
 @pytest.mark.parametrize("query", HOSTILE, ids=[str(i) for i in range(len(HOSTILE))])
-def test_hostile_links_render_with_a_note_and_no_exception(query):
+def test_a_hostile_link_parses_as_the_page_run_that_stands_for_it(query):
+    """Each note is plain text (the page shows it verbatim: the test below), and the link parses as the one
+    whose page run stands for it."""
+    s, notes = settings.parse(query)
+    assert all(isinstance(n, str) and "<script" not in n and "javascript:" not in n for n in notes), notes
+    first = stands_for(HOSTILE_RUNS, query)
+    assert same(outcome_of(settings.parse, first), (s, bool(notes))), first
+
+
+@pytest.mark.parametrize(("query", "others"), HOSTILE_RUNS,
+                         ids=[str(HOSTILE.index(first)) for first, _ in HOSTILE_RUNS])
+def test_hostile_links_render_with_a_note_and_no_exception(query, others):
+    """``others``: the links that parse as this one (the test above), so they run the page as it does."""
     at = open_app(query)
     assert not at.exception
     assert chart_keys(at) == ["picture", "surface3d"]
@@ -275,6 +291,7 @@ def test_hostile_links_render_with_a_note_and_no_exception(query):
     s, notes = settings.parse(query)
     if notes:
         assert at.warning, f"no note shown for {query}"
+        assert all(note in text for note in notes), (notes, text)  # verbatim: another link's notes show as theirs
     assert dict(at.query_params) == settings.to_query(s)
 
 

@@ -1,6 +1,7 @@
 """Every value a link can carry, at its edges and beyond, on every page: never an exception, always
-the page's picture, and a note exactly when something had to be changed. Then thousands of arbitrary
-links through each page's parser (hypothesis)."""
+the page's picture, and a note exactly when something had to be changed: every link through its page's
+parser, and one page run (AppTest) for each distinct state the parser makes of them. Then thousands of
+arbitrary links through each page's parser (hypothesis)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from settings.batches import parse_batches, to_batches_query
 from settings.lab import OWN_KEYS as LAB_KEYS
 from settings.lab import parse_lab, to_lab_query
 from settings.race import parse_race, to_race_query
-from tests.app.conftest import chart_keys
+from tests.app.conftest import chart_keys, one_run_each, outcome_of, same, stands_for
 from tests.app.test_race_and_lessons import open_page
 
 HOSTILE = ["-1e308", "1e308", "nan", "", "<b>x</b>", "9" * 400]  # below, above, not a number, empty, markup, long
@@ -41,67 +42,34 @@ def link(page, key, value) -> dict:
     return {**PAGES[page][3], key: value}
 
 
-def parsed(page, key, value):
-    """What a page makes of the link: its state, and whether it has a note. A value that breaks the
-    parser is its own outcome: the parser test below fails on it, and its page still gets its own run."""
-    try:
-        state, notes = PAGES[page][1](link(page, key, value))
-    except Exception as err:
-        return ("raised", repr(err), key, value)
-    return (state, bool(notes))
-
-
-def same(a, b) -> bool:
-    """Equal, and written the same (0.0 == -0.0, and a NaN equals nothing, so neither is merged)."""
-    try:
-        return bool(a == b) and repr(a) == repr(b)
-    except Exception:  # e.g. an array's ambiguous truth value: never merged
-        return False
-
-
-def one_run_each(cases):
-    """The cases grouped by what the page makes of their link: the first case of each group stands for
-    the others. A page reads its link only through its parser (app_pages/state.sync: ``parse(query)``
-    gives the state and the notes; only the view keys, settings.PAGE_KEYS, are read from the URL itself),
-    so two links that parse to the same state, with a note or none, run the page identically; the note's
-    words only reach ``st.warning`` as text."""
-    groups: list[tuple[tuple, object, list]] = []
-    for case in cases:
-        outcome = parsed(*case)
-        for first, known, members in groups:
-            if first[0] == case[0] and same(known, outcome):
-                members.append(case)
-                break
-        else:
-            groups.append((case, outcome, [case]))
-    return [(*first, tuple(members[1:])) for first, _, members in groups]
-
-
-RUNS = one_run_each(CASES)
+# one page run for each distinct outcome of a page's parser (tests/app/conftest.py, one_run_each)
+RUNS = one_run_each(CASES, lambda case: (case[0], outcome_of(PAGES[case[0]][1], link(*case))))
 
 
 def test_the_hostile_keys_are_read_through_the_parser():
-    """The grouping above holds only for keys the page reads through its parser."""
+    """The grouping holds only for keys a page reads through its parser; every case is in one group."""
     assert not {key for _, _, keys, _ in PAGES.values() for key in keys} & set(descent_settings.PAGE_KEYS)
-    assert sum(1 + len(others) for *_, others in RUNS) == len(CASES)
+    assert sorted(case for first, others in RUNS for case in (first, *others)) == sorted(CASES)
 
 
-@pytest.mark.parametrize(("page", "key", "value"), CASES, ids=lambda v: str(v)[:12])
-def test_a_hostile_value_parses_as_the_page_run_that_stands_for_it(page, key, value):
-    state, notes = PAGES[page][1](link(page, key, value))
+@pytest.mark.parametrize(("name", "key", "value"), CASES, ids=lambda v: str(v)[:12])
+def test_a_hostile_value_parses_as_the_page_run_that_stands_for_it(name, key, value):
+    parse = PAGES[name][1]
+    state, notes = parse(link(name, key, value))
     assert all(isinstance(n, str) for n in notes)
-    (first,) = [run[:3] for run in RUNS if (page, key, value) == run[:3] or (page, key, value) in run[3]]
-    assert same(parsed(*first), (state, bool(notes))), (first, (page, key, value))
+    first = stands_for(RUNS, (name, key, value))
+    assert same(outcome_of(parse, link(*first)), (state, bool(notes))), first
 
 
-@pytest.mark.parametrize(("page", "key", "value", "others"), RUNS, ids=lambda v: str(v)[:12] if isinstance(v, str) else "")
-def test_a_hostile_value_gets_a_note_and_the_page(page, key, value, others):
-    """One page run for each distinct outcome of the parser (``others``: the links that parse the same)."""
-    script, parse, _, _ = PAGES[page]
-    query = link(page, key, value)
+@pytest.mark.parametrize(("name", "key", "value", "others"), [(*first, others) for first, others in RUNS],
+                         ids=lambda v: str(v)[:12] if isinstance(v, str) else f"+{len(v)}")
+def test_a_hostile_value_gets_a_note_and_the_page(name, key, value, others):
+    """``others``: the cases whose link parses as this one's (the test above), so they run the page as it does."""
+    script, parse, _, _ = PAGES[name]
+    query = link(name, key, value)
     at = open_page(script, query)
     assert not at.exception
-    if page != "practice":
+    if name != "practice":
         assert chart_keys(at) and chart_keys(at)[0] in ("picture", "basins", "lab")
     assert bool(at.warning) == bool(parse(query)[1]), (query, parse(query)[1])
 
