@@ -100,9 +100,11 @@ def test_a_typed_formula_map_is_priced_by_its_measured_cost_per_step():
     cost = step_cost(b.run)
     assert cost == relative_cost(b.run.landscape) or cost >= 1
     assert b.n * b.n * b.run.steps * cost <= WORK_BUDGET and notes
-    start = time.perf_counter()
+    # CPU time, not wall time: the map runs in this process (NumPy), so on an idle machine the two agree,
+    # and on a shared one (another xdist worker, another user) only the CPU time still measures the code
+    start = time.process_time()
     optim.basins(b.run.landscape, b.run.rule(), b.n, b.run.steps)
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     print(f"n={b.n}, steps={b.run.steps}, cost {cost:.3g} Ackley steps per step: map in {elapsed:.2f} s")
     assert elapsed < 5.0
 

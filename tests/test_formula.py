@@ -29,18 +29,37 @@ def warm():
     formula("x^2 + y^2")
 
 
+def timed(call, limit: float, tries: int = 3) -> float:
+    """The wall time of ``call()``, timed again (caches cleared first: the whole work again) while it is over
+    ``limit``, up to ``tries`` times. The suite runs on every core (pytest-xdist) of a machine others share,
+    so one slow call may be the machine; slow code is slow every time."""
+    for attempt in range(tries):
+        if attempt:
+            formula_module.clear_caches()
+        start = time.perf_counter()
+        call()
+        elapsed = time.perf_counter() - start
+        if elapsed < limit:
+            break
+    return elapsed
+
+
 def refused(text, bounds=formula_module.DEFAULT_BOUNDS):
     """The message ``formula`` refuses ``text`` with, asserting it was fast. The cache is cleared first:
     each refusal is timed doing the whole work."""
-    formula_module.clear_caches()
-    start = time.perf_counter()
-    with pytest.raises(ValueError) as err:
-        formula(text, bounds)
-    elapsed = time.perf_counter() - start
+    errors = []
+
+    def refuse():
+        with pytest.raises(ValueError) as err:
+            formula(text, bounds)
+        errors.append(err.value)
+
     # a refusal that needs the build runs it in a forked worker (landscapes/formula_worker.py): the fork of
     # a large process alone takes 0.1–0.3 s on a loaded 2-core machine; the hostile ones took seconds
+    formula_module.clear_caches()
+    elapsed = timed(refuse, 1.0)
     assert elapsed < 1.0, f"{text[:40]!r} took {elapsed:.3f} s to refuse"
-    return str(err.value)
+    return str(errors[-1])
 
 
 # --- hostile input ---------------------------------------------------------------------------------
@@ -163,10 +182,11 @@ def test_the_module_never_evaluates_text():
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=60))
 def test_random_text_only_ever_raises_value_error_and_fast(text):
-    start = time.perf_counter()
-    with contextlib.suppress(ValueError):
-        formula(text)
-    assert time.perf_counter() - start < 1.0
+    def read():
+        with contextlib.suppress(ValueError):
+            formula(text)
+
+    assert timed(read, 1.0) < 1.0
 
 
 FORMULA_PIECES = st.sampled_from(["x", "y", "pi", "e", "1", "2", "0.5", "1e3", "+", "-", "*", "/", "^", "**", "(", ")",
@@ -177,13 +197,16 @@ FORMULA_PIECES = st.sampled_from(["x", "y", "pi", "e", "1", "2", "0.5", "1e3", "
 @given(st.lists(FORMULA_PIECES, max_size=30).map("".join))
 def test_random_formulas_give_a_surface_or_a_value_error(text):
     """Strings near the grammar reach the deeper checks (constants, powers, domains, the view)."""
-    start = time.perf_counter()
-    try:
-        s = formula(text)
-    except ValueError:
+    surfaces = []
+
+    def build():
+        with contextlib.suppress(ValueError):
+            surfaces.append(formula(text))
+
+    assert timed(build, 2.0) < 2.0
+    if not surfaces:
         return
-    finally:
-        assert time.perf_counter() - start < 2.0
+    s = surfaces[-1]
     p = np.array([[0.3, -0.7], [1.1, 2.2]])
     assert s.loss(p).shape == (2,) and s.grad(p).shape == (2, 2) and s.hessian(p).shape == (2, 2, 2)
 
@@ -333,9 +356,13 @@ def test_unicode_operators_are_read_as_ascii():
 
 def test_results_are_cached():
     a = formula("x^2 + 2*y^2 + 0.5*x*y")
-    start = time.perf_counter()
-    b = formula("x^2 + 2*y^2 + 0.5*x*y")
-    assert b is a and time.perf_counter() - start < 0.01
+    times = []
+    for _ in range(3):  # the least of three: a hit is fast every time, a scheduler's pause on a shared machine is not
+        start = time.perf_counter()
+        b = formula("x^2 + 2*y^2 + 0.5*x*y")
+        times.append(time.perf_counter() - start)
+        assert b is a
+    assert min(times) < 0.01
     assert formula("x^2 + 2*y^2 + 0.5*x*y", ((-1, 1), (-1, 1))) is not a
     assert landscapes.formula is formula
 
