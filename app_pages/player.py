@@ -17,6 +17,7 @@ import optim
 from app_pages import lean
 from settings.race import Race
 from viz import player as player_figures
+from viz import player_layout
 
 _bridge = st.components.v2.component("downhill.player", js=(Path(__file__).with_name("player.js")).read_text())
 KEY = "player"
@@ -58,7 +59,7 @@ def narrow() -> bool:
 def height(presenting: bool) -> int:
     """The picture's height: what fills the browser's screen below the title, once the browser said
     (``MIN_HEIGHT`` to ``MAX_HEIGHT``), else a height that fits 1280×720."""
-    return player_figures.height(presenting, narrow(), st.session_state.get("_fit_height"))
+    return player_layout.height(presenting, narrow(), st.session_state.get("_fit_height"))
 
 
 def show(fig: dict, clickable: bool, step: int) -> None:
@@ -67,7 +68,7 @@ def show(fig: dict, clickable: bool, step: int) -> None:
     lean.chart(fig, "picture")
     data = {"chart": "picture", "clickable": clickable, "step": int(step), "narrow": narrow(),
             "narrow_below": NARROW_BELOW, "height": fig["layout"]["height"],
-            "min_height": player_figures.MIN_HEIGHT, "max_height": player_figures.MAX_HEIGHT}
+            "min_height": player_layout.MIN_HEIGHT, "max_height": player_layout.MAX_HEIGHT}
     _bridge(key=KEY, data=data, on_step_change=_on_step, on_click_change=_on_click, on_narrow_change=_on_narrow,
             on_height_change=_on_height, width="stretch", height="content")
 
@@ -87,7 +88,7 @@ def _sent(name: str):
 def _on_height() -> None:
     value = _number(_sent("height"), 0, MAX_HEIGHT_SENT)
     if value is not None:
-        st.session_state["_fit_height"] = int(min(max(value, player_figures.MIN_HEIGHT), player_figures.MAX_HEIGHT))
+        st.session_state["_fit_height"] = int(min(max(value, player_layout.MIN_HEIGHT), player_layout.MAX_HEIGHT))
 
 
 def _on_narrow() -> None:

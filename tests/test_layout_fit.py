@@ -6,7 +6,7 @@ import itertools
 import numpy as np
 
 import landscapes
-from viz import compare, equations, lab, player
+from viz import compare, equations, lab, player_layout
 
 
 def test_a_long_formula_is_broken_at_plus_and_minus_and_a_short_one_is_not():
@@ -34,11 +34,11 @@ def test_the_rate_slider_labels_round_rates_and_always_its_last():
 
 def test_a_phones_stacked_player_puts_the_controls_under_the_contour_and_each_part_under_the_last():
     for schedule, data in ((False, False), (True, False), (False, True)):
-        plot = player.narrow_plot_height(293, 14, schedule, data, 7)
-        where = player.domains(schedule, True, data, plot, 14, 7, 293)
+        plot = player_layout.narrow_plot_height(293, 14, schedule, data, 7)
+        where = player_layout.domains(schedule, True, data, plot, 14, 7, 293)
         contour_bottom = where["contour"][1][0]
         assert abs((1 - contour_bottom) * plot - 293) < 1
-        controls = player.control_rows(14)[2] / plot
+        controls = player_layout.control_rows(14)[2] / plot
         parts = [where["loss"][1], where["numbers"][1]] + ([where["data"][1]] if data else [])
         assert all(top <= contour_bottom - controls + 1e-9 for _, top in parts)
         assert where["numbers"][1][1] < where["loss"][1][0]

@@ -94,7 +94,7 @@ def test_the_descent_picture_carries_the_curvature_cross_at_every_frames_point()
     eigenvector, arms ∝ |λ| (the longer CROSS_VIEW of the view's width, none under CROSS_MIN), solid
     where the surface curves up and dashed where it curves down."""
     import settings
-    from viz import descent, player
+    from viz import descent, moving, player
 
     s, _ = settings.parse({"surface": "saddle", "opt": "sgd", "lr": "0.05", "x0": "2.5", "y0": "0.3", "steps": "80"})
     surface, traj = s.landscape, settings.run(s)
@@ -120,7 +120,7 @@ def test_the_descent_picture_carries_the_curvature_cross_at_every_frames_point()
                 assert np.sign(values[j]) == sign and float(text) == pytest.approx(values[j], rel=1e-2)
                 arms[j] = np.linalg.norm(b - a) / 2
         assert sorted(arms) == [0, 1]
-        expected = width * np.maximum(player.CROSS_VIEW * np.abs(values) / np.abs(values).max(), player.CROSS_MIN)
+        expected = width * np.maximum(moving.CROSS_VIEW * np.abs(values) / np.abs(values).max(), moving.CROSS_MIN)
         np.testing.assert_allclose([arms[0], arms[1]], expected, atol=2e-4)
         ratios.append(min(arms.values()) / max(arms.values()))
     assert min(ratios) < 0.5 < max(ratios)  # the run passes unequal and equal curvatures

@@ -15,7 +15,7 @@ import dataclasses
 import numpy as np
 
 from optim.summary import reached_words, view_words
-from viz import contour, curves, lab_payload, player
+from viz import contour, curves, lab_payload, player, player_layout
 from viz.encode import f4
 
 LOSS_DECADES = 1e-13  # the loss axis reaches this far below the start's loss at most (rounding noise below)
@@ -230,7 +230,7 @@ def _sliders(grid, at, font_size, knob_label, plot_height, top: float = 0) -> li
     # plotly.js labels every n-th stop from the first, so the last rate could go unlabelled: its
     # labels are hidden (the current value still shows the stop's) and rate_labels writes them
     sliders = [{**common, "name": "lr", "active": int(i), "y": top - below,
-                "font": {**common["font"], "color": player.HIDDEN},
+                "font": {**common["font"], "color": player_layout.HIDDEN},
                 "currentvalue": _value("learning rate η = ", font_size),
                 "steps": [{"label": f"{lr:.3g}", "method": "skip", "args": [None]} for lr in grid.lrs]}]
     if knob_label:
@@ -258,7 +258,7 @@ def rate_labels(lrs, y: float, font_size: int, narrow: bool) -> list[dict]:
     top = int(1.2 * font_size) + 4 + 25 + 4 + 2  # under the current value, the rail and its ticks
     right = 10  # the slider's right pad
     return [{"xref": "paper", "yref": "paper", "x": t, "y": y, "xanchor": "center", "yanchor": "top",
-             "xshift": player.STEP_INSET * (1 - t) - t * (right + player.STEP_INSET), "yshift": -top,
+             "xshift": player_layout.STEP_INSET * (1 - t) - t * (right + player_layout.STEP_INSET), "yshift": -top,
              "text": text, "showarrow": False, "font": {"size": max(font_size - 3, 10)}, "name": "rate label"}
             for t, text in marks]
 

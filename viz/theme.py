@@ -64,3 +64,9 @@ def themed(fig: dict, theme: Theme) -> dict:
 def _axis(axis: dict, theme: Theme) -> dict:
     return {**axis, "gridcolor": theme.grid, "linecolor": theme.axis, "zerolinecolor": theme.grid,
             "tickcolor": theme.axis, "color": theme.text}
+
+
+def casing(color: str) -> str:
+    """The outline that sets a line off any background: dark under light colours, white under dark."""
+    r, g, b = (int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return "#000000" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.35 else "#FFFFFF"
