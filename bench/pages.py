@@ -43,22 +43,7 @@ from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from support.browser import (
-    CHANGED,
-    DRAWN,
-    GRIP,
-    PICTURE,
-    RAIL,
-    STEPS,
-    WHOLE_PATH,
-    button,
-    centre,
-    open_lab,
-    open_page,
-    shot_of_surface,
-    surface_visible,
-)
-from support.serve import CHROMIUM_ARGS, chromium_path, running_app
+from bench.pages_browser import browser
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = "693cb82"
@@ -80,8 +65,6 @@ AGAINST_DESCENT = ("batches", "batches-iris", "lab", "lab-cold")
 BYTES_GOAL = {"lab": 800_000, "lab-cold": 800_000}  # figure JSON a rerun sends
 SERVER_GOAL = 0.5  # this checkout's median at most this fraction of the baseline's
 PEER_GOAL = 2.0  # the batches page's median at most this multiple of the descent page's
-REDRAW_GOAL, STEP_GOAL = 0.300, 0.100
-DRAG_GOAL_MS = 50
 
 
 # ---- the worker: one page of one checkout under AppTest ------------------------------------------
@@ -223,130 +206,6 @@ def check_baseline(old_root: Path, old: Worker, commit: str) -> None:
     if problems:
         raise SystemExit("bench/pages.py: the baseline did not take effect, so this comparison measures "
                          "nothing:\n  - " + "\n  - ".join(problems))
-
-
-# ---- the browser -------------------------------------------------------------------------------
-
-def browser(changes: int, lab_only: bool = False) -> None:
-    if chromium_path() is None:
-        print("browser: Debian's chromium is not installed; skipped")
-        return
-    lab_drag(40)
-    if lab_only:
-        return
-    runs = (("", "", "descent, 3D view on (default)"), ("", "?view3d=0", "descent, 3D view off"),
-            ("race", "", "race of four, 3D view on"))
-    for path, query, label in runs:
-        browser_run(changes, path, query, label)
-
-
-def browser_run(changes: int, path: str, query: str, label: str) -> None:
-    from playwright.sync_api import sync_playwright  # here: a dev-only dependency (requirements-dev.txt)
-
-    with running_app() as url, sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        page = b.new_page(viewport={"width": 1400, "height": 1000})
-        open_page(page, f"{url}/{path}{query}")
-        if path == "race":  # Adam's knobs sit in its expander
-            page.locator("[data-testid=stSidebar] details summary").filter(has_text="Adam").click()
-        redraws = []
-        for i in range(changes):
-            before = page.evaluate(WHOLE_PATH)
-            box = page.get_by_label("Learning rate η, exact").last  # the race: Adam's, the last racer
-            box.fill(str(round(0.02 + 0.002 * i, 6)))
-            start = time.perf_counter()
-            box.press("Enter")
-            page.wait_for_function(CHANGED, arg=before, polling="raf")
-            redraws.append(time.perf_counter() - start)
-            page.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]")
-            page.wait_for_timeout(300)  # the 3D view lands after the picture
-        steps = step_times(page, changes, STEPS, button)
-        fps, visible = play(page)
-        redraw, step = statistics.median(redraws), statistics.median(steps)
-        print(f"browser, {label}:")
-        print(f"  lr change → picture redrawn   {redraw * 1e3:6.0f} ms  (median of {changes}; goal ≤ 300 ms: "
-              f"{'met' if redraw <= REDRAW_GOAL else 'NOT MET'})")
-        print(f"  ▶ → next step drawn           {step * 1e3:6.0f} ms  (median of {len(steps)}; goal ≤ 100 ms: "
-              f"{'met' if step <= STEP_GOAL else 'NOT MET'})")
-        print(f"  Play                          {fps:6.1f} frames/s; surface on screen in "
-              f"{sum(visible)}/{len(visible)} screenshots taken mid-play")
-        b.close()
-
-
-# From each mouse move to the frame painted after the bridge drew a new run (lab.js sets data-run).
-WATCH_DRAG = """() => { const gd = document.querySelector('.st-key-lab .js-plotly-plot');
-  window.__drag = []; let moved = null;
-  document.addEventListener('mousemove', (e) => { if (moved === null) moved = e.timeStamp; }, true);
-  new MutationObserver(() => { const at = moved; moved = null;
-      if (at !== null) requestAnimationFrame(() => window.__drag.push(performance.now() - at)); })
-    .observe(gd, {attributes: true, attributeFilter: ['data-run']}); }"""
-
-
-def lab_drag(moves: int) -> None:
-    """Drag the lab's rate slider one stop at a time, holding the mouse down, and time each move."""
-    from playwright.sync_api import sync_playwright  # here: a dev-only dependency (requirements-dev.txt)
-
-    with running_app() as url, sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        page = b.new_page(viewport={"width": 1400, "height": 1000})
-        open_lab(page, f"{url}/learning_rate?surface=ravine&opt=momentum&lr=0.5&momentum=0.9&part=line")
-        page.locator(".st-key-lab").scroll_into_view_if_needed()
-        page.evaluate(WATCH_DRAG)
-        rail = page.locator(RAIL).first.bounding_box()
-        x, y = centre(page.locator(GRIP).first.bounding_box())
-        page.mouse.move(x, y)
-        page.mouse.down()
-        for _ in range(moves):
-            x -= rail["width"] / 63
-            page.mouse.move(x, y)
-            page.wait_for_function(DRAWN, timeout=5_000)
-            page.wait_for_timeout(30)  # the painted frame after the redraw
-        page.mouse.up()
-        times = page.evaluate("() => window.__drag")
-        b.close()
-    if len(times) < moves * 0.9:
-        sys.exit(f"lab drag: only {len(times)} of {moves} moves drew a new run: the bridge did not take effect")
-    median, worst = statistics.median(times), max(times)
-    print(f"browser, the lab's live picture dragged (momentum on the ravine, 64 rates × 7 β):\n"
-          f"  mouse move → new run painted {median:6.0f} ms median, {worst:.0f} ms worst, {len(times)} moves "
-          f"(goal ≤ {DRAG_GOAL_MS} ms: {'met' if median <= DRAG_GOAL_MS else 'NOT MET'})")
-
-
-def step_times(page, changes: int, steps_js: str, button) -> list[float]:
-    """▶ clicked → the scrubber, numbers and loss marker all show the next step, timed in the page
-    (Playwright's own click spends time on checks before it clicks). One step every 1.5 s, as a
-    person reads the numbers; the server's rerun for the stopped step lands in between."""
-    timed = f"""async () => {{
-        const before = ({steps_js})().scrubber;
-        const forward = document.querySelectorAll('.st-key-picture .updatemenu-button')[3];
-        const start = performance.now();
-        forward.dispatchEvent(new MouseEvent('click', {{bubbles: true}}));
-        while (true) {{
-            await new Promise(requestAnimationFrame);
-            const s = ({steps_js})();
-            if (s.scrubber > before && s.panel === s.scrubber && s.marker === s.scrubber)
-                return (performance.now() - start) / 1000;
-        }} }}"""
-    times = []
-    for _ in range(changes):
-        times.append(page.evaluate(timed))
-        page.wait_for_timeout(1500)
-    return times
-
-
-def play(page) -> tuple[float, list[bool]]:
-    page.evaluate(f"""() => {{ const gd = {PICTURE}; window.__frames = [];
-        gd.on('plotly_animatingframe', () => window.__frames.push(performance.now())); }}""")
-    button(page, "back").click()
-    button(page, "play").click()
-    visible = []
-    for _ in range(5):
-        page.wait_for_timeout(200)
-        visible.append(surface_visible(shot_of_surface(page)))
-    page.wait_for_timeout(3000)
-    stamps = page.evaluate("() => window.__frames")
-    fps = (len(stamps) - 1) / ((stamps[-1] - stamps[0]) / 1000) if len(stamps) > 1 else 0.0
-    return fps, visible
 
 
 def main() -> None:
