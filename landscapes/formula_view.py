@@ -14,6 +14,7 @@ import time
 import numpy as np
 
 from landscapes.formula_parse import GRID, MAX_MINIMA, TIME_BUDGET
+from landscapes.refine import damped_newton
 from landscapes.surface import Defaults
 
 
@@ -144,39 +145,9 @@ def minima(view: View) -> np.ndarray:
     return np.array(found[:MAX_MINIMA], dtype=float).reshape(-1, 2) + 0.0  # + 0.0 turns -0.0 into 0.0
 
 
-def _newton(view: View, p, iterations: int = 60) -> np.ndarray:
-    """Newton steps on (H + μI) d = −g, μ just large enough to make the matrix positive definite, each step
-    at most a quarter of the view and halved until the loss does not rise: a descent method, so it settles
-    in minima, not on saddles or maxima. A point stops when it no longer moves or leaves the view."""
+def _newton(view: View, p) -> np.ndarray:
+    """Damped Newton steps (:func:`landscapes.refine.damped_newton`) within the view and a tenth more."""
     (x0, x1), (y0, y1) = view.bounds
-    scale, margin = view.scale, 0.1 * max(x1 - x0, y1 - y0)
-    loss = view.loss
-    p = np.array(p, dtype=float)
-    f = loss(p)
-    active = np.isfinite(f)
-    for _ in range(iterations):
-        idx = np.flatnonzero(active)
-        if not len(idx):
-            break
-        q, fq = p[idx], f[idx]
-        g, h = view.grad(q), view.hessian(q)
-        smallest, largest = _eigenvalues(h)
-        mu = np.where(smallest > 0, 0.0, 1e-3 * (1 + np.abs(largest)) - smallest)
-        a, b, c = h[:, 0, 0] + mu, h[:, 0, 1], h[:, 1, 1] + mu
-        d = -np.stack([c * g[:, 0] - b * g[:, 1], a * g[:, 1] - b * g[:, 0]], axis=-1) / (a * c - b * b)[:, None]
-        d = np.where(np.isfinite(d), d, 0.0)
-        d *= np.minimum(1.0, 0.25 * scale / np.maximum(np.linalg.norm(d, axis=-1), 1e-300))[:, None]
-        moved, t = np.zeros(len(q), dtype=bool), np.ones(len(q))
-        for _ in range(30):
-            pending = np.flatnonzero(~moved)
-            trial = q[pending] + t[pending, None] * d[pending]
-            f_trial = loss(trial)
-            ok = f_trial <= fq[pending]
-            q[pending[ok]], fq[pending[ok]], moved[pending[ok]] = trial[ok], f_trial[ok], True
-            t[~moved] /= 2
-            if moved.all():
-                break
-        p[idx], f[idx] = q, fq
-        inside = (q[:, 0] >= x0 - margin) & (q[:, 0] <= x1 + margin) & (q[:, 1] >= y0 - margin) & (q[:, 1] <= y1 + margin)
-        active[idx] = moved & (t * np.linalg.norm(d, axis=-1) > 1e-13 * scale) & inside
-    return p
+    margin = 0.1 * max(x1 - x0, y1 - y0)
+    return damped_newton(view.loss, view.grad, view.hessian, p, view.scale, np.array([x0 - margin, y0 - margin]),
+                         np.array([x1 + margin, y1 + margin]))

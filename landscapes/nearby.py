@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from landscapes.refine import damped_newton
+
 MARGIN = 0.25  # how far outside the view a minimum is still looked for, as a share of the view's size
 ITERATIONS = 60
 
@@ -55,36 +57,7 @@ def _widened(bounds) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _newton(surface, p, scale, low, high) -> np.ndarray:
-    """Newton steps on (H + μI) d = −g, μ just large enough to make the matrix positive definite, each
-    step at most a quarter of the view and halved until the loss does not rise. A point stops when it no
-    longer moves or leaves the widened view (by a margin more: it may settle just inside the edge)."""
-    p = p.copy()
-    f = surface.loss(p)
-    active = np.isfinite(f)
+    """Damped Newton steps (:func:`landscapes.refine.damped_newton`) within the widened view and a tenth
+    more (a point may settle just inside the edge)."""
     reach_low, reach_high = low - 0.1 * (high - low), high + 0.1 * (high - low)
-    for _ in range(ITERATIONS):
-        idx = np.flatnonzero(active)
-        if not len(idx):
-            break
-        q, fq = p[idx], f[idx]
-        g, h = surface.grad(q), surface.hessian(q)
-        finite = np.isfinite(h).all(axis=(-2, -1))
-        h = np.where(finite[:, None, None], (h + np.swapaxes(h, -1, -2)) / 2, np.eye(2))  # a NaN one: no step
-        values = np.linalg.eigvalsh(h)
-        mu = np.where(values[:, 0] > 0, 0.0, 1e-3 * (1 + np.abs(values[:, 1])) - values[:, 0])
-        d = -np.linalg.solve(h + mu[:, None, None] * np.eye(2), np.where(finite[:, None], g, 0.0)[..., None])[..., 0]
-        d = np.where(np.isfinite(d), d, 0.0)
-        d *= np.minimum(1.0, 0.25 * scale / np.maximum(np.linalg.norm(d, axis=-1), 1e-300))[:, None]
-        moved, t = np.zeros(len(q), dtype=bool), np.ones(len(q))
-        for _ in range(30):
-            pending = np.flatnonzero(~moved)
-            trial = q[pending] + t[pending, None] * d[pending]
-            ok = surface.loss(trial) <= fq[pending]
-            q[pending[ok]], fq[pending[ok]], moved[pending[ok]] = trial[ok], surface.loss(trial[ok]), True
-            t[~moved] /= 2
-            if moved.all():
-                break
-        p[idx], f[idx] = q, fq
-        inside = (q >= reach_low).all(axis=-1) & (q <= reach_high).all(axis=-1)
-        active[idx] = moved & (t * np.linalg.norm(d, axis=-1) > 1e-13 * scale) & inside
-    return p
+    return damped_newton(surface.loss, surface.grad, surface.hessian, p, scale, reach_low, reach_high, ITERATIONS)
