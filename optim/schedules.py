@@ -9,6 +9,7 @@ of optax's schedules.
 
 from __future__ import annotations
 
+import functools
 import inspect
 from dataclasses import dataclass, field
 
@@ -107,9 +108,14 @@ def names() -> list[str]:
 
 
 def parameters(name: str) -> dict:
-    """The schedule's own parameters (besides ``lr``) and their defaults."""
+    """The schedule's own parameters (besides ``lr``) and their defaults (a fresh dict each call)."""
+    return dict(_parameters(name))
+
+
+@functools.cache  # inspect.signature was ~40 % of parsing a link; only known names get here (else raises)
+def _parameters(name: str) -> tuple:
     signature = inspect.signature(_factory(name))
-    return {k: p.default for k, p in signature.parameters.items() if k != "lr"}
+    return tuple((k, p.default) for k, p in signature.parameters.items() if k != "lr")
 
 
 def get(name: str, lr: float, **kw):
