@@ -2,6 +2,7 @@
 pyproject.toml's addopts; ``-n 0`` runs in one process)."""
 
 import functools
+import sys
 
 import pytest
 from streamlit.components.v2 import manifest_scanner
@@ -25,3 +26,9 @@ def _scan_installed_components_once():
 
 
 _scan_installed_components_once()
+
+
+# pytest keeps each test module's rewritten assertions as bytecode beside it (__pycache__, ignored by git), so
+# a second run skips rewriting and compiling them (~4 s of each worker's start here). An environment that sets
+# PYTHONDONTWRITEBYTECODE (this sandbox does) would have every run redo it; the suite asks for the cache anyway.
+sys.dont_write_bytecode = False

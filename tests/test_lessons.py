@@ -156,26 +156,6 @@ def test_a_schedule_finishes_what_a_constant_rate_cannot():
     assert np.linalg.norm(constant.points[late] - best, axis=1).mean() > 0.15
 
 
-def test_momentum_moves_the_borders_between_basins():
-    import optim
-    from settings.basins import parse_basins
-
-    b, notes = parse_basins(lessons.get("basins-momentum").full_query())
-    assert notes == [] and b.run.opt == "sgd"
-    surface = landscapes.get(b.run.surface)
-    plain = optim.basins(surface, b.run.rule(), b.n, b.run.steps)
-    preset = lessons.get("basins-momentum")
-    assert preset.keeps_rate("momentum", b.run.lr)  # the switch keeps the lesson's rate (app_pages/basins.on_opt)
-    switched, notes = parse_basins({**preset.full_query(), "opt": "momentum"})
-    assert notes == [] and switched.run.lr == 0.1 and dict(switched.run.knobs)["momentum"] == 0.9  # as it says
-    rolled = optim.basins(surface, switched.run.rule(), switched.n, switched.run.steps)
-    deepest = 0  # minima are sorted by loss: the top-right well
-    assert np.allclose(surface.minima[deepest], [1.12, 0.94], atol=0.01)
-    assert all(0.28 < share < 0.4 for label, share in plain.shares().items())  # "roughly in thirds"
-    assert 0.45 < rolled.shares()[deepest] < 0.55  # "about half of all starts"
-    assert (plain.labels != rolled.labels).mean() > 0.2
-
-
 def test_an_optimizer_switch_keeps_only_a_rate_the_lesson_set():
     preset = lessons.get("basins-momentum")
     assert preset.keeps_rate("momentum", 0.1) and preset.keeps_rate("adam", 0.1)

@@ -56,8 +56,8 @@ def test_momentum_moves_the_borders_after_the_switch_the_lesson_invites():
     at = open_lesson("basins-momentum")
     before, _ = parse_basins(url(at))
     surface = before.run.landscape
-    plain = optim.basins(surface, before.run.rule(), before.n, before.run.steps).shares()
-    assert before.run.opt == "sgd" and all(0.28 < share < 0.4 for share in plain.values())  # roughly in thirds
+    plain = optim.basins(surface, before.run.rule(), before.n, before.run.steps)
+    assert before.run.opt == "sgd" and all(0.28 < share < 0.4 for share in plain.shares().values())  # in thirds
     at.selectbox(key="opt").set_value("momentum").run()
     assert not at.exception
     after, notes = parse_basins(url(at))
@@ -66,6 +66,8 @@ def test_momentum_moves_the_borders_after_the_switch_the_lesson_invites():
     assert at.number_input(key="lr").value == 0.1
     rolled = optim.basins(surface, after.run.rule(), after.n, after.run.steps)
     deepest = int(np.argmin(surface.loss(rolled.minima)))
+    assert np.allclose(rolled.minima[deepest], [1.12, 0.94], atol=0.01)
+    assert (plain.labels != rolled.labels).mean() > 0.2  # the borders moved, not only the shares
     (x0, x1), (y0, y1) = surface.bounds
     x, y = rolled.minima[deepest]
     assert x > (x0 + x1) / 2 and y > (y0 + y1) / 2  # top right
