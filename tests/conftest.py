@@ -1,11 +1,15 @@
 """Shared by the whole suite: how it spreads over the cores (pytest-xdist, ``-n auto --dist loadgroup`` in
-pyproject.toml's addopts; ``-n 0`` runs in one process)."""
+pyproject.toml's addopts; ``-n 0`` runs in one process), and three costs of AppTest's own that the suite pays
+once instead of on every page run (each was as large as a page's own run here; found with py-spy)."""
 
 import functools
+import os
 import sys
 
 import pytest
 from streamlit.components.v2 import manifest_scanner
+from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+from streamlit.testing.v1 import local_script_runner
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its own hook of the same name)
@@ -19,13 +23,45 @@ def pytest_collection_modifyitems(config, items):
 
 
 def _scan_installed_components_once():
-    """AppTest scans every installed package's metadata for Streamlit components on each run (~0.2 s here,
-    about as long as a page's own run). The packages cannot change during a session, so one scan serves all:
-    the suite's AppTest runs take half the time."""
+    """AppTest scans every installed package's metadata for Streamlit components on each run (~0.2 s). The
+    packages cannot change during a session, so one scan serves all."""
     manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 
 
+def _compile_each_script_once():
+    """Each AppTest has a script cache of its own, so every run parsed app.py and its page again (with
+    Streamlit's magic rewrite): one cache for the session, keyed on the file's path and modification time."""
+    compiled = {}
+    get_bytecode = ScriptCache.get_bytecode
+
+    def cached(self, script_path):
+        key = (os.path.abspath(script_path), os.stat(script_path).st_mtime_ns)
+        if key not in compiled:
+            compiled[key] = get_bytecode(self, script_path)
+        return compiled[key]
+
+    ScriptCache.get_bytecode = cached
+
+
+def _wait_for_each_run_without_polling():
+    """AppTest waits for a run by polling every millisecond, which takes the GIL from the script it waits
+    for. The script's thread ends right after it reports its end (SHUTDOWN), so joining the thread waits
+    for the same moment; a run past its time limit still fails as AppTest's own wait fails it."""
+    poll = local_script_runner.require_widgets_deltas
+
+    def wait(runner, timeout: float = 3) -> None:
+        thread = runner._script_thread
+        if thread is not None:
+            thread.join(timeout)
+        if not runner.script_stopped():
+            poll(runner, 0.05)  # a last look, then AppTest's own timeout error
+
+    local_script_runner.require_widgets_deltas = wait
+
+
 _scan_installed_components_once()
+_compile_each_script_once()
+_wait_for_each_run_without_polling()
 
 
 # pytest keeps each test module's rewritten assertions as bytecode beside it (__pycache__, ignored by git), so

@@ -90,23 +90,16 @@ ATANS = "+".join(f"atan({k}*x*y-{k})" for k in range(1, 20))
 
 
 def test_a_typed_formula_map_is_priced_by_its_measured_cost_per_step():
-    """issue 23: the 19-arctangent map took 31-37 s: its n was set as if a step cost an Ackley step."""
-    import time
-
+    """issue 23: the 19-arctangent map took 31-37 s: its n was set as if a step cost an Ackley step. The
+    map's time is measured in bench/slowest.py (this link is one of its links, bound 5 s), not here."""
     from landscapes.cost import relative_cost
     from settings.basins import WORK_BUDGET, step_cost
 
     b, notes = parse_basins({"surface": "custom", "f": ATANS, "n": "300", "steps": "1000"})
     cost = step_cost(b.run)
     assert cost == relative_cost(b.run.landscape) or cost >= 1
-    assert b.n * b.n * b.run.steps * cost <= WORK_BUDGET and notes
-    # CPU time, not wall time: the map runs in this process (NumPy), so on an idle machine the two agree,
-    # and on a shared one (another xdist worker, another user) only the CPU time still measures the code
-    start = time.process_time()
-    optim.basins(b.run.landscape, b.run.rule(), b.n, b.run.steps)
-    elapsed = time.process_time() - start
-    print(f"n={b.n}, steps={b.run.steps}, cost {cost:.3g} Ackley steps per step: map in {elapsed:.2f} s")
-    assert elapsed < 5.0
+    assert cost >= 2  # nineteen arctangents cost more than an Ackley step (measured: 2.8 to 5.7 here)
+    assert b.n * b.n * b.run.steps * cost <= WORK_BUDGET and notes and b.n < 170  # fewer samples than Ackley's
 
 
 def test_a_declared_surface_is_priced_in_samples_only():
