@@ -65,5 +65,7 @@ def png_data_uri(g: Grid) -> str:
     t = np.nan_to_num((level - lo) / max(hi - lo, 1e-300), nan=1.0)
     rgb = _LUT[np.clip(t * 255, 0, 255).astype(np.uint8)][::-1]  # PNG rows run top-down
     buf = io.BytesIO()
-    Image.fromarray(rgb, mode="RGB").save(buf, format="PNG", optimize=True)
+    # zlib's default level: optimize=True (level 9 and a filter search) made a 160² surface 1-3 % smaller in
+    # 6× the time (47 against 8 ms for the terrain), on every picture the server draws
+    Image.fromarray(rgb, mode="RGB").save(buf, format="PNG")
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
