@@ -135,26 +135,6 @@ def test_play_scrubber_step_buttons_and_the_equations_agree_on_the_step(page, ap
     assert errors == []
 
 
-FOLD = [("/", 1280, 720), ("/?present=1", 1280, 720), ("/race", 1280, 720), ("/race?present=1", 1280, 720),
-        ("/", 1920, 1080), ("/?present=1", 1920, 1080), ("/race", 1920, 1080), ("/race?present=1", 1920, 1080)]
-
-
-@pytest.mark.parametrize(("path", "width", "height"), FOLD, ids=[f"{p}@{w}" for p, w, _ in FOLD])
-def test_the_picture_and_play_are_on_the_first_screen(browser, app_url, path, width, height):
-    page = browser.new_page(viewport={"width": width, "height": height})
-    open_page(page, app_url + path)
-    fills = f"() => {{ const g = {PICTURE}; return g && Math.abs(g.getBoundingClientRect().bottom - innerHeight) < 40; }}"
-    page.wait_for_function(fills, timeout=30_000)  # the browser asked for the height that fills its screen
-    page.wait_for_selector(IDLE)
-    page.wait_for_timeout(1000)
-    surface, play = surface_box(page), button(page, "play").bounding_box()
-    picture = page.locator(".st-key-picture").bounding_box()
-    assert surface["y"] >= 0 and surface["y"] + surface["height"] <= height
-    assert play["y"] + play["height"] <= height
-    assert picture["width"] * picture["height"] >= 0.3 * width * height  # the largest thing on the page
-    page.close()
-
-
 def test_the_line_so_far_follows_the_scrubber_backwards_too(page, app_url, errors):
     # the line so far is blocks switched on by opacity plus a tail (viz/so_far.py): a jump back must
     # switch blocks off again, in the DOM, not only in plotly's data
