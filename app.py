@@ -3,6 +3,7 @@ theme; nothing else."""
 
 import streamlit as st
 
+from app_pages.dropped_sessions import shut_down_dropped_sessions
 from app_pages.hardening import keep_shared_caches, refuse_uploads
 from app_pages.queue import first_runs_take_turns
 from app_pages.state import presenting
@@ -10,6 +11,7 @@ from lessons import pages
 
 keep_shared_caches()  # a visitor's "clear cache" must not empty the caches every visitor shares
 refuse_uploads()  # the app has no uploader: the upload route answers 403, stores nothing
+shut_down_dropped_sessions()  # a closed tab's downloads leave the server with its session
 PRESENT = presenting()  # kept for the session: a sidebar link does not end presentation mode
 
 st.set_page_config(page_title="Downhill", page_icon="⛰️", layout="wide",
