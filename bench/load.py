@@ -165,9 +165,13 @@ def soak(links: int) -> None:
     if len(marks) < 4:
         raise SystemExit("bench/load.py: the soak needs at least 400 links to see the caches fill")
     growth = [b - a for a, b in itertools.pairwise(marks)]
+    half = marks[len(marks) // 2:]
+    # the least-squares trend over the last half: single steps swing ±20 MB (garbage collection, the sessions
+    # Streamlit keeps for a while after their tab closed), so the median of steps misreads a plateau
+    trend = statistics.linear_regression(range(len(half)), half).slope
     print(f"4. soak of {links} distinct links (server, headless visitors): memory after each 100: "
-          f"{', '.join(f'{m:.0f}' for m in marks)} MB (peak {peak:.0f} MB); growth per 100 links in the last half: "
-          f"{statistics.median(growth[len(growth) // 2:]):.1f} MB")
+          f"{', '.join(f'{m:.0f}' for m in marks)} MB (peak {peak:.0f} MB); in the last half, trend "
+          f"{trend:+.1f} MB per 100 links (median step {statistics.median(growth[len(growth) // 2:]):+.1f} MB)")
 
 
 def main() -> None:
