@@ -23,7 +23,7 @@ from streamlit.runtime.memory_session_storage import MemorySessionStorage
 
 
 def shut_down_on_removal(storage: MemorySessionStorage) -> bool:
-    """Make ``storage`` shut down every session it removes, except one deleted to be resumed."""
+    """Make ``storage`` shut down every session it drops, not one the manager deletes or saves again."""
     cache = getattr(storage, "_cache", None)
     if not isinstance(cache, TTLCache) or not callable(getattr(storage, "delete", None)):
         return False

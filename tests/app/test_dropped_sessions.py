@@ -57,8 +57,8 @@ def test_a_session_taken_out_to_resume_or_saved_again_is_not_shut_down():
     assert shut == [] and storage.get("b").session is again
 
 
-def test_the_running_app_installs_it():
-    """Streamlit 1.67's names: if a later version renames them, the app would silently leak again."""
+def test_the_names_it_reaches_in_streamlit_are_there():
+    """Streamlit 1.67's names (the store the manager keeps, its cache): renamed, the app would leak again."""
     from streamlit.runtime import websocket_session_manager
 
     assert "_session_storage" in websocket_session_manager.WebsocketSessionManager.__init__.__code__.co_names
