@@ -4,7 +4,7 @@ Every page bounds its work in units, not seconds (steps per racer, a basin map's
 ``settings.basins.WORK_BUDGET``, a batches run's ``optim.batches.MAX_UPDATES``, a GIF/MP4's
 ``viz.export.GIF_FRAMES``): the same link then always draws the same picture, whatever the server's load,
 which a time cut-off would not. Two bounds are measured, for a typed formula only: its build is stopped
-after ``landscapes.formula_worker.LIMIT`` seconds, and its basins map is priced by a probe of its cost
+after ``landscapes.formula_worker.LIMIT`` seconds of CPU, and its basins map is priced by a probe of its cost
 per step against Ackley's (landscapes/cost.py).
 This script checks that those units keep every link within BOUND seconds of server time. What it
 printed last, with the date, is in docs/benchmarks.md (figures live there, not here).

@@ -11,7 +11,7 @@ The text arrives in a link (``?surface=custom&f=…``), so it is hostile input. 
    unary ``-``/``+``, and calls of the functions in ``FUNCTIONS`` with one positional argument. At most
    ``MAX_NODES`` nodes, nested at most ``MAX_DEPTH`` deep. The checked tree's canonical key
    (``formula_parse.canonical``) keys the cache, so ``x/1`` finds the surface of ``x``.
-2. (landscapes/formula_build.py, in a worker process killed after ``formula_worker.LIMIT`` seconds) A
+2. (landscapes/formula_build.py, in a worker process ended after ``formula_worker.LIMIT`` seconds of CPU) A
    SymPy expression is built node by node from the checked tree; its size estimate is checked
    (``MAX_COST``); the gradient and Hessian come from ``sympy.diff`` and are recorded as tapes of NumPy
    operations (landscapes/formula_tape.py); the loss and gradient must evaluate on a ``GRID × GRID`` grid

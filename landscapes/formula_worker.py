@@ -1,22 +1,28 @@
-"""Build a typed formula in a process of its own, stopped at a hard wall-clock limit.
+"""Build a typed formula in a process of its own, stopped at a hard limit of computing time.
 
 SymPy's cost on some short formulas is exponential in their nesting, and a thread cannot be stopped:
-so each build runs in a fresh process forked from a ``forkserver`` (started once, SymPy already
-imported there), and the process is killed when ``LIMIT`` seconds pass without an answer. Its CPU
-is then free at once, whatever SymPy was doing. At most ``AT_ONCE`` builds run together; one more waits
-for a free slot for at most ``LIMIT`` seconds, then is told the server is busy (not cached).
+so each build runs in a fresh process forked from this one (SymPy imported once, before any fork). The
+kernel ends that process when it has used ``LIMIT`` seconds of CPU (``ITIMER_PROF``, whose signal
+terminates by default, even inside a C call), so its CPU is free at once, whatever SymPy was doing.
+
+The budget is CPU time, not wall clock, so that a formula's answer does not depend on how busy the
+machine is (a busy CI once refused ordinary formulas at a 1.5 s wall-clock limit). A wall-clock
+``CEILING`` stays as the backstop. At most ``AT_ONCE`` builds run together; one more waits for a free
+slot for at most ``LIMIT`` seconds, then is told the server is busy (not cached).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import threading
 import time
 
 from landscapes import python_code
 from landscapes.formula_build import recipe
 
-LIMIT = 1.5  # seconds of wall clock for one build, after its process has started
+LIMIT = 1.5  # seconds of CPU for one build
+CEILING = 4.0  # times LIMIT: the wall clock a build may take on a machine busy with other work
 AT_ONCE = 2
 _SLOTS = threading.BoundedSemaphore(AT_ONCE)
 _LOCK = threading.Lock()
@@ -61,16 +67,18 @@ def build(text: str, bounds: tuple, limit: float | None = None):
 def _run(text: str, bounds: tuple, limit: float) -> tuple[str, object]:
     context = _context()
     receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_serve, args=(send, text, bounds), daemon=True)
+    process = context.Process(target=_serve, args=(send, text, bounds, limit), daemon=True)
     try:
         process.start()
         send.close()
-        if not receive.poll(limit):
-            return "error", (f"the formula is too costly to build (no answer within {limit:g} s): try less "
-                             "nesting of functions such as tanh, sinh or sigmoid, or fewer terms")
+        if not receive.poll(limit * CEILING):
+            return "error", _too_costly(limit)
         try:
             return receive.recv()
         except EOFError:
+            process.join(timeout=5)
+            if process.exitcode == -signal.SIGPROF:
+                return "error", _too_costly(limit)
             return "error", "could not make a surface of this formula (its build stopped)"
     finally:
         if process.is_alive():
@@ -80,8 +88,15 @@ def _run(text: str, bounds: tuple, limit: float) -> tuple[str, object]:
         receive.close()
 
 
-def _serve(send, text: str, bounds: tuple) -> None:
-    """In the worker: build, and send ("ok", Recipe) or ("error", message)."""
+def _too_costly(limit: float) -> str:
+    return (f"the formula is too costly to build (more than {limit:g} s of computing): try less "
+            "nesting of functions such as tanh, sinh or sigmoid, or fewer terms")
+
+
+def _serve(send, text: str, bounds: tuple, limit: float) -> None:
+    """In the worker: build, and send ("ok", Recipe) or ("error", message); ended by the kernel past
+    ``limit`` seconds of CPU (SIGPROF's default action: no handler, so no Python code needs to run)."""
+    signal.setitimer(signal.ITIMER_PROF, limit)
     try:
         answer = ("ok", recipe(text, bounds))
     except ValueError as err:

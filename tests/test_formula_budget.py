@@ -58,6 +58,22 @@ def test_a_build_past_its_limit_is_stopped_and_refused_plainly(monkeypatch):
     assert not multiprocessing.active_children()
 
 
+def test_the_budget_is_computing_time_not_wall_clock(monkeypatch):
+    """A build slowed by a busy machine (here: asleep, using no CPU) past LIMIT still answers; only
+    computing past LIMIT is refused (a loaded CI refused ordinary formulas at a wall-clock limit)."""
+    real = worker.recipe
+
+    def slowed(text, bounds):
+        time.sleep(0.3)
+        return real(text, bounds)
+
+    monkeypatch.setattr(worker, "recipe", slowed)
+    assert worker.build("x^2 + y^2", ((-3, 3), (-3, 3)), limit=0.15).tapes
+    with pytest.raises(ValueError, match="too costly to build"):
+        worker.build("x^2 + y^2", ((-3, 3), (-3, 3)), limit=0.05)  # 0.3 s asleep is past its ceiling
+    assert not multiprocessing.active_children()
+
+
 def test_variants_of_one_tree_share_one_cache_entry():
     formula_module.clear_caches()
     # six deep, not ten: the key is under test here, not the budget (ten deep took over the 1.5 s build limit
