@@ -57,15 +57,23 @@ function watch() {
 
 // A phone: ask for the stacked picture (and back, if the window grows); otherwise ask for the
 // height that fills the screen below the title (a projector's 1080 lines, a laptop's 720).
-function fit(gd, { data, send }) {
+// Whether this run's picture fits ("fits") or another run was asked for ("asked") is kept on the
+// bridge, which each run replaces: a browser test waits for "fits" instead of guessing a delay.
+function fit(gd, bridge) {
+  const { data, send } = bridge;
   const box = gd.getBoundingClientRect();
   const narrow = box.width < data.narrow_below;
+  bridge.fit = "fits";
   if (narrow !== data.narrow) {
+    bridge.fit = "asked";
     send("narrow", narrow);
   } else if (!narrow) {
     const room = Math.floor((window.innerHeight - (box.top + window.scrollY) - 8) / 20) * 20;
     const wanted = Math.max(data.min_height, Math.min(data.max_height, room));
-    if (Math.abs(wanted - data.height) >= 20) send("height", wanted);
+    if (Math.abs(wanted - data.height) >= 20) {
+      bridge.fit = "asked";
+      send("height", wanted);
+    }
   }
 }
 

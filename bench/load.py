@@ -141,8 +141,9 @@ SOAK_PAGES = [  # (page, query with {lr}): a link per page in turn, each distinc
     ("race", "surface=beale&steps=300&lr.adam={lr}"),
     ("batches", "data=tips&epochs=5&lr={lr}"),
     ("basins", "surface=himmelblau&opt=sgd&steps=60&n=60&lr={lr}"),
-    # the lab's runs are keyed on the steps, not the rate: a new number of steps makes every run again
-    ("learning_rate", "surface=ravine&opt=momentum&steps={steps}"),
+    # the lab's runs are keyed on the start, not the rate: a new start makes every run again (a new number of
+    # steps did too, but made each later entry larger, which read as growth)
+    ("learning_rate", "surface=ravine&opt=momentum&steps=500&x0={x0}"),
 ]
 
 
@@ -150,7 +151,7 @@ async def _soak(url, pid: int, links: int) -> list[float]:
     marks = []
     for i in range(links):
         page, query = SOAK_PAGES[i % len(SOAK_PAGES)]
-        await visit(url, page, query.format(lr=f"{0.001 + 1e-5 * i:g}", steps=500 + i // len(SOAK_PAGES)))
+        await visit(url, page, query.format(lr=f"{0.001 + 1e-5 * i:g}", x0=f"{-1.5 + 1e-4 * i:g}"))
         if (i + 1) % 100 == 0:
             marks.append(rss_mb(pid))
     return marks

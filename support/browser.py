@@ -36,15 +36,18 @@ IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 READY = f"() => {{ const gd = {PICTURE}; return gd && gd._fullData && gd.hasAttribute('data-step'); }}"
 
 
+# the page at rest: no run going, and the picture's bridge found this run's picture fitting the
+# screen (it asks for another run otherwise: the height that fills the screen, a phone's stacking)
+SETTLED = (f"() => {{ const gd = {PICTURE}; const b = window.__downhill; "
+           f"return !!document.querySelector('{IDLE}') && !!b && b.fit === 'fits' && ({READY})(); }}")
+
+
 def open_page(page, url):
-    """Open ``url`` and wait for the picture, and again after the run the browser asks for (the
-    height that fills its screen, or a phone's stacked layout), which may replace the graph div."""
+    """Open ``url`` and wait for the picture at rest, after the run the browser may ask for (which
+    may replace the graph div)."""
     page.goto(url)
-    page.wait_for_function(READY, timeout=60_000)
-    page.wait_for_timeout(1000)
-    page.wait_for_selector(IDLE, timeout=60_000)
-    page.wait_for_function(READY, timeout=60_000)
-    page.wait_for_timeout(500)
+    page.wait_for_function(SETTLED, timeout=60_000)
+    page.wait_for_timeout(200)
 
 
 def surface_box(page) -> dict:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+from support.browser import IDLE, LAB_READY, SETTLED
 
 # Every visible SVG text of every chart, the numbers boxes (shapes drawn under a text trace), and
 # each chart's figure box. A text's box is the union of its glyphs' boxes (getBoundingClientRect of
@@ -120,19 +120,25 @@ BOXES = """() => Array.from(document.querySelectorAll('.js-plotly-plot .main-svg
 
 
 def settle(page, timeout: int = 120_000) -> None:
-    """The page finished its runs (a phone's or a tall screen's second run, asked for by the
-    picture's bridge once drawn, too) and its charts are drawn: idle, with the same chart sizes,
-    twice in a row 1.5 s apart."""
+    """The page finished its runs and its charts are drawn. A page with the animated picture says so
+    itself (its bridge found the picture fitting the screen, support/browser.SETTLED), the lab when its
+    live picture is ready; another page is given 2 s to start its run. Then the charts' sizes must stay
+    the same twice in a row, 0.7 s apart."""
     page.wait_for_selector(IDLE, timeout=timeout)
-    page.wait_for_timeout(2000)
+    if page.query_selector(".st-key-picture, .st-key-lab") is None:
+        page.wait_for_timeout(2000)
+    if page.query_selector(".st-key-picture"):
+        page.wait_for_function(SETTLED, timeout=timeout)
+    elif page.query_selector(".st-key-lab"):
+        page.wait_for_function(LAB_READY, timeout=timeout)
     last = None
-    for _ in range(timeout // 1500):
+    for _ in range(timeout // 700):
         page.wait_for_selector(IDLE, timeout=timeout)
         now = page.evaluate(BOXES)
         if now == last:
             break
         last = now
-        page.wait_for_timeout(1500)
+        page.wait_for_timeout(700)
 
 
 def measure(page) -> list[dict]:
