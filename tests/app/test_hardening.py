@@ -46,9 +46,17 @@ def test_the_app_installs_it(monkeypatch):
     assert path_security.PathSecurityMiddleware.__call__.refuses_uploads
 
 
-def test_the_upload_route_is_refused_before_its_body_is_read(monkeypatch):
+def run_alone(coroutine):
+    """Run a coroutine on its own loop in its own thread: a browser test's Playwright keeps a loop
+    running in this worker's main thread, where asyncio.run refuses to start."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def test_the_upload_route_is_refused_before_its_body_is_read(monkeypatch):
     from app_pages.hardening import refuse_uploads
 
     cls = path_security.PathSecurityMiddleware
@@ -68,7 +76,7 @@ def test_the_upload_route_is_refused_before_its_body_is_read(monkeypatch):
 
     middleware = cls(app)
     for path in ("/_stcore/upload_file/s/f", "/base/_stcore/upload_file/s/f", "/_stcore/upload_file"):
-        asyncio.run(middleware({"type": "http", "path": path, "method": "PUT"}, receive, send))
-    asyncio.run(middleware({"type": "http", "path": "/_stcore/health", "method": "GET"}, receive, send))
+        run_alone(middleware({"type": "http", "path": path, "method": "PUT"}, receive, send))
+    run_alone(middleware({"type": "http", "path": "/_stcore/health", "method": "GET"}, receive, send))
     assert passed == ["/_stcore/health"]
     assert [m["status"] for m in sent if m["type"] == "http.response.start"] == [403, 403, 403]

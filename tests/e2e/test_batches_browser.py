@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import lessons
-from support.browser import IDLE, PICTURE, button, open_page, shot_of_surface, surface_visible
+from support.browser import IDLE, PICTURE, SETTLED, button, open_page, shot_of_surface, surface_visible
 
 pytestmark = pytest.mark.e2e
 
@@ -91,13 +91,13 @@ def test_the_page_comes_back_as_it_was_after_a_visit_to_descent(page, app_url, e
     page.locator(NAV).filter(has_text=re.compile(r"Descent\s*$")).click()
     page.wait_for_url(lambda url: "/batches" not in url, timeout=30_000)
     page.wait_for_function(DATA_PANEL, arg=False, timeout=60_000)  # the descent picture: no data beside it
-    page.wait_for_selector(IDLE, timeout=30_000)
+    page.wait_for_function(SETTLED, timeout=60_000)  # the picture drawn, not only the run done
     assert "data=iris" not in page.url
 
     page.locator(NAV).filter(has_text=re.compile(r"Batches\s*$")).click()
     page.wait_for_url(lambda url: "/batches" in url and "data=iris" in url, timeout=30_000)
     page.wait_for_function(DATA_PANEL, arg=True, timeout=60_000)
-    page.wait_for_selector(IDLE, timeout=30_000)
+    page.wait_for_function(SETTLED, timeout=60_000)  # the picture drawn, not only the run done
     assert query(page)["data"] == "iris" and query(page)["lr"] == "0.5", page.url
     lanes = page.evaluate(LANES)
     assert [lane["label"] for lane in lanes] == ["Full batch", "SGD (batch 1)", "Mini-batch of 12"]  # n = 100
