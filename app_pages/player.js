@@ -40,6 +40,7 @@ function current(gd) {
 
 function watch() {
   const bridge = window.__downhill;
+  if (bridge && bridge.data.pending) return place(bridge);
   const gd = bridge && document.querySelector(`.st-key-${bridge.data.chart} .js-plotly-plot`);
   if (!gd || !gd.on || !slider(gd)) return;
   if (!bridge.checked) {
@@ -68,13 +69,30 @@ function fit(gd, bridge) {
     bridge.fit = "asked";
     send("narrow", narrow);
   } else if (!narrow) {
-    const room = Math.floor((window.innerHeight - (box.top + window.scrollY) - 8) / 20) * 20;
-    const wanted = Math.max(data.min_height, Math.min(data.max_height, room));
+    const wanted = filling(box, data);
     if (Math.abs(wanted - data.height) >= 20) {
       bridge.fit = "asked";
       send("height", wanted);
     }
   }
+}
+
+// A first visit: the server held the picture's place (it cannot know the screen), so the picture is
+// drawn once, at the size that fits, instead of at a guess and then again.
+function place(bridge) {
+  const spot = document.querySelector(`.st-key-${bridge.data.chart}`);
+  if (bridge.checked || !spot) return;
+  bridge.checked = true;
+  bridge.fit = "asked";
+  const box = spot.getBoundingClientRect();
+  const narrow = box.width < bridge.data.narrow_below;
+  bridge.send("fit", { narrow, height: narrow ? null : filling(box, bridge.data) });
+}
+
+// The picture's height that fills the screen below its top, in steps of 20 px, within the bounds.
+function filling(box, data) {
+  const room = Math.floor((window.innerHeight - (box.top + window.scrollY) - 8) / 20) * 20;
+  return Math.max(data.min_height, Math.min(data.max_height, room));
 }
 
 function listen(gd) {

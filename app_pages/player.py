@@ -62,15 +62,27 @@ def height(presenting: bool) -> int:
     return player_layout.height(presenting, narrow(), st.session_state.get("_fit_height"))
 
 
+def placing() -> bool:
+    """Whether this run only holds the picture's place: a browser's first run, before its bridge said
+    what fits its screen (the server cannot know). The picture is then drawn once, at the size that fits,
+    instead of at a guess and again. A client without Streamlit's frontend (AppTest, a headless
+    visitor) has no bridge to answer, so it gets the picture at once."""
+    return st.context.url is not None and not st.session_state.get("_fitted", False)
+
+
 def show(fig: dict, clickable: bool, step: int) -> None:
     """The picture and its bridge; a click moves the start (``x0``, ``y0``) when ``clickable``.
     ``step``: the step the page shows now (the bridge reports only a different one)."""
-    lean.chart(fig, "picture")
-    data = {"chart": "picture", "clickable": clickable, "step": int(step), "narrow": narrow(),
+    pending = placing()
+    if pending:
+        st.container(key="picture", height=fig["layout"]["height"], border=False)
+    else:
+        lean.chart(fig, "picture")
+    data = {"chart": "picture", "clickable": clickable, "step": int(step), "narrow": narrow(), "pending": pending,
             "narrow_below": NARROW_BELOW, "height": fig["layout"]["height"],
             "min_height": player_layout.MIN_HEIGHT, "max_height": player_layout.MAX_HEIGHT}
     _bridge(key=KEY, data=data, on_step_change=_on_step, on_click_change=_on_click, on_narrow_change=_on_narrow,
-            on_height_change=_on_height, width="stretch", height="content")
+            on_height_change=_on_height, on_fit_change=_on_fit, width="stretch", height="content")
 
 
 def _number(value, low: float, high: float) -> float | None:
@@ -86,15 +98,34 @@ def _sent(name: str):
 
 
 def _on_height() -> None:
-    value = _number(_sent("height"), 0, MAX_HEIGHT_SENT)
-    if value is not None:
-        st.session_state["_fit_height"] = int(min(max(value, player_layout.MIN_HEIGHT), player_layout.MAX_HEIGHT))
+    _set_height(_sent("height"))
 
 
 def _on_narrow() -> None:
-    value = _sent("narrow")
+    _set_narrow(_sent("narrow"))
+
+
+def _on_fit() -> None:
+    """A first run's answer: whether the picture's place is narrow and the height that fills the screen.
+    Whatever arrives, the next run draws the picture (a crafted answer gets the default size)."""
+    sent = _sent("fit")
+    if isinstance(sent, dict):
+        _set_narrow(sent.get("narrow"))
+        _set_height(sent.get("height"))
+    st.session_state["_fitted"] = True
+
+
+def _set_height(value) -> None:
+    value = _number(value, 0, MAX_HEIGHT_SENT)
+    if value is not None:
+        st.session_state["_fit_height"] = int(min(max(value, player_layout.MIN_HEIGHT), player_layout.MAX_HEIGHT))
+    st.session_state["_fitted"] = True
+
+
+def _set_narrow(value) -> None:
     if isinstance(value, bool):
         st.session_state["_narrow"] = value
+    st.session_state["_fitted"] = True
 
 
 def _on_step() -> None:

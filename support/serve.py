@@ -41,15 +41,16 @@ def rss_mb(pid: int, peak: bool = False) -> float:
 
 
 @contextmanager
-def running_app(timeout: float = 30.0, process: list | None = None, env: dict | None = None):
+def running_app(timeout: float = 30.0, process: list | None = None, env: dict | None = None, root: Path = ROOT):
     """The app on a free port: yields its URL (and appends the server process to ``process``);
-    ``env``: variables added to the server's environment."""
+    ``env``: variables added to the server's environment; ``root``: the checkout it runs (a baseline's
+    worktree in bench/)."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})})
+        cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}"
     if process is not None:
         process.append(proc)

@@ -12,6 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from support.browser import SETTLED
+
 pytestmark = pytest.mark.e2e
 
 NAV = "[data-testid=stSidebarNav] a"
@@ -26,6 +28,7 @@ HEADINGS = {"Descent": re.compile(r" · "), "Race": re.compile(r"^The race on ")
             "Batches": re.compile(r"^Full batch, SGD and mini-batches · ")}
 PATHS = {"/": "Descent", "/race": "Race", "/lessons": "Lessons", "/learning_rate": "Learning rate",
          "/basins": "Basins", "/batches": "Batches"}
+PLAYERS = {"Descent", "Race", "Batches"}  # the pages whose picture has the player's bridge
 HIDE = "surface,opt,steps,x0,y0"
 REDACTED = re.compile(r":? ?This app has encountered an error.*")  # client.showErrorDetails = "type"
 # Counts finished script runs: stApp's data-test-script-state leaving "running". A step waits for a
@@ -116,6 +119,8 @@ class Walk:
         self.page.locator(IDLE).wait_for(timeout=WAIT)
         if name != "Lessons" and not boxes.count():
             self.page.locator(CHART).first.wait_for(timeout=WAIT)
+        if name in PLAYERS and not boxes.count():  # the picture drawn at the size the bridge asked for
+            self.page.wait_for_function(SETTLED, timeout=WAIT)
         self.page.wait_for_timeout(300)  # a rerun the page asked for (st.rerun, a callback) starts within this
         self.page.locator(IDLE).wait_for(timeout=WAIT)
         return self.check()
