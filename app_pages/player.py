@@ -119,13 +119,11 @@ def _set_height(value) -> None:
     value = _number(value, 0, MAX_HEIGHT_SENT)
     if value is not None:
         st.session_state["_fit_height"] = int(min(max(value, player_layout.MIN_HEIGHT), player_layout.MAX_HEIGHT))
-    st.session_state["_fitted"] = True
 
 
 def _set_narrow(value) -> None:
     if isinstance(value, bool):
         st.session_state["_narrow"] = value
-    st.session_state["_fitted"] = True
 
 
 def _on_step() -> None:

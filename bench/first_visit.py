@@ -26,11 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.pages import worktree
 from support.browser import SETTLED
-from support.serve import CHROMIUM_ARGS, chromium_path, running_app
+from support.serve import CHROMIUM_ARGS, chromium_path, cpu_seconds, running_app
 
 BASELINE = "3d81ece"
 PAGES = ("/", "/race", "/batches")
-TICK = os.sysconf("SC_CLK_TCK")
 # Counts the picture's plotly.js graphs as they appear (a redraw from scratch makes a new one).
 COUNT_DRAWS = """
 window.__draws = 0;
@@ -43,17 +42,14 @@ new MutationObserver(() => {
 
 
 def chromium_cpu() -> float:
-    """CPU seconds of every Chromium process now alive (user + system, with waited-for children)."""
+    """CPU seconds of every Chromium process now alive (the renderer, the GPU process, the browser)."""
     total = 0.0
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            cmd = Path(f"/proc/{pid}/cmdline").read_bytes()
-            stat = Path(f"/proc/{pid}/stat").read_text()
-        except OSError:
+            if b"chromium" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                total += cpu_seconds(int(pid))
+        except OSError:  # gone meanwhile
             continue
-        if b"chromium" in cmd:
-            fields = stat.rsplit(")", 1)[1].split()
-            total += sum(int(f) for f in fields[11:15]) / TICK
     return total
 
 

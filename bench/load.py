@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
-import os
 import statistics
 import sys
 import time
@@ -30,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.headless import Visitor, visit
 from bench.sessions import redraw
 from support.browser import READY
-from support.serve import CHROMIUM_ARGS, chromium_path, rss_mb, running_app
+from support.serve import CHROMIUM_ARGS, chromium_path, cpu_seconds, rss_mb, running_app
 
 LINK = "/?surface=bowl&opt=sgd&steps=30&view3d=0&lr={lr:g}&x0={x0:g}"
 KNOB = "surface=bowl&opt=sgd&steps=30&view3d=0&lr={lr:g}"  # the learner's session, changing lr
@@ -56,12 +55,6 @@ def visitors(browser, url, count: int, offset: int = 0) -> tuple[list, float]:
     for page in pages:
         page.wait_for_function(READY, timeout=600_000)
     return contexts, time.perf_counter() - start
-
-
-def cpu_seconds(pid: int) -> float:
-    """The server's CPU time so far (user + system), from /proc: its own work, not the browsers'."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def crowd(url, proc, count: int) -> None:

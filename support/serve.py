@@ -40,6 +40,12 @@ def rss_mb(pid: int, peak: bool = False) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """A process's CPU time so far (user + system), from /proc: its own work, not its children's."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def running_app(timeout: float = 30.0, process: list | None = None, env: dict | None = None, root: Path = ROOT):
     """The app on a free port: yields its URL (and appends the server process to ``process``);
