@@ -11,6 +11,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from support.browser import SETTLED
 
@@ -111,7 +112,12 @@ class Walk:
         """Wait for a script run after ``runs`` and for the page the URL names (or an exception box),
         then check it."""
         self.steps.append(step)
-        self.page.wait_for_function("n => window.__runs > n", arg=runs, timeout=WAIT)
+        try:
+            self.page.wait_for_function("n => window.__runs > n", arg=runs, timeout=WAIT)
+        except PlaywrightTimeout as err:  # say where the walk stood
+            state = self.page.locator("[data-testid=stApp]").get_attribute("data-test-script-state")
+            raise AssertionError(f"{self.route}: no script run finished within {WAIT} ms "
+                                 f"({self.page.url}, script state {state})") from err
         name = self.page_name(self.page.url)
         assert name, f"{self.route}: unexpected URL {self.page.url}"
         boxes = self.page.locator(EXCEPTION)
