@@ -7,9 +7,12 @@ import os
 import sys
 
 import pytest
+from hypothesis import settings
 from streamlit.components.v2 import manifest_scanner
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import local_script_runner
+
+from tests.draws import draws
 
 # the browser tests in two halves of about equal time (measured with --durations), one per worker
 SECOND_HALF = {"test_layout_browser.py", "test_concurrency_browser.py", "test_export_browser.py",
@@ -65,6 +68,9 @@ def _wait_for_each_run_without_polling():
     local_script_runner.require_widgets_deltas = wait
 
 
+# a hypothesis test that names no count draws the default 100 the same way (tests/draws.py)
+settings.register_profile("downhill", max_examples=draws(100))
+settings.load_profile("downhill")
 _scan_installed_components_once()
 _compile_each_script_once()
 _wait_for_each_run_without_polling()

@@ -17,6 +17,7 @@ import optim
 import settings
 from landscapes.formula import FUNCTIONS
 from optim.as_code import NotExpressible, numpy_script, torch_script
+from tests.draws import draws
 
 needs_torch = pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="torch is not installed")
 SCRIPTS = [pytest.param(torch_script, marks=needs_torch, id="torch"), pytest.param(numpy_script, id="numpy")]
@@ -156,7 +157,7 @@ _FORMULAS = st.recursive(st.sampled_from(["x", "y"]), lambda inner: st.one_of(
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
-@examples(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@examples(max_examples=draws(25), deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(text=_FORMULAS.filter(lambda t: t.count("(") <= 8))
 def test_random_typed_formulas_give_scripts_that_run_and_agree(script, text):
     _, notes = settings.parse({"surface": "custom", "f": text})

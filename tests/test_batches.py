@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import landscapes
 from optim import batches, loop
 from settings.batches import data_names, max_epochs, parse_batches, to_batches_query
+from tests.draws import draws
 
 TIPS = landscapes.get("tips")
 LINE = landscapes.get("linear_regression")
@@ -211,7 +212,7 @@ def test_scaled_only_matters_where_the_data_has_a_raw_twin():
     assert parse_batches({"data": "tips", "scaled": "0"})[0].surface_name == "tips_unscaled"
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=draws(300), deadline=None)
 @given(st.dictionaries(st.sampled_from(["data", "scaled", "lr", "batch", "epochs", "compare", "sched", "x0", "y0",
                                         "seed", "k", "loop", "zz", "hide"]),
                        st.one_of(st.text(max_size=12), st.sampled_from(["tips", "iris", "0", "1", "-1", "1e308",

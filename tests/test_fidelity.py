@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import landscapes
 import optim
 from optim.race import race
+from tests.draws import draws
 from viz import compare, export, fidelity, player, so_far, surface3d
 from viz import descent as descent_figures
 from viz import race as race_figures
@@ -64,7 +65,7 @@ def run(surface_name, rule, lr, steps, **hyper):
 
 # ---- the helper itself ------------------------------------------------------------------------
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=draws(60), deadline=None)
 @given(rule=st.sampled_from(["sgd", "momentum", "nesterov", "adam", "rmsprop"]),
        edge=st.floats(0.8, 1.15), steps=st.integers(1, 1000), every=st.integers(1, 7))
 def test_every_true_point_is_on_the_drawn_line_and_on_every_line_so_far(rule, edge, steps, every):

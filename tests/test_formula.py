@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import landscapes
 from landscapes.formula import MAX_LENGTH, formula
+from tests.draws import draws
 
 # `import landscapes.formula as m` would give the function: landscapes/__init__ re-exports it under the
 # module's own name, and the attribute wins over the submodule
@@ -179,7 +180,7 @@ def test_the_module_never_evaluates_text():
         assert forbidden not in source, forbidden
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=draws(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=60))
 def test_random_text_only_ever_raises_value_error_and_fast(text):
     def read():
@@ -193,7 +194,7 @@ FORMULA_PIECES = st.sampled_from(["x", "y", "pi", "e", "1", "2", "0.5", "1e3", "
                                   "(", ")", "sin(", "exp(", "log(", "sqrt(", "abs(", "tanh(", "atan(", "sigmoid(", " "])
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=draws(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(FORMULA_PIECES, max_size=30).map("".join))
 def test_random_formulas_give_a_surface_or_a_value_error(text):
     """Strings near the grammar reach the deeper checks (constants, powers, domains, the view)."""

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import landscapes
 from landscapes.data import NET_X, NET_Y, tiny_net_hessian
 from landscapes.teaching import RAVINE_CURVATURES
+from tests.draws import draws
 
 NAMES = landscapes.names()
 # where a surface has no Hessian (a kink): differences of the gradient across it measure nothing
@@ -70,7 +71,7 @@ def test_hessian_equals_central_differences_of_the_gradient(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=draws(50), deadline=None)
 @given(data=st.data())
 def test_hessian_matches_differences_anywhere_in_view(name, data):
     s = landscapes.get(name)

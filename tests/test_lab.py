@@ -12,6 +12,7 @@ import optim
 from optim.summary import reached_words
 from optim.sweep import knob_values, log_grid, sweep, sweep_grid
 from settings.lab import PARTS, REGIMES, parse_lab, to_lab_query
+from tests.draws import draws
 from viz import descent, fidelity, lab, lab_payload
 from viz.encode import decode
 
@@ -141,7 +142,7 @@ def test_a_lab_link_round_trips_and_bad_values_get_notes():
     assert len(notes) == 6 and all("<" not in note for note in notes)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=draws(300), deadline=None)
 @given(st.dictionaries(st.sampled_from(["surface", "opt", "lr", "part", *REGIMES, "line", "steps", "momentum", "x0",
                                         "sched", "zz"]), st.text(max_size=12), max_size=8))
 def test_any_lab_link_parses_and_round_trips(query):

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 import landscapes
 from lessons import practice
 from lessons.practice_state import parse_practice, to_practice_query
+from tests.draws import draws
 
 SEEDS = [0, 1, 2, 3, 7, 42, 1234, 99999]
 
@@ -118,7 +119,7 @@ def test_hostile_links_get_a_note(query, fragment):
     assert any(fragment in note for note in notes), notes
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=draws(300), deadline=None)
 @given(st.dictionaries(st.sampled_from(["seed", "set", "ex", "hide", "present", "x"]),
                        st.one_of(st.text(max_size=40), st.lists(st.text(max_size=10), max_size=3),
                                  st.sampled_from(practice.ids()))))

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import landscapes
 import optim
+from tests.draws import draws
 
 HYPER = {
     "momentum": st.floats(0.0, 0.999),
@@ -40,7 +41,7 @@ def runs(draw):
     return surface, optim.get(name, **hyper), np.array(starts), draw(st.integers(0, 60)), extra
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=draws(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(runs(), st.integers(0, 2**32 - 1))
 def test_descend_never_raises_or_warns_and_nan_only_follows_divergence(case, seed):
     surface, rule, starts, steps, extra = case

@@ -13,6 +13,7 @@ import optim
 import settings
 from optim import schedules
 from settings import MAX_PAGE_STEPS, Settings
+from tests.draws import draws
 
 KEYS = [*settings.BASE_KEYS, "f", "view", *settings.all_knob_keys(), *settings.all_schedule_keys()]
 FORMULAS = ["x^2 + y^2", "x*y", "__import__('os')", "x**1000", "", "1/0", "sin(x)+cos(y)"]
@@ -106,7 +107,7 @@ queries = st.dictionaries(
 )
 
 
-@hsettings(max_examples=400, deadline=None)
+@hsettings(max_examples=draws(400), deadline=None)
 @given(queries)
 def test_any_query_gives_valid_settings_that_round_trip(query):
     s, notes = settings.parse(query)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import landscapes
 import optim
+from tests.draws import draws
 
 sweep_module = importlib.import_module("optim.sweep")  # optim.sweep is the function
 
@@ -253,7 +254,7 @@ def test_useful_range_reaches_an_edge_beyond_ten_times_the_default():
 # --- any input ---
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=draws(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     surface=st.sampled_from(["bowl", "ravine", "rosenbrock", "saddle", "plateau", "himmelblau", "tips"]),
     rule=st.sampled_from(optim.names()),

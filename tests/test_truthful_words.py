@@ -17,6 +17,7 @@ from lessons import practice
 from optim import summary
 from optim.sweep import momentum_rate, optimal_momentum
 from optim.sweep import sweep as sweep_rates
+from tests.draws import draws
 from viz import rates
 from viz.captions import StepCurvature, curvature_sentence, divergence_reason, view_note
 
@@ -162,7 +163,7 @@ def test_cost_per_step_with_seed_224_writes_n_in_full():
     assert "n = 10000 samples" in x.prompt and "e+" not in x.prompt + x.explanation
 
 
-@hsettings(max_examples=60, deadline=None)
+@hsettings(max_examples=draws(60), deadline=None)
 @given(st.integers(0, 2**31 - 1))
 def test_cost_per_step_never_prints_e_notation(seed):
     x = practice.instance("cost-per-step", seed)

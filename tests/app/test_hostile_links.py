@@ -20,6 +20,7 @@ from settings.lab import parse_lab, to_lab_query
 from settings.race import parse_race, to_race_query
 from tests.app.conftest import chart_keys, one_run_each, outcome_of, same, stands_for
 from tests.app.test_race_and_lessons import open_page
+from tests.draws import draws
 
 HOSTILE = ["-1e308", "1e308", "nan", "", "<b>x</b>", "9" * 400]  # below, above, not a number, empty, markup, long
 PAGES = {
@@ -86,7 +87,7 @@ def links(keys) -> st.SearchStrategy:
 SLOW = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow]}
 
 
-@settings(max_examples=300, **SLOW)
+@settings(max_examples=draws(300), **SLOW)
 @given(links(PAGES["race"][2] + ["surface", "sched", "batch", "noise", "seed", "lr.sgd"]))
 def test_any_race_link_parses_and_round_trips(query):
     racers, notes = parse_race(query)
@@ -94,7 +95,7 @@ def test_any_race_link_parses_and_round_trips(query):
     assert parse_race(to_race_query(racers)) == (racers, [])
 
 
-@settings(max_examples=300, **SLOW)
+@settings(max_examples=draws(300), **SLOW)
 @given(links(PAGES["basins"][2] + ["momentum", "beta1"]))
 def test_any_basins_link_parses_and_round_trips(query):
     b, notes = parse_basins(query)
@@ -102,7 +103,7 @@ def test_any_basins_link_parses_and_round_trips(query):
     assert parse_basins(to_basins_query(b)) == (b, [])
 
 
-@settings(max_examples=300, **SLOW)
+@settings(max_examples=draws(300), **SLOW)
 @given(links(list(BATCH_KEYS)))
 def test_any_batches_link_parses_and_round_trips(query):
     b, notes = parse_batches(query)
@@ -110,14 +111,14 @@ def test_any_batches_link_parses_and_round_trips(query):
     assert parse_batches(to_batches_query(b)) == (b, [])
 
 
-@settings(max_examples=300, **SLOW)
+@settings(max_examples=draws(300), **SLOW)
 @given(links(["seed", "set", "ex"]))
 def test_any_practice_link_parses(query):
     p, notes = parse_practice(query)
     assert p.ex in p.exercises and all(isinstance(n, str) for n in notes)
 
 
-@settings(max_examples=300, **SLOW)
+@settings(max_examples=draws(300), **SLOW)
 @given(links(PAGES["learning_rate"][2] + ["f", "view", "beta1", "t_max", "batch"]))
 def test_any_lab_link_parses_and_round_trips(query):
     b, notes = parse_lab(query)
