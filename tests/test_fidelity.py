@@ -182,3 +182,11 @@ def test_the_offline_html_page_carries_the_same_true_lines():
     start = page.index("const fig = ") + len("const fig = ")
     embedded = json.loads(page[start : page.index(";Plotly.newPlot")].replace("<\\/", "</"))
     assert_player(embedded, descent_figures.lanes(traj), surface.bounds)
+
+
+def test_a_step_of_almost_no_length_is_clipped_without_a_warning():
+    """A run that settles on y = 0 takes steps ~1e-308 long in y: q / p overflows in the clip (a typed formula's
+    live grid found it). The clip still answers, with no warning (warnings are errors here)."""
+    points = np.array([[[-0.5149, -1.39074337e-306]], [[-0.5149, -3.81461708e-308]], [[-0.5149, -1e-309]]])
+    drawn = fidelity.draw_many(points, ((-9.0, 9.0), (-9.0, 9.0)))
+    assert np.isfinite(drawn.xy).all() and len(drawn.xy) >= 2

@@ -103,7 +103,7 @@ def _liang_barsky(a, b, box):
     """Per segment a→b, the parameters (t0, t1) of its part inside ``box``; t0 > t1: none of it."""
     d = b - a
     t0, t1 = np.zeros(a.shape[:-1]), np.ones(a.shape[:-1])
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # a near-parallel segment: r = ±inf
         for axis in (0, 1):
             for p, q in ((-d[..., axis], a[..., axis] - box[axis, 0]), (d[..., axis], box[axis, 1] - a[..., axis])):
                 r = q / p
