@@ -10,7 +10,7 @@ import streamlit as st
 import optim
 import settings
 from app_pages import controls as ui
-from app_pages import player, state, takeaway, work
+from app_pages import live, player, state, takeaway, work
 from optim.summary import left_view_at, reached_title, reached_words, summarize
 from settings import Settings
 from viz import descent as descent_figures
@@ -44,13 +44,17 @@ def on_opt() -> None:
     st.session_state.update({key: value for key, value in fresh.knobs if key in ("eps", "wd")})
 
 
-def controls(s: Settings, hide: set) -> None:
+def controls(s: Settings, hide: set):
+    """The sidebar; returns the place under the rate and the knobs where the live sliders go (they need
+    the picture, drawn later)."""
     sb = st.sidebar
     ui.surface_and_optimizer(sb, s, hide, on_surface, on_opt)
     ui.learning_rate(sb, hide)
     ui.knobs(sb, s.opt, hide)
+    slot = sb.container()
     ui.schedule(sb, s, hide)
     ui.run_controls(sb, s, hide)
+    return slot
 
 
 # ---- the picture -------------------------------------------------------------------------------
@@ -137,7 +141,7 @@ def take_home(run: Run, fig: dict) -> None:
 def main() -> None:
     current, notes = state.sync("descent", shown=player.on_frame)
     hide = state.hidden()
-    controls(current, hide)
+    slot = controls(current, hide)
     run = Run(current, current.landscape, current.rule(), work.descent_run(current.run_settings))
     lesson = ui.heading(title(current), run.surface, notes, "descent")
     # presenting or under a lesson's caption, the picture takes the first screen and the sentence follows it
@@ -150,6 +154,9 @@ def main() -> None:
     below(run)
     take_home(run, fig)
     ui.share_link(settings.to_query(current))
+    if "lr" not in hide and not player.placing():  # last: the page is on screen while the grid runs
+        with slot:
+            live.show(current, fig, current.k, ui.font_size())
 
 
 main()

@@ -17,10 +17,11 @@ import landscapes
 import landscapes.lines
 import optim
 from app_pages import controls as ui
-from app_pages import player, takeaway, work
+from app_pages import live, player, takeaway, work
+from app_pages.live import hyper, knob, live_grid, rate_range, start
 from app_pages.work import BY_REPR
 from optim import regimes as regime_lib
-from optim.sweep import Sweep, knob_values, log_grid, momentum_knob, sweep_grid, theory, useful_range
+from optim.sweep import Sweep, log_grid, theory, useful_range
 from optim.sweep import sweep as sweep_rates
 from settings import Settings
 from settings.lab import LabSettings, RateFree, hyperparameters, rate_free
@@ -31,66 +32,12 @@ from viz import lab as lab_figures
 from viz import player as player_figures
 from viz import rates as rate_figures
 
-LIVE_RATES = 64  # the live picture's rates: its slider's stops
-LIVE_DECADES = 1e-3  # from a thousandth of the useful range's top: below that every run just crawls
 SWEEP_RATES = 241  # the sweep's
 LINE_STEPS = 30  # one dimension: few enough steps to follow each one on the curve
 REGIME_SYMBOLS = {regime_lib.TOO_SMALL: "square", regime_lib.JUST_RIGHT: "circle", regime_lib.TOO_LARGE: "x"}
 BY_REPR = {**BY_REPR, LabSettings: repr, RateFree: repr}
 KEY = "lab_bridge"
 _bridge = st.components.v2.component("downhill.lab", js=(Path(__file__).with_name("lab.js")).read_text())
-
-
-# ---- what the runs depend on -------------------------------------------------------------------
-
-def knob(s: Settings):
-    """The rule's momentum-like knob (the live picture's second slider), or None."""
-    try:
-        return momentum_knob(s.opt)
-    except ValueError:
-        return None
-
-
-def grid_settings(s: Settings) -> RateFree:
-    """``s`` without what the sliders set (the rate, the momentum-like knob) or the schedule."""
-    k = knob(s)
-    knobs = tuple((key, k.default if k and key == k.key else value) for key, value in s.knobs)
-    return dataclasses.replace(rate_free(s), knobs=knobs)
-
-
-def hyper(s: Settings | RateFree, *, without_knob: bool = False) -> dict:
-    """The rule's hyperparameters but the rate (and the momentum-like knob, where the grid varies it)."""
-    values = hyperparameters(s.opt, s.knobs)
-    k = knob(s)
-    if without_knob and k is not None and k.index is None:
-        values.pop(k.param)
-    return values
-
-
-def start(s: Settings | RateFree) -> tuple[float, float]:
-    return (s.x0, s.y0)
-
-
-# ---- engine runs -------------------------------------------------------------------------------
-
-@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
-def rate_range(s: RateFree) -> tuple[float, float]:
-    return useful_range(s.landscape, s.opt, start(s), s.steps, **hyper(s))
-
-
-@st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_REPR)
-def live_grid(g: RateFree):
-    """Every (knob value, rate) the live picture offers, with paths at the steps it draws (and those
-    steps): one engine run."""
-    low, high = rate_range(g)
-    lrs = log_grid(max(low, high * LIVE_DECADES), high, LIVE_RATES)  # the slider's stops where rates differ
-    values = knob_values(g.opt)
-    if len(values) == 0:
-        grid = sweep_rates(g.landscape, g.opt, start(g), lrs, g.steps, keep_paths=True, **hyper(g))
-    else:
-        grid = sweep_grid(g.landscape, g.opt, start(g), lrs, values, steps=g.steps, keep_paths=True,
-                          **hyper(g, without_knob=True))
-    return lab_figures.thinned(grid, g.landscape.bounds)  # the cache keeps the packed runs, not every step
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
@@ -118,17 +65,6 @@ def regime_runs(s: RateFree, rates: tuple[float, ...]) -> optim.Trajectory:
 
 def _layer(s: Settings | RateFree):
     return ui.surface_layer(s.surface, s.f, s.view)
-
-
-def nearest(values, value) -> int:
-    return int(np.argmin(np.abs(np.log(np.asarray(values)) - np.log(max(value, 1e-300))))) if len(values) else 0
-
-
-def at(s: Settings, grid) -> tuple[int, int]:
-    """Where the sliders stand for ``s``: the knob value and the rate nearest its own."""
-    k = knob(s)
-    j = 0 if k is None else int(np.argmin(np.abs(np.asarray(grid.betas) - float(dict(s.knobs)[k.key]))))
-    return j, nearest(grid.lrs, s.lr)
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
@@ -239,15 +175,8 @@ def _on_narrow() -> None:
 
 def _on_pick(grid, knob_key: str | None) -> None:
     """The sliders came to rest: the rate (and the knob) they stand on become the page's."""
-    pick = (st.session_state.get(KEY) or {}).get("pick")
-    if not isinstance(pick, dict):
-        return
-    i, j = pick.get("i"), pick.get("j")
-    if isinstance(i, int) and 0 <= i < len(grid.lrs):
-        st.session_state["lr"] = float(f"{grid.lrs[i]:.4g}")
-    if knob_key and isinstance(j, int) and 0 <= j < len(grid.betas):
-        st.session_state[knob_key] = float(grid.betas[j])
-    st.session_state["_lab_from_bridge"] = True
+    if live.on_pick(KEY, grid, knob_key):
+        st.session_state["_lab_from_bridge"] = True
 
 
 # ---- take it home ------------------------------------------------------------------------------

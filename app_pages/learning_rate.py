@@ -9,6 +9,7 @@ import landscapes.lines
 import settings
 from app_pages import controls as ui
 from app_pages import lab, player, state
+from app_pages import live as live_knobs
 from optim import regimes as regime_lib
 from optim.momentum import Momentum as HEAVY_BALL
 from optim.sweep import knob_values, optimal_momentum, theory
@@ -38,7 +39,7 @@ def on_opt() -> None:
 def controls(b: LabSettings, hide: set) -> None:
     sb = st.sidebar
     ui.surface_and_optimizer(sb, b.run, hide, on_surface, on_opt)
-    k = lab.knob(b.run)
+    k = live_knobs.knob(b.run)
     ui.knobs(sb, b.run.opt, hide | ({k.key} if k else set()))  # that one is the picture's second slider
     if "steps" not in hide:
         sb.slider("Steps", 1, settings.MAX_PAGE_STEPS, key="steps")
@@ -51,11 +52,11 @@ def controls(b: LabSettings, hide: set) -> None:
 
 def live(b: LabSettings) -> None:
     s = b.run
-    g = lab.grid_settings(s)
-    grid, _ = lab.live_grid(g)
-    where = lab.drawn_at(lab.at(s, grid))
+    g = live_knobs.grid_settings(s)
+    grid, _ = live_knobs.live_grid(g)
+    where = lab.drawn_at(live_knobs.at(s, grid))
     fig = lab.live_picture(g, where, ui.font_size(), live_height(), player.narrow())
-    k = lab.knob(s)
+    k = live_knobs.knob(s)
     lab.show_live(fig, grid, k.key if k else None)
     low, high = float(grid.lrs[0]), float(grid.lrs[-1])
     st.caption(f"Drag η{' and ' + k.label if k else ''}: all {grid.lrs.size * max(1, len(knob_values(s.opt)))} "
@@ -90,7 +91,7 @@ def part_regimes(b: LabSettings, hide: set) -> None:
     st.markdown(f"**The sweep**: {lab.SWEEP_RATES} rates, each run for {s.steps} steps from the same start, in one "
                 "engine run; where each one ends, and how soon it gets within tolerance.")
     ui.chart(lab.sweep_picture(b, ui.font_size(), player.narrow()), "sweep_chart")
-    lines = theory(s.landscape, s.opt, **lab.hyper(s))
+    lines = theory(s.landscape, s.opt, **live_knobs.hyper(s))
     if lines:
         st.caption("Theory on a quadratic (L the largest curvature, μ the smallest): "
                    + "; ".join(f"{name} {value:.4g}" for name, value in lines.items()) + ".")

@@ -106,13 +106,25 @@ def sweep_grid(surface, rule, start, lrs, betas, /, steps, *, tol=1e-6, keep_pat
     betas = _check_values(f"betas (values of {knob.key})", betas, MAX_KNOB_VALUES)
     m, n = len(betas), len(lrs)
     steps = _check_steps(steps, m * n)
-    hyper = _with_knob(rule, knob, _per_run(_without_lr(hyperparameters), m * n), np.repeat(betas, n)[:, None])
-    optimizer = get(rule, lr=np.tile(lrs, m)[:, None], **hyper)
+    optimizer = grid_optimizer(rule, lrs, betas, **hyperparameters)
     measured = _run(surface, optimizer, start, m * n, steps, tol, keep_paths)
     grids = {key: value.reshape(*value.shape[:-1], m, n) if key == "losses" else
              value.reshape(value.shape[0], m, n, 2) if key == "points" else value.reshape(m, n)
              for key, value in measured.items() if isinstance(value, np.ndarray)}
     return SweepGrid(knob.key, betas, lrs, **grids, f_star=measured["f_star"], tol=tol, reach_tol=measured["reach_tol"])
+
+
+def grid_optimizer(rule, lrs, betas, /, **hyperparameters):
+    """``rule`` (a name) with one run per pair of ``betas`` (its momentum-like knob; empty: the rule has
+    none, one row) and ``lrs``, knob-major: the runs :func:`sweep_grid` makes, for a caller that runs them
+    further (the descent page's live knobs keep each run's gradients and buffers up to one step)."""
+    lrs, betas = np.asarray(lrs, dtype=float), np.asarray(betas, dtype=float)
+    if betas.size == 0:
+        return get(rule, lr=lrs[:, None], **_per_run(_without_lr(hyperparameters), len(lrs)))
+    m, n = len(betas), len(lrs)
+    hyper = _with_knob(rule, momentum_knob(rule), _per_run(_without_lr(hyperparameters), m * n),
+                       np.repeat(betas, n)[:, None])
+    return get(rule, lr=np.tile(lrs, m)[:, None], **hyper)
 
 
 def momentum_knob(rule):

@@ -8,6 +8,7 @@ from viz import contour, player, surface3d
 from viz import picture as surface_picture
 
 PATH = player.PATH
+LABEL = "path"  # the one lane's name (viz/live_player.py finds its traces by it)
 
 
 def surface_layer(surface):
@@ -67,7 +68,7 @@ def inspector(rule, traj) -> player.Inspector:
 
 
 def lanes(traj) -> list[player.Lane]:
-    return [player.Lane("path", PATH, "x", 3.5, traj.points, traj.losses, np.ravel(traj.lrs))]
+    return [player.Lane(LABEL, PATH, "x", 3.5, traj.points, traj.losses, np.ravel(traj.lrs))]
 
 
 def picture(surface, layer, traj, rule, k: int, with_schedule: bool, font_size: int = 14,

@@ -57,12 +57,12 @@ def pack(points, losses, bounds, loss_axis: dict) -> Live:
     curves = np.stack([np.broadcast_to(np.arange(steps + 1.0)[:, None], (steps + 1, m * n)),
                        heights.reshape(steps + 1, m * n)], axis=-1)
     loss = fidelity.draw_many(curves, ((0.0, max(steps, 1)), (low, high)), tolerance=CURVE_TOLERANCE)
-    return Live(_quantize(runs.xy, bounds), runs.starts.astype("<i4"), _levels(loss.xy, low, high),
+    return Live(quantize(runs.xy, bounds), runs.starts.astype("<i4"), _levels(loss.xy, low, high),
                 loss.starts.astype("<i4"), np.where(shown[:, None], end, np.nan).reshape(m, n, 2).astype("<f4"),
                 runs.exits.reshape(m, n, 2).astype("<f4"), runs.left_view.reshape(m, n), loss_axis, steps)
 
 
-def _quantize(xy, bounds) -> np.ndarray:
+def quantize(xy, bounds) -> np.ndarray:
     (x0, x1), (y0, y1) = bounds
     scaled = (xy - np.array([x0, y0])) / np.array([x1 - x0, y1 - y0]) * QUANT
     with np.errstate(invalid="ignore"):
@@ -100,12 +100,12 @@ def payload(live: Live, bounds, texts, first_moving: int) -> dict:
     return {
         "m": m, "n": n, "quant": QUANT, "missing": MISSING, "origin": [x0, y0], "size": [x1 - x0, y1 - y0],
         "traces": [first_moving + t for t in range(5)],
-        "paths": _b64(live.paths), "path_starts": _b64(live.path_starts),
+        "paths": b64(live.paths), "path_starts": b64(live.path_starts),
         "loss": {"log": live.loss_axis["type"] == "log", "range": list(live.loss_axis["range"]), "levels": LOSS_LEVELS,
-                 "data": _b64(live.losses), "starts": _b64(live.loss_starts)},
-        "ends": _b64(live.ends), "exits": _b64(live.exits), "texts": texts,
+                 "data": b64(live.losses), "starts": b64(live.loss_starts)},
+        "ends": b64(live.ends), "exits": b64(live.exits), "texts": texts,
     }
 
 
-def _b64(arr: np.ndarray) -> str:
+def b64(arr: np.ndarray) -> str:
     return base64.b64encode(np.ascontiguousarray(arr).tobytes()).decode("ascii")

@@ -72,7 +72,7 @@ def markers(lanes, shown, with_schedule: bool) -> Part:
         series += [(lane, lane.lrs, "x4", "y4") for lane in lanes]
     styles, columns = [], []
     for lane, values, x, y in series:
-        styles.append(curves.marker_style(lane.color, x, y))
+        styles.append({**curves.marker_style(lane.color, x, y), "name": f"{lane.label}: {'loss' if y == 'y2' else 'η'} now"})
         at = np.minimum(shown, len(values) - 1)
         ys = np.where(np.isfinite(values[at]), values[at], np.nan)
         columns.append([{"x": [int(s)], "y": [None if np.isnan(v) else float(v)]} for s, v in zip(at, ys, strict=True)])
@@ -90,7 +90,8 @@ def fits(lanes, data, shown) -> Part:
 def step_arrows(lanes, inspector, shown, span) -> tuple[Part, list]:
     """The step's arrows at the first lane's point, and per frame (factor, shortened) for the numbers."""
     kinds = ["grad", *(["carried"] if inspector.carried is not None else []), "update"]  # update on top
-    styles = [{**LINE, "mode": "lines+markers", "line": {"color": ARROWS[kind][0], "width": 3, "dash": ARROWS[kind][1]},
+    styles = [{**LINE, "mode": "lines+markers", "name": f"arrow: {kind}",
+               "line": {"color": ARROWS[kind][0], "width": 3, "dash": ARROWS[kind][1]},
                "marker": {"symbol": ["circle", "arrow"], "size": [0, 14], "angleref": "previous",
                           "color": ARROWS[kind][0], "line": {"color": "#000000", "width": 1}}} for kind in kinds]
     segments, factors, shortened = arrows(lanes[0].points[shown], inspector, shown, span)
@@ -102,11 +103,12 @@ def step_arrows(lanes, inspector, shown, span) -> tuple[Part, list]:
 
 def numbers(lanes, drawn, shown, inspector, font_size, *, scales=None, bends=None, texts=None) -> Part:
     """The step's numbers in their box: ``texts`` when the page gives them, else made here."""
-    style = {"type": "scatter", "mode": "text", "textposition": "bottom right", "xaxis": "x3", "yaxis": "y3",
+    style = {"type": "scatter", "mode": "text", "name": "numbers", "textposition": "bottom right",
+             "xaxis": "x3", "yaxis": "y3",
              "hoverinfo": "skip", "showlegend": False, "cliponaxis": False,
              "textfont": {"size": max(font_size - 4, 11), "color": "#f4f4f4", "family": PANEL_FONT}}
     column = [{"x": [0], "y": [1], "text": [texts[int(s)] if texts is not None else
-                                            _panel(lanes, drawn, int(s), inspector, scales[i] if scales else None,
+                                            panel(lanes, drawn, int(s), inspector, scales[i] if scales else None,
                                                    None if bends is None else bends[0][i])]}
               for i, s in enumerate(shown)]
     return Part([style], [column])
@@ -188,7 +190,7 @@ def arrows(here, inspector, shown, span: float):
     return segments, factor, shortened
 
 
-def _panel(lanes, drawn, s, inspector, scale, bends=None) -> str:
+def panel(lanes, drawn, s, inspector, scale, bends=None) -> str:
     """The step's numbers, and the key to colours and arrows (a text trace in its own corner);
     ``bends``: the curvatures at the step, when the curvature cross is drawn."""
     if inspector is not None:

@@ -44,14 +44,14 @@ def whole_paths(fig: dict) -> list[np.ndarray]:
     return [np.column_stack([decode(t["x"]), decode(t["y"])]) for t in paths]
 
 
-def bridge(at: AppTest, *, step: int | None = None, click: dict | None = None, **more) -> AppTest:
+def bridge(at: AppTest, *, step: int | None = None, click: dict | None = None, key: str = "player", **more) -> AppTest:
     """Rerun as the browser does when the picture's bridge (app_pages/player.py, key "player")
     reports: ``step``, where the player stopped, or ``click``, where the surface was clicked, or another
     of its triggers (``height=``, ``narrow=``). AppTest does not send a component's values, so they are
     added to the widget states of this rerun; the page's own callbacks (``_on_step``, ``_on_click``)
-    handle them. Sent as JSON the way a crafted client may: NaN and Infinity included."""
-    (element,) = at.get("bidi_component")
-    assert element.key == "player"
+    handle them. Sent as JSON the way a crafted client may: NaN and Infinity included. ``key``: another
+    component's (the descent page's live sliders, "live_knobs", report ``pick=``)."""
+    (element,) = [e for e in at.get("bidi_component") if e.key == key]
     send = ElementTree.get_widget_states
 
     def with_bridge(tree):

@@ -17,7 +17,7 @@ def browser_run(monkeypatch):
 
 
 def data_of_bridge(at) -> dict:
-    (element,) = at.get("bidi_component")
+    (element,) = [e for e in at.get("bidi_component") if e.key == "player"]
     return json.loads(element.proto.json)
 
 

@@ -1,0 +1,169 @@
+"""The live knobs: one grid of runs (every rate of the useful range × every value of the rule's
+momentum-like knob, one engine run) that the browser redraws from while η or the knob is dragged, with no
+server round trip. The learning-rate lab's live picture (app_pages/lab.py, lab.js) and the descent page's
+sliders (here, live.js) share it: the same runs, packed the same way (viz/lab_payload.py).
+
+Every run here is keyed on what it depends on (the surface, rule, other knobs, steps and start), never on
+where the sliders stand, so dragging and reporting a rate never runs the engine again. When the sliders
+rest, the rate and the knob they stand on become the page's (its URL and its sidebar).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import streamlit as st
+
+import optim
+from app_pages.work import BY_REPR
+from optim.sweep import grid_optimizer, knob_values, log_grid, momentum_knob, sweep_grid, useful_range
+from optim.sweep import sweep as sweep_rates
+from settings import Settings
+from settings.lab import LabSettings, RateFree, hyperparameters, rate_free
+from viz import lab as lab_figures
+from viz import live_player
+
+LIVE_RATES = 64  # the live sliders' rates: their stops
+LIVE_DECADES = 1e-3  # from a thousandth of the useful range's top: below that every run just crawls
+BY_REPR = {**BY_REPR, LabSettings: repr, RateFree: repr}
+KEY = "live_knobs"
+_sliders = st.components.v2.component("downhill.live", js=(Path(__file__).with_name("live.js")).read_text())
+
+
+def knob(s: Settings):
+    """The rule's momentum-like knob (the live picture's second slider), or None."""
+    try:
+        return momentum_knob(s.opt)
+    except ValueError:
+        return None
+
+
+def grid_settings(s: Settings) -> RateFree:
+    """``s`` without what the sliders set (the rate, the momentum-like knob) or the schedule."""
+    k = knob(s)
+    knobs = tuple((key, k.default if k and key == k.key else value) for key, value in s.knobs)
+    return dataclasses.replace(rate_free(s), knobs=knobs)
+
+
+def hyper(s: Settings | RateFree, *, without_knob: bool = False) -> dict:
+    """The rule's hyperparameters but the rate (and the momentum-like knob, where the grid varies it)."""
+    values = hyperparameters(s.opt, s.knobs)
+    k = knob(s)
+    if without_knob and k is not None and k.index is None:
+        values.pop(k.param)
+    return values
+
+
+def start(s: Settings | RateFree) -> tuple[float, float]:
+    return (s.x0, s.y0)
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def rate_range(s: RateFree) -> tuple[float, float]:
+    return useful_range(s.landscape, s.opt, start(s), s.steps, **hyper(s))
+
+
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_REPR)
+def live_grid(g: RateFree):
+    """Every (knob value, rate) the live picture offers, with paths at the steps it draws (and those
+    steps): one engine run."""
+    low, high = rate_range(g)
+    lrs = log_grid(max(low, high * LIVE_DECADES), high, LIVE_RATES)  # the slider's stops where rates differ
+    values = knob_values(g.opt)
+    if len(values) == 0:
+        grid = sweep_rates(g.landscape, g.opt, start(g), lrs, g.steps, keep_paths=True, **hyper(g))
+    else:
+        grid = sweep_grid(g.landscape, g.opt, start(g), lrs, values, steps=g.steps, keep_paths=True,
+                          **hyper(g, without_knob=True))
+    return lab_figures.thinned(grid, g.landscape.bounds)  # the cache keeps the packed runs, not every step
+
+
+def nearest(values, value) -> int:
+    return int(np.argmin(np.abs(np.log(np.asarray(values)) - np.log(max(value, 1e-300))))) if len(values) else 0
+
+
+def at(s: Settings, grid) -> tuple[int, int]:
+    """Where the sliders stand for ``s``: the knob value and the rate nearest its own."""
+    k = knob(s)
+    j = 0 if k is None else int(np.argmin(np.abs(np.asarray(grid.betas) - float(dict(s.knobs)[k.key]))))
+    return j, nearest(grid.lrs, s.lr)
+
+
+# ---- the descent page's sliders ----------------------------------------------------------------
+
+def not_live(s: Settings) -> str | None:
+    """Why the descent page cannot offer live sliders for ``s`` (the grid runs a constant rate on the
+    full gradient), or None when it can."""
+    if s.sched != "constant":
+        return "a schedule"
+    if s.landscape.is_data and s.batch != "full":
+        return "mini-batches"
+    if not s.landscape.is_data and s.noise:
+        return "gradient noise"
+    return None
+
+
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_REPR)
+def descent_payload(g: RateFree, k: int, font_size: int) -> dict:
+    """What live.js redraws the descent picture from, at the player's step ``k``: the grid's packed runs
+    and, at ``k``, every run's line so far, point, arrows, cross and numbers (one engine run up to ``k + 1``,
+    gradients and buffers kept)."""
+    grid, live = live_grid(g)
+    values = knob_values(g.opt)
+    runs = len(grid.lrs) * max(len(values), 1)
+    optimizer = grid_optimizer(g.opt, grid.lrs, values, **hyper(g, without_knob=len(values) > 0))
+    at_k = optim.descend(g.landscape, optimizer, np.tile(start(g), (runs, 1)), min(k + 1, g.steps), record="all")
+    return live_player.payload(g.landscape, grid, live, at_k, _rows(g, values), k, font_size)
+
+
+def _rows(g: RateFree, values) -> list:
+    """The rule at each knob value (one row without a knob), scalar hyperparameters: what reads a run's
+    carried part of its update."""
+    k = knob(g)
+    if k is None:
+        return [optim.get(g.opt, lr=1.0, **hyper(g))]
+    knobs = lambda v: tuple((key, v if key == k.key else value) for key, value in g.knobs)  # noqa: E731
+    return [optim.get(g.opt, lr=1.0, **hyperparameters(g.opt, knobs(float(v)))) for v in values]
+
+
+def show(s: Settings, fig: dict, k: int, font_size: int) -> None:
+    """The live sliders for the descent picture ``fig`` drawn at ``k``, or why there are none. A client
+    without Streamlit's frontend (AppTest, a headless visitor) could not drag them: it gets none, and the
+    grid is not run for it."""
+    if st.context.url is None:
+        return
+    why = not_live(s)
+    if why:
+        st.caption(f"Live dragging of η runs a constant rate on the full gradient; with {why}, type η above.")
+        return
+    g = grid_settings(s)
+    grid, _ = live_grid(g)
+    j, i = at(s, grid)
+    kb = knob(s)
+    data = {"chart": "picture", "live": descent_payload(g, k, font_size), "traces": live_player.trace_map(fig),
+            "at": {"i": i, "j": j}, "lr": s.lr, "knob": ({"label": kb.label, "value": float(dict(s.knobs)[kb.key])}
+                                                        if kb else None)}
+    _sliders(key=KEY, data=data, on_pick_change=lambda: on_pick(KEY, grid, kb.key if kb else None),
+             width="stretch", height="content")
+
+
+def on_pick(key: str, grid, knob_key: str | None) -> bool:
+    """The sliders came to rest (the trigger ``pick`` of the component ``key``): the rate (and the knob)
+    they stand on become the page's; whether a pick arrived. A pick that names no stop of the grid (a
+    crafted client's) changes nothing."""
+    pick = (st.session_state.get(key) or {}).get("pick")
+    if not isinstance(pick, dict):
+        return False
+    i, j = pick.get("i"), pick.get("j")
+    if not _stop(i, len(grid.lrs)) or (knob_key and not _stop(j, len(grid.betas))):
+        return False
+    st.session_state["lr"] = float(f"{grid.lrs[i]:.4g}")
+    if knob_key:
+        st.session_state[knob_key] = float(grid.betas[j])
+    return True
+
+
+def _stop(value, count: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < count
