@@ -22,6 +22,8 @@ export default function (component) {
     bridge.sent = null;
   }
   render(parentElement, bridge);
+  const gd = chart(bridge);
+  if (gd && gd.layout && own(bridge)) waiting(gd, false); // the page now runs what the picture shows
   if (!window.__downhillLiveWatch) window.__downhillLiveWatch = setInterval(watch, 250);
   watch();
 }
@@ -96,15 +98,26 @@ function chart(bridge) {
   return document.querySelector(`.st-key-${bridge.data.chart} .js-plotly-plot`);
 }
 
-// A new picture from the server while the sliders stand elsewhere (a drag went on after a report):
-// show the sliders' run on it at once.
+// What this component did to the figure now drawn (its loss axis, the blocks it switched off, whether
+// its controls wait): kept with the figure's layout, which a server redraw (Plotly.react) replaces.
+function state(gd) {
+  if (!gd.__downhillLive || gd.__downhillLive.layout !== gd.layout) {
+    gd.__downhillLive = { layout: gd.layout, axis: null, blocksOff: false };
+  }
+  return gd.__downhillLive;
+}
+
+// A new picture from the server: its controls are live again, and if the sliders stand elsewhere (a drag
+// went on after a report) their run is drawn on it at once.
 function watch() {
   const bridge = window.__downhillLive;
   const gd = bridge && chart(bridge);
-  if (!gd || !gd.layout || gd === bridge.gd) return;
+  if (!gd || !gd.layout || (gd === bridge.gd && gd.layout === bridge.layout)) return;
   bridge.gd = gd;
+  bridge.layout = gd.layout;
   const { i, j } = bridge.data.at;
   if (bridge.pos.i !== i || bridge.pos.j !== j) draw(bridge, gd);
+  else waiting(gd, false);
 }
 
 let timer = null;
@@ -112,8 +125,14 @@ function moved(bridge, box) {
   const rate = box.querySelector('[data-knob="lr"]'), knob = box.querySelector('[data-knob="knob"]');
   bridge.pos = { i: Number(rate.value), j: bridge.data.knob ? Number(knob.value) : 0 };
   labels(bridge, box, false);
-  const gd = chart(bridge);
-  if (gd && gd.layout) draw(bridge, gd);
+  // one drawing per displayed frame: a fast drag's moves between two frames are drawn once, at the last
+  if (!bridge.frame) {
+    bridge.frame = requestAnimationFrame(() => {
+      bridge.frame = null;
+      const gd = chart(bridge);
+      if (gd && gd.layout) draw(bridge, gd);
+    });
+  }
   bridge.dragging = true;
   clearTimeout(timer);
   timer = setTimeout(() => rest(bridge), REST_MS);
@@ -131,10 +150,10 @@ function rest(bridge) {
 // The loss chart's axis fixed to the range of every run of the grid, once per picture (a frame of an
 // animation keeps the axes as they are).
 function axis(gd) {
-  const live = window.__downhillLive.live;
-  if (!gd || !gd.layout || gd.__downhillLiveAxis) return gd && gd.__downhillLiveAxis ? gd.__downhillLiveAxis : Promise.resolve();
-  gd.__downhillLiveAxis = Plotly.relayout(gd, live.loss_axis);
-  return gd.__downhillLiveAxis;
+  if (!gd || !gd.layout) return Promise.resolve();
+  const mine = state(gd);
+  if (!mine.axis) mine.axis = Plotly.relayout(gd, window.__downhillLive.live.loss_axis);
+  return mine.axis;
 }
 
 // Whether the sliders stand on the run the page ran (its rate is the grid's, as the page rounds it).
@@ -188,8 +207,9 @@ function draw(bridge, gd) {
   put(t.exit, at(live.exits));
   const loss = curve(live, run);
   t.loss.forEach((index) => put(index, loss));
-  if (!gd.__downhillBlocksOff) t.blocks.forEach((index) => put(index, { opacity: 0 })); // the tail holds it all
-  gd.__downhillBlocksOff = true;
+  const mine = state(gd);
+  if (!mine.blocksOff) t.blocks.forEach((index) => put(index, { opacity: 0 })); // the tail holds it all
+  mine.blocksOff = true;
   const line = path(live.soFarStarts, live.soFar, run, live);
   t.tails.forEach((index) => put(index, line));
   put(t.point, at(live.points));

@@ -1,0 +1,84 @@
+"""The descent page's live knobs in a real browser (Debian's Chromium): dragging η (here by the keyboard, a
+range input's own way) redraws the picture at the player's step with no message to the server; the
+numbers box names the rate the slider shows; once the slider rests the URL and the sidebar take the rate,
+the page runs it, and Play plays it."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from support.browser import IDLE, PICTURE, SETTLED, open_page
+
+pytestmark = pytest.mark.e2e
+
+RATE = '.downhill-live input[data-knob="lr"]'
+KNOB = '.downhill-live input[data-knob="knob"]'
+SHOWN = f"""() => {{
+  const gd = {PICTURE}; const live = window.__downhillLive;
+  const whole = gd._fullData.find(t => t.name === 'path: whole path');
+  return {{run: gd.getAttribute('data-live-run'), ms: Number(gd.getAttribute('data-live-ms')),
+           i: live.pos.i, j: live.pos.j, lr: live.live.lrs[live.pos.i],
+           x: Array.from(whole.x), numbers: gd.querySelector('.textpoint text').textContent,
+           waiting: !!gd.__downhillStale, step: gd.getAttribute('data-step')}}; }}"""
+WATCH_RUNS = """() => { window.__states = [];
+  const app = document.querySelector('[data-testid=stApp]');
+  new MutationObserver(() => window.__states.push(app.getAttribute('data-test-script-state')))
+    .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
+DRAWN = f"() => {{ const gd = {PICTURE}; const l = window.__downhillLive; " \
+        "return gd && l && gd.getAttribute('data-live-run') === `${l.pos.j},${l.pos.i}`; }"
+
+
+def query(page) -> dict[str, str]:
+    return {key: values[0] for key, values in parse_qs(urlsplit(page.url).query).items()}
+
+
+def eta(numbers: str) -> float:
+    return float(numbers.split("η = ")[1].split("θ")[0].split()[0])
+
+
+def test_dragging_eta_redraws_the_picture_with_no_message_and_the_page_takes_it_at_rest(page, app_url, errors):
+    sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(time.monotonic())))
+    open_page(page, app_url + "/?surface=ravine&opt=momentum&lr=0.01&momentum=0.9&k=30")
+    assert page.locator(RATE).count() == 1 and page.locator(KNOB).count() == 1
+    page.evaluate(WATCH_RUNS)
+    start = page.evaluate(SHOWN)
+    page.locator(RATE).focus()
+    before = len(sent)
+    seen = [start]
+    for key in ["ArrowRight"] * 5 + ["ArrowLeft"] * 2:  # 0.1 s apart: the slider never rests (0.4 s)
+        page.keyboard.press(key)
+        page.wait_for_function(DRAWN, timeout=5_000)
+        seen.append(page.evaluate(SHOWN))
+        page.wait_for_timeout(100)
+    during = {"sent": len(sent) - before, "states": page.evaluate("window.__states")}
+    assert during == {"sent": 0, "states": []}, during  # no message, no rerun while dragging
+    moves = seen[1:]
+    assert [s["i"] for s in moves] == [start["i"] + d for d in (1, 2, 3, 4, 5, 4, 3)]
+    assert all(now["x"] != was["x"] for was, now in zip(seen, moves, strict=False))  # the whole path redrawn
+    for s in moves:  # the numbers box: the player's step, at the rate the slider stands on
+        assert s["numbers"].startswith("step 30 of 100") and abs(eta(s["numbers"]) / s["lr"] - 1) < 1e-3, s
+        assert s["waiting"]  # Play waits: its frames are still the old run's
+    released = moves[-1]
+
+    # at rest: the URL and the sidebar take the rate (4 significant digits), the page runs it, Play is back
+    page.wait_for_function("(lr) => Number(new URLSearchParams(location.search).get('lr')) === lr",
+                           arg=float(f"{released['lr']:.4g}"), timeout=20_000)
+    page.wait_for_function(SETTLED, timeout=60_000)
+    page.wait_for_selector(IDLE)
+    assert query(page)["k"] == "30" and query(page)["momentum"] == "0.9"
+    assert page.locator("input[aria-label='Learning rate η, exact'], .st-key-lr input").first.input_value() in (
+        f"{released['lr']:.4g}", str(float(f"{released['lr']:.4g}")))
+    after = page.evaluate(SHOWN)
+    assert not after["waiting"] and abs(eta(after["numbers"]) / released["lr"] - 1) < 1e-3
+    assert errors == []
+
+
+def test_a_schedule_offers_no_live_slider_and_says_why(page, app_url, errors):
+    open_page(page, app_url + "/?surface=ravine&opt=momentum&sched=cosine")
+    assert page.locator(RATE).count() == 0
+    assert page.get_by_text("with a schedule, type η above").count() == 1
+    assert errors == []
