@@ -126,7 +126,8 @@ def learning_rate(box, hide: set, suffix: str = "", label: str = "Learning rate 
     value = st.session_state.get("lr" + suffix, LR_OPTIONS[0])
     box.select_slider(f"{label} (log scale)", lr_stops(value), key=slider("lr" + suffix), on_change=_from_slider,
                       args=(suffix,), format_func=lambda v: f"{v:g}")
-    box.number_input(f"{label}, exact", min_value=1e-5, max_value=10.0, key="lr" + suffix, format="%.6g",
+    low, high = settings.LR_RANGE
+    box.number_input(f"{label}, exact", min_value=low, max_value=high, key="lr" + suffix, format="%.6g",
                      step=lr_step(value))  # no help=: its button would share the label (tests find the box by it)
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import streamlit as st
 
 import optim
+import settings
 from app_pages.work import BY_REPR
 from optim.sweep import grid_optimizer, knob_values, log_grid, momentum_knob, sweep_grid, useful_range
 from optim.sweep import sweep as sweep_rates
@@ -69,8 +70,7 @@ def rate_range(s: RateFree) -> tuple[float, float]:
 def live_grid(g: RateFree):
     """Every (knob value, rate) the live picture offers, with paths at the steps it draws (and those
     steps): one engine run."""
-    low, high = rate_range(g)
-    lrs = log_grid(max(low, high * LIVE_DECADES), high, LIVE_RATES)  # the slider's stops where rates differ
+    lrs = live_rates_of(g)
     values = knob_values(g.opt)
     if len(values) == 0:
         grid = sweep_rates(g.landscape, g.opt, start(g), lrs, g.steps, keep_paths=True, **hyper(g))
@@ -78,6 +78,14 @@ def live_grid(g: RateFree):
         grid = sweep_grid(g.landscape, g.opt, start(g), lrs, values, steps=g.steps, keep_paths=True,
                           **hyper(g, without_knob=True))
     return lab_figures.thinned(grid, g.landscape.bounds)  # the cache keeps the packed runs, not every step
+
+
+def live_rates_of(g: RateFree) -> np.ndarray:
+    """The live sliders' stops: ``LIVE_RATES`` log-spaced rates where runs differ (the useful range, from a
+    ``LIVE_DECADES`` of its top), within the rates the page takes (``settings.LR_RANGE``)."""
+    low, high = rate_range(g)
+    high = min(high, settings.LR_RANGE[1])
+    return log_grid(max(low, high * LIVE_DECADES, settings.LR_RANGE[0]), high, LIVE_RATES)
 
 
 def nearest(values, value) -> int:
@@ -129,9 +137,9 @@ def _rows(g: RateFree, values) -> list:
 
 
 def show(s: Settings, fig: dict, k: int, font_size: int) -> None:
-    """The live sliders for the descent picture ``fig`` drawn at ``k``, or why there are none. A client
-    without Streamlit's frontend (AppTest, a headless visitor) could not drag them: it gets none, and the
-    grid is not run for it."""
+    """The live sliders for the descent picture ``fig`` at the player's step ``k``, or why there are none.
+    A client without Streamlit's frontend (AppTest, a headless visitor) could not drag them: it gets none,
+    and the grid is not run for it."""
     if st.context.url is None:
         return
     why = not_live(s)
@@ -142,11 +150,69 @@ def show(s: Settings, fig: dict, k: int, font_size: int) -> None:
     grid, _ = live_grid(g)
     j, i = at(s, grid)
     kb = knob(s)
-    data = {"chart": "picture", "live": descent_payload(g, k, font_size), "traces": live_player.trace_map(fig),
-            "at": {"i": i, "j": j}, "lr": s.lr, "knob": ({"label": kb.label, "value": float(dict(s.knobs)[kb.key])}
-                                                        if kb else None)}
-    _sliders(key=KEY, data=data, on_pick_change=lambda: on_pick(KEY, grid, kb.key if kb else None),
-             width="stretch", height="content")
+    lane = descent_payload(g, k, font_size)
+    _sliders(key=KEY, data={"chart": "picture", "loss_axis": live_player.loss_axis([lane["loss_axis"]]), "lanes": [{
+        "label": live_player.descent.LABEL, "name": "", "color": optim.rule(s.opt).color, "line": None,
+        "traces": live_player.trace_map(fig), "live": lane, "at": {"i": i, "j": j}, "lr": s.lr,
+        "knob": {"label": kb.label, "value": float(dict(s.knobs)[kb.key])} if kb else None}]},
+        on_pick_change=lambda: on_pick(KEY, grid, kb.key if kb else None), width="stretch", height="content")
+
+
+# ---- the race's sliders: each racer's η ----------------------------------------------------------
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def live_rates(g: RateFree):
+    """A racer's rates (``LIVE_RATES`` of its useful range) at its own knobs: one engine run, packed."""
+    lrs = live_rates_of(g)
+    return lab_figures.thinned(sweep_rates(g.landscape, g.opt, start(g), lrs, g.steps, keep_paths=True, **hyper(g)),
+                               g.landscape.bounds)
+
+
+@st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)
+def racer_payload(g: RateFree, k: int, label: str) -> dict:
+    grid, packed = live_rates(g)
+    optimizer = grid_optimizer(g.opt, grid.lrs, [], **hyper(g))
+    runs = optim.descend(g.landscape, optimizer, np.tile(start(g), (len(grid.lrs), 1)), min(k + 1, g.steps),
+                         record="path")
+    return live_player.racer(g.landscape, grid, packed, runs.points, runs.losses, k, label, optim.rule(g.opt).color)
+
+
+def show_race(racers, fig: dict, hide: set) -> None:
+    """A live η slider for each racer, or why there are none (as ``show``)."""
+    if st.context.url is None:
+        return
+    first = racers[0]
+    why = "tuning (it picks each racer's rate)" if racers.tune else not_live(first)
+    if why:
+        st.caption(f"Live dragging of η runs a constant rate on the full gradient, each racer at its own; with {why}, "
+                   "type η in each racer's box above.")
+        return
+    lanes, grids = [], []
+    for n, r in enumerate(racers):
+        if f"lr.{r.opt}" in hide:
+            continue
+        title = optim.rule(r.opt).title
+        g = rate_free(r)
+        grid, _ = live_rates(g)
+        lane = racer_payload(g, first.k, title)
+        lanes.append({"label": title, "name": title, "color": optim.rule(r.opt).color, "line": n + 1, "knob": None,
+                      "traces": live_player.trace_map(fig, title), "live": lane, "at": {"i": nearest(grid.lrs, r.lr),
+                                                                                        "j": 0}, "lr": r.lr})
+        grids.append((r.opt, grid))
+    if lanes:
+        _sliders(key=KEY, data={"chart": "picture", "lanes": lanes,
+                                "loss_axis": live_player.loss_axis([lane["live"]["loss_axis"] for lane in lanes])},
+                 on_pick_change=lambda: on_race_pick(grids), width="stretch", height="content")
+
+
+def on_race_pick(grids) -> None:
+    """A racer's slider came to rest: its rate becomes its own (``lr.<rule>``)."""
+    pick = (st.session_state.get(KEY) or {}).get("pick")
+    if not isinstance(pick, dict) or not _stop(pick.get("lane"), len(grids)):
+        return
+    opt, grid = grids[pick["lane"]]
+    if _stop(pick.get("i"), len(grid.lrs)):
+        st.session_state[f"lr.{opt}"] = float(f"{grid.lrs[pick['i']]:.4g}")
 
 
 def on_pick(key: str, grid, knob_key: str | None) -> bool:

@@ -9,7 +9,7 @@ import streamlit as st
 import optim
 import settings
 from app_pages import controls as ui
-from app_pages import player, state, takeaway, work
+from app_pages import live, player, state, takeaway, work
 from optim.summary import reached_title, summarize
 from settings.race import Race, at_tuned_rates, to_race_query
 from viz import export
@@ -52,8 +52,9 @@ def keep_a_racer() -> bool:
     return False
 
 
-def controls(racers, tunings, hide: set) -> None:
-    """``tunings``: each racer's tuning, when ``racers.tune``."""
+def controls(racers, tunings, hide: set):
+    """``tunings``: each racer's tuning, when ``racers.tune``. Returns the place under the racers where the
+    live sliders go (they need the picture, drawn later)."""
     sb = st.sidebar
     ui.surface_select(sb, hide, on_surface)
     ui.formula_input(sb, racers[0], hide)
@@ -70,8 +71,10 @@ def controls(racers, tunings, hide: set) -> None:
             else:
                 ui.learning_rate(st, hide, suffix=f".{r.opt}")
             ui.knobs(st, r.opt, hide, suffix=f".{r.opt}")
+    slot = sb.container()
     ui.schedule(sb, racers[0], hide)
     ui.run_controls(sb, racers[0], hide)
+    return slot
 
 
 def tuned_rate(racer, tuning) -> None:
@@ -174,7 +177,7 @@ def main() -> None:
     racers, notes = state.sync("race", shown=player.on_frame)
     hide = state.hidden()
     run = race(racers)  # before the controls: a tuned racer's box shows the rate it races at
-    controls(racers, run.tunings, hide)
+    slot = controls(racers, run.tunings, hide)
     if emptied:
         st.info("Pick at least one optimizer to race; the picture shows the last race until then.")
     ui.heading(f"The race on {run.surface.title}", run.surface, notes, "race")
@@ -183,6 +186,9 @@ def main() -> None:
     below(run)
     take_home(run, fig)
     ui.share_link(to_race_query(racers))
+    if not player.placing():  # last: the page is on screen while the grids run
+        with slot:
+            live.show_race(racers, fig, hide)
 
 
 main()

@@ -25,7 +25,11 @@ Browser (Chromium, 1400×1000, medians):
   - the lab's live picture dragged (``--pages lab`` runs only this of the browser part): from the
     mouse's move (the event's own time stamp) to the first frame painted after the bridge redrew the
     run the slider stands on (goal ≤ 50 ms a move, no server round trip). It exits non-zero when a move
-    drew no new run (the bridge was not attached: the figures would measure nothing).
+    drew no new run (the bridge was not attached: the figures would measure nothing);
+  - the descent page's live η dragged the same way (its sidebar slider, at the player's step 30), with
+    the messages sent to the server while dragging (goal: none).
+
+``--drags`` runs only the two drags.
 """
 
 from __future__ import annotations
@@ -214,10 +218,14 @@ def main() -> None:
     parser.add_argument("--no-browser", action="store_true")
     parser.add_argument("--baseline", default=BASELINE)
     parser.add_argument("--pages", default="", help="only these, comma-separated (e.g. lab,lab-cold)")
+    parser.add_argument("--drags", action="store_true", help="only the browser's two live drags")
     parser.add_argument("--worker", nargs=2, metavar=("ROOT", "PAGE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker(*args.worker)
+        return
+    if args.drags:
+        browser(0, lab_only=True)
         return
     chosen = set(args.pages.split(",")) if args.pages else set(PAGES)
     if chosen & set(AGAINST_BASELINE):

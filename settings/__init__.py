@@ -30,6 +30,7 @@ from settings.readers import Choice, Flag, Formula, Number, View, fmt, show
 CUSTOM = "custom"  # the surface a typed formula (key f) describes, over the view (key view)
 DEFAULT_FORMULA = "sin(x)*cos(y) + 0.1*(x^2 + y^2)"
 DEFAULT_VIEW = ((-3.0, 3.0), (-3.0, 3.0))
+LR_RANGE = (1e-5, 10.0)  # the learning rates a link, a box or a live slider may set
 MAX_PAGE_STEPS = 1000  # a page's longest run; the engine allows far more (optim.MAX_ENGINE_STEPS)
 PAGE_KEYS = ("hide", "present", "lesson")  # how a page is shown, not what it shows: read by the page-state flow
 RUN_LENGTH = ("step_size", "t_max", "warmup")  # schedule parameters that follow the number of steps
@@ -161,7 +162,7 @@ def readers_for(surface, steps: int) -> dict:
     s = landscapes.get(surface) if isinstance(surface, str) else surface
     (x0, x1), (y0, y1) = s.bounds
     return {
-        "lr": Number(1e-5, 10.0, log=True),
+        "lr": Number(*LR_RANGE, log=True),
         "sched": Choice(tuple(schedules.names())),
         "step_size": Number(1, MAX_PAGE_STEPS, whole=True),
         "gamma": Number(0.0, 1.0),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import landscapes
 from optim import batches
-from settings import single_values
+from settings import LR_RANGE, single_values
 from settings.readers import Choice, Flag, Number, fmt
 
 KEYS = ("data", "scaled", "lr", "batch", "epochs", "compare", "sched", "x0", "y0", "seed", "k", "loop")
@@ -102,7 +102,7 @@ def parse_batches(query: Mapping) -> tuple[BatchSettings, list[str]]:
     n = surface.n_samples
     (x0, x1), (y0, y1) = surface.bounds
     values = {
-        "lr": read(Number(1e-5, 10.0, log=True), "lr", d.lr),
+        "lr": read(Number(*LR_RANGE, log=True), "lr", d.lr),
         "batch": read(Number(2, n, whole=True), "batch", d.batch),
         "epochs": read(Number(1, max_epochs(n), whole=True), "epochs", d.epochs),
         "compare": read(Choice(("epochs", "updates")), "compare", d.compare),

@@ -10,6 +10,7 @@ import optim
 from viz import basins as basin_figures
 from viz import curves, practice
 from viz.descent import surface_layer
+from viz.encode import decode, f4
 
 
 def test_a_log_loss_axis_labels_only_what_fits_each_with_its_whole_value():
@@ -160,3 +161,8 @@ def test_racers_differ_by_hue_and_by_dash_or_end_symbol_and_draw_their_dash():
         drawn = [t for t in fig["data"] if str(t.get("name", "")).startswith(f"{lane.label}:")
                  and t.get("mode") == "lines"]
         assert drawn and all(t["line"].get("dash", "solid") == rule.dash for t in drawn), lane.label
+
+
+def test_a_value_beyond_float32_is_sent_as_infinity_without_a_warning():
+    """A diverging racer's loss (1.97e42 on the race's grid of rates) once raised an overflow warning."""
+    assert np.isinf(decode(f4(np.array([41.25, 1.97e42, np.nan])))[1])

@@ -15,8 +15,10 @@ FLOOR = 1e-16  # log axes: a gap below this fraction of the largest is drawn at 
 
 
 def f4(values) -> dict:
-    """A float32 typed array (1D or 2D, with ``shape`` for 2D)."""
-    arr = np.ascontiguousarray(values, dtype="<f4")
+    """A float32 typed array (1D or 2D, with ``shape`` for 2D). A value beyond float32's range (a run on its
+    way out: a diverging racer's loss reaches 1e42) becomes ±inf, which plotly.js leaves out of the line."""
+    with np.errstate(over="ignore"):
+        arr = np.ascontiguousarray(values, dtype="<f4")
     out = {"dtype": "f4", "bdata": base64.b64encode(arr.tobytes()).decode("ascii")}
     if arr.ndim > 1:
         out["shape"] = ",".join(map(str, arr.shape))

@@ -14,14 +14,13 @@ from __future__ import annotations
 import numpy as np
 
 import landscapes
-from viz import descent, fidelity, lab_payload, moving, player
+from viz import curves, descent, fidelity, lab_payload, moving, player
 
 
-def trace_map(fig: dict) -> dict:
-    """Where each part the live knobs redraw sits among ``fig``'s traces (the descent picture's one lane):
-    by the names (and axes) the player gives them, so an order change in the figure cannot misplace them."""
+def trace_map(fig: dict, lane: str = descent.LABEL) -> dict:
+    """Where each part the live knobs redraw sits among ``fig``'s traces, for the lane named ``lane``: by
+    the names (and axes) the player gives them, so an order change in the figure cannot misplace them."""
     named = [(trace.get("name", ""), trace.get("xaxis")) for trace in fig["data"]]
-    lane = descent.LABEL
 
     def found(name, axis=None):
         return named.index((name, axis)) if (name, axis) in named else None
@@ -38,29 +37,57 @@ def trace_map(fig: dict) -> dict:
 
 
 def payload(surface, grid, live: lab_payload.Live, at_k, rows, k: int, font_size: int) -> dict:
-    """The browser's arrays for the grid ``grid`` (its rates and knob values), packed ``live`` and ``at_k``
+    """The descent page's lane: the grid ``grid`` (its rates and knob values), packed ``live`` and ``at_k``
     (every grid run, knob-major, up to ``min(k + 1, steps)`` with record ``"all"``); ``rows``: the rule at
-    each knob value (scalar hyperparameters: what the carried arrow reads)."""
-    bounds, steps = surface.bounds, live.steps
+    each knob value (scalar hyperparameters: what the carried arrow reads). Each run's numbers box is the
+    page's own, word for word."""
     points = at_k.points[k]  # (R, 2)
-    so_far = fidelity.draw_many(at_k.points[: k + 1], bounds)
-    here = _here(surface, at_k, rows, k, steps)
+    here = _here(surface, at_k, rows, k, live.steps)
     arrows, scales = moving.step_arrows([_Lane(points)], here, np.arange(len(points)), _span(surface))
     bends = (*landscapes.curvature(surface, points), _width(surface))
-    cross = moving.cross(bends, points)
     texts = [moving.panel(None, None, r, here, scales[r], bends[0][r]) for r in range(len(points))]
+    return {**_common(surface, grid, live, at_k.points, at_k.losses, k, texts),
+            "arrows": {kind: _rounded(column) for kind, column in zip(_kinds(here), arrows.columns, strict=True)},
+            "cross": moving.cross(bends, points).columns}
+
+
+def racer(surface, grid, live: lab_payload.Live, points, losses, k: int, label: str, color: str) -> dict:
+    """A racer's lane on the race page: its grid of rates (``grid``, packed ``live``) and every run's
+    ``points``/``losses`` up to ``min(k + 1, steps)``. Each run's text is the racer's own line of the
+    numbers box, as the page writes it."""
+    texts = [moving.racer_line(label, color, float(losses[k, r]), int(live.left_view.ravel()[r]), k)
+             for r in range(points.shape[1])]
+    return _common(surface, grid, live, points, losses, k, texts)
+
+
+def _common(surface, grid, live, points, losses, k: int, texts) -> dict:
+    bounds = surface.bounds
+    so_far = fidelity.draw_many(points[: k + 1], bounds)
     with np.errstate(invalid="ignore"):
-        loss_now = np.where(np.abs(at_k.losses[k]) < 3e38, at_k.losses[k], np.nan)
+        loss_now = np.where(np.abs(losses[k]) < 3e38, losses[k], np.nan)
     packed = lab_payload.payload(live, bounds, texts, 0)
     packed.pop("traces")
-    return {**packed, "k": int(k), "steps": int(steps), "lrs": [float(v) for v in grid.lrs],
+    here = points[k]
+    return {**packed, "k": int(k), "steps": int(live.steps), "lrs": [float(v) for v in grid.lrs],
+            "loss_axis": live.loss_axis,
             "betas": [float(v) for v in np.atleast_1d(getattr(grid, "betas", []))],
             "so_far": lab_payload.b64(lab_payload.quantize(so_far.xy, bounds)),
             "so_far_starts": lab_payload.b64(so_far.starts.astype("<i4")),
-            "points": lab_payload.b64(np.where(np.isfinite(points), points, np.nan).astype("<f4")),
-            "loss_now": lab_payload.b64(loss_now.astype("<f4")),
-            "arrows": {kind: _rounded(column) for kind, column in zip(_kinds(here), arrows.columns, strict=True)},
-            "cross": cross.columns, "loss_axis": _axis_update(live.loss_axis)}
+            "points": lab_payload.b64(np.where(np.isfinite(here), here, np.nan).astype("<f4")),
+            "loss_now": lab_payload.b64(loss_now.astype("<f4"))}
+
+
+def loss_axis(axes: list[dict]) -> dict:
+    """One loss axis for lanes whose grids have their own (``Plotly.relayout`` keys for the player's loss
+    chart): log when every one is, spanning them all."""
+    if all(a["type"] == "log" for a in axes):
+        low, high = min(a["range"][0] for a in axes), max(a["range"][1] for a in axes)
+        axis = {"type": "log", "range": [low, high], **curves.log_ticks(10**low, 10**high, labels=5)}
+    else:
+        ends = [10 ** np.array(a["range"]) if a["type"] == "log" else np.array(a["range"]) for a in axes]
+        axis = {"type": "linear", "range": [float(min(e[0] for e in ends)), float(max(e[1] for e in ends))]}
+    keys = ("type", "range", "tickvals", "ticktext", "tickmode", "dtick", "exponentformat")
+    return {f"yaxis2.{key}": axis[key] for key in keys if key in axis} | {"yaxis2.autorange": False}
 
 
 def _rounded(column: list[dict]) -> list[dict]:
@@ -116,12 +143,6 @@ class _One:
         self.points, self.losses, self.grads = traj.points[:, r], traj.losses[:, r], traj.grads[:, r]
         self.state = {key: history[:, r] for key, history in traj.state.items()}
         self.steps, self.lrs = steps, np.full(steps, lr)
-
-
-def _axis_update(axis: dict) -> dict:
-    """The loss axis of every grid run, as ``Plotly.relayout`` keys for the player's loss chart."""
-    keys = ("type", "range", "tickvals", "ticktext", "tickmode", "dtick", "exponentformat")
-    return {f"yaxis2.{key}": axis[key] for key in keys if key in axis} | {"yaxis2.autorange": False}
 
 
 def _span(surface) -> float:

@@ -204,7 +204,7 @@ def panel(lanes, drawn, s, inspector, scale, bends=None) -> str:
         if bends is not None and np.isfinite(bends).all():
             lines.append(_cross_key(bends))
     else:
-        lines = [f"<b>step {s}</b>"] + [f"<span style='color:{lane.color}'>━━</span> {lane.label}: " + _where(lane, path, s)
+        lines = [f"<b>step {s}</b>"] + [racer_line(lane.label, lane.color, lane.losses[s], path.left_view, s)
                                          for lane, path in zip(lanes, drawn, strict=True)]
     return "<br>".join(lines)
 
@@ -217,9 +217,12 @@ def _cross_key(values) -> str:
 
 
 
-def _where(lane, path, s: int) -> str:
-    """A racer at step ``s``: its loss, and whether it has left the view or the surface by then."""
-    left = 0 <= path.left_view <= s
-    if not np.isfinite(lane.losses[s]):
-        return "left the surface" + (f" (the view at step {path.left_view})" if left else "")
-    return f"loss {lane.losses[s]:.4g}" + (f" (left the view at step {path.left_view})" if left else "")
+def racer_line(label: str, color: str, loss: float, left_view: int, s: int) -> str:
+    """A racer's line in the numbers box at step ``s``: its loss, and whether it has left the view (at
+    ``left_view``) or the surface by then."""
+    left = 0 <= left_view <= s
+    if not np.isfinite(loss):
+        return f"<span style='color:{color}'>━━</span> {label}: left the surface" + (
+            f" (the view at step {left_view})" if left else "")
+    return f"<span style='color:{color}'>━━</span> {label}: loss {loss:.4g}" + (
+        f" (left the view at step {left_view})" if left else "")

@@ -13,10 +13,14 @@ import numpy as np
 import pytest
 from streamlit.runtime.context import ContextProxy
 
+import optim
 import settings
 from app_pages import live
+from settings.race import Race, parse_race, run_race
 from tests.app.conftest import bridge, chart, open_app
+from tests.app.test_race_and_lessons import open_page
 from viz import descent, fidelity, lab_payload, so_far
+from viz import race as race_figures
 from viz.encode import decode
 
 RULES = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"]
@@ -107,8 +111,8 @@ def browser(monkeypatch):
     """Runs as a browser's: the frontend answered the first run (the picture's size), so the sliders show."""
     monkeypatch.setattr(ContextProxy, "url", property(lambda self: "http://localhost:8501/"))
 
-    def open_in_browser(query: dict):
-        return bridge(open_app(query), fit={"narrow": False, "height": 600})
+    def open_in_browser(query: dict, page: str | None = None):
+        return bridge(open_page(page, query) if page else open_app(query), fit={"narrow": False, "height": 600})
 
     return open_in_browser
 
@@ -125,15 +129,15 @@ def test_no_sliders_for_a_client_without_a_frontend():
 
 def test_a_pick_at_rest_becomes_the_pages_rate_and_knob_and_its_link(browser):
     at = browser({"surface": "ravine", "opt": "momentum", "k": "20"})
-    data = live_data(at)
-    assert data is not None and data["knob"]["label"] == "Momentum μ" and data["live"]["k"] == 20
-    lrs, betas = data["live"]["lrs"], data["live"]["betas"]
+    (lane,) = live_data(at)["lanes"]
+    assert lane["knob"]["label"] == "Momentum μ" and lane["live"]["k"] == 20
+    lrs, betas = lane["live"]["lrs"], lane["live"]["betas"]
     at = bridge(at, key=live.KEY, pick={"i": 40, "j": 1})
     assert not at.exception
     assert float(at.query_params["lr"]) == float(f"{lrs[40]:.4g}")
     assert float(at.query_params["momentum"]) == betas[1] and at.query_params["k"] == "20"
     assert chart(at, "picture")["frames"]  # the page ran the picked run, Play and all
-    assert live_data(at)["at"] == {"i": 40, "j": 1}
+    assert live_data(at)["lanes"][0]["at"] == {"i": 40, "j": 1}
 
 
 @pytest.mark.parametrize("pick", [{"i": -1, "j": 0}, {"i": 10**9, "j": 0}, {"i": "3", "j": 0}, {"i": True, "j": 0},
@@ -152,3 +156,48 @@ def test_no_live_sliders_where_the_grid_cannot_stand_for_the_run_and_a_sentence_
     at = browser({"surface": "ravine", "opt": "momentum", **query})
     assert not at.exception and live_data(at) is None
     assert any(f"with {why}, type η above" in c.value for c in at.caption)
+
+
+# ---- the race: each racer's η ------------------------------------------------------------------
+
+def test_each_racers_line_point_and_loss_are_the_races_own_for_every_rate_shown():
+    racers, _ = parse_race({"k": "25"})
+    surface = racers[0].landscape
+    for n, racer in enumerate(racers):
+        title = optim.rule(racer.opt).title
+        g = live.rate_free(racer)
+        grid, _ = live.live_rates(g)
+        lane = live.racer_payload(g, 25, title)
+        points = np.frombuffer(lab_payload.base64.b64decode(lane["points"]), "<f4").reshape(-1, 2)
+        for i in (0, len(grid.lrs) // 2, len(grid.lrs) - 1):
+            moved = Race(tuple(dataclasses.replace(r, lr=float(grid.lrs[i])) if m == n else r
+                               for m, r in enumerate(racers)), racers.tune)
+            fig = race_figures.picture(surface, descent.surface_layer(surface), run_race(moved), 25, False)
+            frame = next(f for f in fig["frames"] if f["name"] == "25")
+            own = {fig["data"][t].get("name"): data for t, data in zip(frame["traces"], frame["data"], strict=True)}
+            assert own["numbers"]["text"][0].split("<br>")[n + 1] == lane["texts"][i], (title, i)
+            np.testing.assert_allclose(points[i], np.concatenate([decoded(own[title]["x"]), decoded(own[title]["y"])]),
+                                       rtol=1e-6, atol=1e-9)
+
+
+def test_a_racers_pick_at_rest_becomes_its_rate_and_the_links(browser):
+    at = browser_race({"k": "10"}, browser)
+    data = live_data(at)
+    assert [lane["name"] for lane in data["lanes"]] == [optim.rule(o).title for o in optim.RACE_DEFAULT]
+    adam = [lane["name"] for lane in data["lanes"]].index("Adam")
+    lrs = data["lanes"][adam]["live"]["lrs"]
+    assert settings.LR_RANGE[0] <= min(lrs) and max(lrs) <= settings.LR_RANGE[1]  # Adam's useful range reaches 48
+    for pick in ({"lane": adam, "i": 99}, {"lane": 9, "i": 3}, {"lane": True, "i": 3}, {"lane": adam, "i": -1}):
+        at = bridge(at, key=live.KEY, pick=pick)  # crafted: nothing changes
+        assert (not at.exception and "lr.adam" not in at.query_params) or at.query_params["lr.adam"] != str(lrs[3])
+    at = bridge(at, key=live.KEY, pick={"lane": adam, "i": 50})
+    assert not at.exception and float(at.query_params["lr.adam"]) == float(f"{lrs[50]:.4g}")
+
+
+def test_tuning_offers_no_live_slider_and_says_why(browser):
+    at = browser_race({"tune": "1"}, browser)
+    assert live_data(at) is None and any("with tuning" in c.value for c in at.caption)
+
+
+def browser_race(query: dict, browser):
+    return browser(query, "app_pages/race.py")

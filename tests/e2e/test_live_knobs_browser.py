@@ -17,7 +17,7 @@ pytestmark = pytest.mark.e2e
 RATE = '.downhill-live input[data-knob="lr"]'
 KNOB = '.downhill-live input[data-knob="knob"]'
 SHOWN = f"""() => {{
-  const gd = {PICTURE}; const live = window.__downhillLive;
+  const gd = {PICTURE}; const live = window.__downhillLive.lanes[0];
   const whole = gd._fullData.find(t => t.name === 'path: whole path');
   return {{run: gd.getAttribute('data-live-run'), ms: Number(gd.getAttribute('data-live-ms')),
            i: live.pos.i, j: live.pos.j, lr: live.live.lrs[live.pos.i],
@@ -27,7 +27,7 @@ WATCH_RUNS = """() => { window.__states = [];
   const app = document.querySelector('[data-testid=stApp]');
   new MutationObserver(() => window.__states.push(app.getAttribute('data-test-script-state')))
     .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
-DRAWN = f"() => {{ const gd = {PICTURE}; const l = window.__downhillLive; " \
+DRAWN = f"() => {{ const gd = {PICTURE}; const l = window.__downhillLive.lanes[0]; " \
         "return gd && l && gd.getAttribute('data-live-run') === `${l.pos.j},${l.pos.i}`; }"
 
 
