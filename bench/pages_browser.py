@@ -35,7 +35,9 @@ def browser(changes: int, lab_only: bool = False) -> None:
         print("browser: Debian's chromium is not installed; skipped")
         return
     lab_drag(40)
-    descent_drag(40)
+    live_drag(40, "?surface=ravine&opt=momentum&lr=0.1&momentum=0.9&k=30", 0,
+              "the descent page's live η dragged (momentum on the ravine at step 30, 64 rates × 7 μ)")
+    live_drag(40, "race?k=40", 3, "the race's live η dragged (Adam's, of the default four racers, at step 40)")
     if lab_only:
         return
     runs = (("", "", "descent, 3D view on (default)"), ("", "?view3d=0", "descent, 3D view off"),
@@ -123,24 +125,25 @@ WATCH_LIVE = """() => { const gd = document.querySelector('.st-key-picture .js-p
   new MutationObserver(() => { const at = moved; moved = null;
       if (at !== null) requestAnimationFrame(() => window.__drag.push(performance.now() - at)); })
     .observe(gd, {attributes: true, attributeFilter: ['data-live-run']}); }"""
-LIVE_DRAWN = ("() => { const gd = document.querySelector('.st-key-picture .js-plotly-plot'); "
-              "const l = window.__downhillLive.lanes[0]; "
-              "return gd && l && gd.getAttribute('data-live-run') === `${l.pos.j},${l.pos.i}`; }")
+LIVE_DRAWN = ("(n) => { const gd = document.querySelector('.st-key-picture .js-plotly-plot'); "
+              "const b = window.__downhillLive; const run = gd && gd.getAttribute('data-live-run'); "
+              "return !!run && run === b.lanes.map((l) => `${l.pos.j},${l.pos.i}`).join(';'); }")
 
 
-def descent_drag(moves: int) -> None:
-    """Drag the descent page's live η slider (the sidebar's range input) one stop at a time, holding the
-    mouse down, at the player's step 30: time each move, and count the messages sent to the server."""
+def live_drag(moves: int, link: str, lane: int, label: str) -> None:
+    """Drag a live η slider (the sidebar's range input of ``lane``) of the page ``link`` one stop at a time,
+    holding the mouse down: time each move, and count the messages sent to the server."""
     from playwright.sync_api import sync_playwright  # here: a dev-only dependency (requirements-dev.txt)
 
     with running_app() as url, sync_playwright() as p:
         b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         page = b.new_page(viewport={"width": 1400, "height": 1000})
-        open_page(page, f"{url}/?surface=ravine&opt=momentum&lr=0.1&momentum=0.9&k=30")
+        open_page(page, f"{url}/{link}")
         sent = []
         page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))
         page.evaluate(WATCH_LIVE)
-        rate = page.locator('.downhill-live input[data-knob="lr"]')
+        rate = page.locator('.downhill-live input[data-knob="lr"]').nth(lane)
+        rate.scroll_into_view_if_needed()
         box, at, top = rate.bounding_box(), int(rate.input_value()), int(rate.get_attribute("max"))
         stop = (box["width"] - 16) / top  # the thumb travels the track less its own width
         x, y = box["x"] + 8 + at * stop, box["y"] + box["height"] / 2
@@ -150,7 +153,7 @@ def descent_drag(moves: int) -> None:
         for _ in range(min(moves, at)):
             x -= stop
             page.mouse.move(x, y)
-            page.wait_for_function(LIVE_DRAWN, timeout=5_000)
+            page.wait_for_function(LIVE_DRAWN, arg=lane, timeout=5_000)
             page.wait_for_timeout(30)  # the painted frame after the redraw
         during = len(sent) - before
         page.mouse.up()
@@ -158,9 +161,9 @@ def descent_drag(moves: int) -> None:
         b.close()
     done = min(moves, at)
     if len(times) < done * 0.9:
-        sys.exit(f"descent drag: only {len(times)} of {done} moves drew a new run: live.js did not take effect")
+        sys.exit(f"{label}: only {len(times)} of {done} moves drew a new run: live.js did not take effect")
     median, worst = statistics.median(times), max(times)
-    print(f"browser, the descent page's live η dragged (momentum on the ravine at step 30, 64 rates × 7 μ):\n"
+    print(f"browser, {label}:\n"
           f"  mouse move → new run painted {median:6.0f} ms median, {worst:.0f} ms worst, {len(times)} moves, "
           f"{during} messages to the server (goal ≤ {DRAG_GOAL_MS} ms and none: "
           f"{'met' if median <= DRAG_GOAL_MS and during == 0 else 'NOT MET'})")

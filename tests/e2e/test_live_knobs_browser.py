@@ -82,3 +82,40 @@ def test_a_schedule_offers_no_live_slider_and_says_why(page, app_url, errors):
     assert page.locator(RATE).count() == 0
     assert page.get_by_text("with a schedule, type η above").count() == 1
     assert errors == []
+
+
+RACE_SHOWN = f"""() => {{
+  const gd = {PICTURE}; const lanes = window.__downhillLive.lanes;
+  const strip = (html) => html.replace(/<[^>]*>/g, '');
+  return {{run: gd.getAttribute('data-live-run'), names: lanes.map(l => l.name),
+           lines: gd.querySelector('.textpoint text').innerHTML.split('</tspan>').length,
+           text: Array.from(gd.querySelectorAll('.textpoint text tspan.line')).map(t => t.textContent),
+           expected: lanes.map(l => strip(l.live.texts[l.live.lrs.length * l.pos.j + l.pos.i])),
+           pos: lanes.map(l => l.pos.i), lrs: lanes.map(l => l.live.lrs[l.pos.i]),
+           adamX: Array.from(gd._fullData.find(t => t.name === 'Adam: whole path').x)}}; }}"""
+
+
+def test_each_racers_eta_is_live_on_the_race(page, app_url, errors):
+    sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(time.monotonic())))
+    open_page(page, app_url + "/race?k=40")
+    sliders = page.locator(RATE)
+    start = page.evaluate(RACE_SHOWN)
+    assert sliders.count() == len(start["names"]) == 4 and start["names"][3] == "Adam"
+    sliders.nth(3).focus()
+    before = len(sent)
+    for _ in range(3):
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_timeout(120)
+    page.wait_for_function(f"() => {PICTURE}.getAttribute('data-live-run').endsWith(',{start['pos'][3] - 3}')",
+                           timeout=5_000)
+    shown = page.evaluate(RACE_SHOWN)
+    assert len(sent) == before  # no message while dragging
+    assert shown["pos"][:3] == start["pos"][:3] and shown["pos"][3] == start["pos"][3] - 3
+    assert shown["adamX"] != start["adamX"]  # Adam's path redrawn
+    assert shown["text"][1:4] == start["text"][1:4]  # the other racers' lines as the page wrote them
+    assert shown["text"][4] == shown["expected"][3] != start["text"][4]  # Adam's, at its new rate
+    page.wait_for_function("(lr) => Number(new URLSearchParams(location.search).get('lr.adam')) === lr",
+                           arg=float(f"{shown['lrs'][3]:.4g}"), timeout=20_000)
+    page.wait_for_function(SETTLED, timeout=60_000)
+    assert errors == []
