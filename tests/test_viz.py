@@ -7,10 +7,12 @@ import pytest
 
 import landscapes
 import optim
+import settings
 from viz import basins as basin_figures
-from viz import curves, practice
+from viz import curves, descent, practice
 from viz.descent import surface_layer
 from viz.encode import decode, f4
+from viz.player_layout import panel_font
 
 
 def test_a_log_loss_axis_labels_only_what_fits_each_with_its_whole_value():
@@ -166,3 +168,17 @@ def test_racers_differ_by_hue_and_by_dash_or_end_symbol_and_draw_their_dash():
 def test_a_value_beyond_float32_is_sent_as_infinity_without_a_warning():
     """A diverging racer's loss (1.97e42 on the race's grid of rates) once raised an overflow warning."""
     assert np.isinf(decode(f4(np.array([41.25, 1.97e42, np.nan])))[1])
+
+
+@pytest.mark.parametrize("opt", ["sgd", "momentum", "rmsprop", "adam", "adamw"])
+def test_the_numbers_box_holds_its_longest_text(opt):
+    """Adam's numbers run to nine lines (its buffers m and v): the box once held seven, and the curvature's line
+    hung below it, unreadable on the page's background."""
+    s, _ = settings.parse({"surface": "rosenbrock", "opt": opt})
+    fig = descent.picture(s.landscape, surface_layer(s.landscape), settings.run(s), s.rule(), 0, False, height=480)
+    at = next(i for i, t in enumerate(fig["data"]) if t.get("name") == "numbers")
+    lines = max(len(data["text"][0].split("<br>")) for frame in fig["frames"]
+                for index, data in zip(frame["traces"], frame["data"], strict=True) if index == at)
+    low, high = fig["layout"]["yaxis3"]["domain"]
+    plot = fig["layout"]["height"] - fig["layout"]["margin"]["t"] - fig["layout"]["margin"]["b"]
+    assert lines >= 6 and (high - low) * plot >= lines * 1.3 * panel_font(14)

@@ -104,10 +104,11 @@ def figure(surface, layer, lanes: list[Lane], k: int, inspector: Inspector | Non
     indices = list(range(len(fixed), len(fixed) + len(styles)))
     frames = [{"name": str(s), "traces": indices, "data": data} for s, data in zip(shown, frames_data, strict=True)]
     now = frames_data[int(np.searchsorted(shown, k))]
+    # the numbers box holds its longest text (Adam's buffers m and v make nine lines)
+    rows = len(lanes) if data is not None else panel_lines(lanes, parts[-1].columns[0])
     if narrow:  # every part its pixels; Play and the scrubber under the contour, on a phone's first screen
-        rows = len(lanes) if data is not None else panel_lines(lanes)
         height = 20 + narrow_plot_height(contour.narrow_height(surface), font_size, with_schedule, data is not None, rows)
-    fig_layout = layout(surface, png, lanes, with_schedule, height, font_size, narrow, data)
+    fig_layout = layout(surface, png, lanes, with_schedule, height, font_size, narrow, data, rows)
     below = fig_layout["yaxis"]["domain"][0] if narrow else 0  # where the controls hang from
     fig_layout["sliders"] = [slider(shown, k, font_size, unit, narrow, below)]
     fig_layout["updatemenus"] = buttons(font_size, narrow, below)

@@ -116,11 +116,12 @@ def _data_domains(box: float, labels: float) -> dict[str, tuple[list, list]]:
             "numbers": ([0.5, 1], [0, 0.19])}
 
 
-def layout(surface, png, lanes, with_schedule, height, font_size, narrow, data=None) -> dict:
+def layout(surface, png, lanes, with_schedule, height, font_size, narrow, data=None, lines: int | None = None) -> dict:
     (x0, x1), (y0, y1) = surface.bounds
     axis = {"showgrid": False, "zeroline": False, "ticks": "outside", "mirror": True, "linecolor": "#666"}
     bottom = 10 if narrow else control_rows(font_size, narrow)[2]  # a phone's controls are under the contour
-    lines = len(lanes) if data is not None else panel_lines(lanes)  # a data fit's box: a line a run
+    if lines is None:
+        lines = len(lanes) if data is not None else panel_lines(lanes)  # a data fit's box: a line a run
     where = domains(with_schedule, narrow, data is not None, height - 10 - bottom, font_size, lines,
                     contour.narrow_height(surface))
     # equal scales, unless the view is far wider than tall (a raw feature's ravine): then it would be a sliver
@@ -167,8 +168,11 @@ def layout(surface, png, lanes, with_schedule, height, font_size, narrow, data=N
     return layout
 
 
-def panel_lines(lanes) -> int:
-    return max(PANEL_LINES, 1 + len(lanes))
+def panel_lines(lanes, texts=()) -> int:
+    """The numbers box's lines: the descent page's usual ones, a line a racer, or the longest of ``texts``
+    (per frame, ``{"text": [...]}``)."""
+    longest = max((len(frame["text"][0].split("<br>")) for frame in texts), default=0)
+    return max(PANEL_LINES, 1 + len(lanes), longest)
 
 
 def slider(shown, k, font_size, unit="step", narrow: bool = False, y: float = 0) -> dict:
