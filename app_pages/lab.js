@@ -15,22 +15,12 @@ function watch() {
   const gd = bridge && document.querySelector(`.st-key-${bridge.data.chart} .js-plotly-plot`);
   if (!gd || !gd.on || !gd.layout || !gd.layout.meta || !gd.layout.meta.lab) return;
   if (gd.__downhillLab) return;
-  gd.__downhillLab = decode(gd.layout.meta.lab);
+  gd.__downhillLab = unpack(gd.layout.meta.lab); // packed.js
   // a phone: ask for the stacked picture (and back, if the window grows)
   const narrow = gd.getBoundingClientRect().width < bridge.data.narrow_below;
   if (narrow !== bridge.data.narrow) bridge.send("narrow", narrow);
   gd.on("plotly_sliderchange", (e) => { redraw(gd); if (e.interaction) report(gd); });
   gd.setAttribute("data-lab", "ready");
-}
-
-function decode(lab) {
-  const bytes = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0)).buffer;
-  return {
-    ...lab,
-    paths: new Int16Array(bytes(lab.paths)), pathStarts: new Int32Array(bytes(lab.path_starts)),
-    curves: new Int16Array(bytes(lab.loss.data)), curveStarts: new Int32Array(bytes(lab.loss.starts)),
-    ends: new Float32Array(bytes(lab.ends)), exits: new Float32Array(bytes(lab.exits)),
-  };
 }
 
 // Where the sliders stand: plotly.js moves a slider in gd.layout before it emits plotly_sliderchange,
@@ -50,25 +40,11 @@ function redraw(gd) {
   const started = performance.now();
   const lab = gd.__downhillLab, { i, j } = active(gd);
   const run = j * lab.n + i;
-  const xs = [], ys = [], steps = [], loss = [];
-  for (let v = lab.pathStarts[run]; v < lab.pathStarts[run + 1]; v++) {
-    const qx = lab.paths[2 * v], qy = lab.paths[2 * v + 1];
-    const off = qx === lab.missing || qy === lab.missing;
-    xs.push(off ? NaN : lab.origin[0] + (qx / lab.quant) * lab.size[0]);
-    ys.push(off ? NaN : lab.origin[1] + (qy / lab.quant) * lab.size[1]);
-  }
-  const [low, high] = lab.loss.range;
-  for (let v = lab.curveStarts[run]; v < lab.curveStarts[run + 1]; v++) {
-    const step = lab.curves[2 * v], q = lab.curves[2 * v + 1];
-    const off = step === lab.missing || q === lab.missing;
-    const value = low + (q / lab.loss.levels) * (high - low);
-    steps.push(off ? NaN : step);
-    loss.push(off ? NaN : lab.loss.log ? Math.pow(10, value) : value);
-  }
+  const path = pathOf(lab.pathStarts, lab.paths, run, lab), curve = curveOf(lab, run); // packed.js
   const at = (arr) => ({ x: [arr[2 * run]], y: [arr[2 * run + 1]] });
   // an animation frame of zero length, not restyle: it redraws only these traces, not the whole figure
   Plotly.animate(gd, {
-    data: [{ x: xs, y: ys }, at(lab.ends), { x: steps, y: loss }, { text: [lab.texts[j][i]] }, at(lab.exits)],
+    data: [path, at(lab.ends), curve, { text: [lab.texts[j][i]] }, at(lab.exits)],
     traces: lab.traces,
   }, still).then(() => {
     // drawn: how long from the slider's move to the picture (bench/pages.py and the browser test read it)

@@ -8,7 +8,6 @@ sliders stand, so dragging and reporting a rate never runs the engine again.
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
@@ -37,7 +36,7 @@ LINE_STEPS = 30  # one dimension: few enough steps to follow each one on the cur
 REGIME_SYMBOLS = {regime_lib.TOO_SMALL: "square", regime_lib.JUST_RIGHT: "circle", regime_lib.TOO_LARGE: "x"}
 BY_REPR = {**BY_REPR, LabSettings: repr, RateFree: repr}
 KEY = "lab_bridge"
-_bridge = st.components.v2.component("downhill.lab", js=(Path(__file__).with_name("lab.js")).read_text())
+_bridge = st.components.v2.component("downhill.lab", js=live.bridge_script("lab.js"))
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)

@@ -31,16 +31,9 @@ export default function (component) {
   watch();
 }
 
-function decode(live) {
-  const bytes = (text) => Uint8Array.from(atob(text), (c) => c.charCodeAt(0)).buffer;
-  return {
-    ...live,
-    paths: new Int16Array(bytes(live.paths)), pathStarts: new Int32Array(bytes(live.path_starts)),
-    curves: new Int16Array(bytes(live.loss.data)), curveStarts: new Int32Array(bytes(live.loss.starts)),
-    soFar: new Int16Array(bytes(live.so_far)), soFarStarts: new Int32Array(bytes(live.so_far_starts)),
-    ends: new Float32Array(bytes(live.ends)), exits: new Float32Array(bytes(live.exits)),
-    points: new Float32Array(bytes(live.points)), lossNow: new Float32Array(bytes(live.loss_now)),
-  };
+function decode(live) { // unpack: packed.js
+  return unpack(live, { soFar: ["so_far", Int16Array], soFarStarts: ["so_far_starts", Int32Array],
+                        points: ["points", Float32Array], lossNow: ["loss_now", Float32Array] });
 }
 
 const fmt = (v) => String(Number(Number(v).toPrecision(4)));
@@ -192,29 +185,6 @@ function waiting(gd, on) {
   });
 }
 
-function path(starts, verts, run, live) {
-  const xs = [], ys = [];
-  for (let v = starts[run]; v < starts[run + 1]; v++) {
-    const qx = verts[2 * v], qy = verts[2 * v + 1];
-    const off = qx === live.missing || qy === live.missing;
-    xs.push(off ? NaN : live.origin[0] + (qx / live.quant) * live.size[0]);
-    ys.push(off ? NaN : live.origin[1] + (qy / live.quant) * live.size[1]);
-  }
-  return { x: xs, y: ys };
-}
-
-function curve(live, run) {
-  const steps = [], loss = [], [low, high] = live.loss.range;
-  for (let v = live.curveStarts[run]; v < live.curveStarts[run + 1]; v++) {
-    const step = live.curves[2 * v], q = live.curves[2 * v + 1];
-    const off = step === live.missing || q === live.missing;
-    const value = low + (q / live.loss.levels) * (high - low);
-    steps.push(off ? NaN : step);
-    loss.push(off ? NaN : live.loss.log ? Math.pow(10, value) : value);
-  }
-  return { x: steps, y: loss };
-}
-
 // The numbers box: the run's whole text (the descent page), or the racer's own line put in its place.
 function numbers(gd, lane, run) {
   const text = lane.live.texts[run];
@@ -233,17 +203,17 @@ function draw(bridge, gd, n) {
   const at = (arr) => ({ x: [arr[2 * run]], y: [arr[2 * run + 1]] });
   const parts = [];
   const put = (index, value) => { if (index !== null && index !== undefined) parts.push([index, value]); };
-  put(t.whole, path(live.pathStarts, live.paths, run, live));
+  put(t.whole, pathOf(live.pathStarts, live.paths, run, live));
   put(t.end, at(live.ends));
   put(t.exit, at(live.exits));
-  const loss = curve(live, run);
+  const loss = curveOf(live, run);
   t.loss.forEach((index) => put(index, loss));
   const mine = state(gd);
   t.blocks.filter((index) => !mine.blocksOff.has(index)).forEach((index) => { // the tail holds it all
     put(index, { opacity: 0 });
     mine.blocksOff.add(index);
   });
-  const line = path(live.soFarStarts, live.soFar, run, live);
+  const line = pathOf(live.soFarStarts, live.soFar, run, live);
   t.tails.forEach((index) => put(index, line));
   put(t.point, at(live.points));
   put(t.marker, { x: [live.k], y: [live.lossNow[run]] });

@@ -30,7 +30,14 @@ LIVE_RATES = 64  # the live sliders' rates: their stops
 LIVE_DECADES = 1e-3  # from a thousandth of the useful range's top: below that every run just crawls
 BY_REPR = {**BY_REPR, LabSettings: repr, RateFree: repr}
 KEY = "live_knobs"
-_sliders = st.components.v2.component("downhill.live", js=(Path(__file__).with_name("live.js")).read_text())
+
+
+def bridge_script(name: str) -> str:
+    """A bridge's JavaScript (a file beside this one) after packed.js, which reads the packed runs."""
+    return "\n".join(Path(__file__).with_name(f).read_text() for f in ("packed.js", name))
+
+
+_sliders = st.components.v2.component("downhill.live", js=bridge_script("live.js"))
 
 
 def knob(s: Settings):

@@ -79,13 +79,15 @@ def browser_run(changes: int, path: str, query: str, label: str) -> None:
         b.close()
 
 
-# From each mouse move to the frame painted after the bridge drew a new run (lab.js sets data-run).
-WATCH_DRAG = """() => { const gd = document.querySelector('.st-key-lab .js-plotly-plot');
+def watch_drag(chart: str, attribute: str) -> str:
+    """A probe: from each mouse move to the frame painted after the bridge drew a new run (it sets
+    ``attribute`` on the chart under the key ``chart``)."""
+    return f"""() => {{ const gd = document.querySelector('.st-key-{chart} .js-plotly-plot');
   window.__drag = []; let moved = null;
-  document.addEventListener('mousemove', (e) => { if (moved === null) moved = e.timeStamp; }, true);
-  new MutationObserver(() => { const at = moved; moved = null;
-      if (at !== null) requestAnimationFrame(() => window.__drag.push(performance.now() - at)); })
-    .observe(gd, {attributes: true, attributeFilter: ['data-run']}); }"""
+  document.addEventListener('mousemove', (e) => {{ if (moved === null) moved = e.timeStamp; }}, true);
+  new MutationObserver(() => {{ const at = moved; moved = null;
+      if (at !== null) requestAnimationFrame(() => window.__drag.push(performance.now() - at)); }})
+    .observe(gd, {{attributes: true, attributeFilter: ['{attribute}']}}); }}"""
 
 
 def lab_drag(moves: int) -> None:
@@ -97,7 +99,7 @@ def lab_drag(moves: int) -> None:
         page = b.new_page(viewport={"width": 1400, "height": 1000})
         open_lab(page, f"{url}/learning_rate?surface=ravine&opt=momentum&lr=0.5&momentum=0.9&part=line")
         page.locator(".st-key-lab").scroll_into_view_if_needed()
-        page.evaluate(WATCH_DRAG)
+        page.evaluate(watch_drag("lab", "data-run"))
         rail = page.locator(RAIL).first.bounding_box()
         x, y = centre(page.locator(GRIP).first.bounding_box())
         page.mouse.move(x, y)
@@ -118,13 +120,6 @@ def lab_drag(moves: int) -> None:
           f"(goal ≤ {DRAG_GOAL_MS} ms: {'met' if median <= DRAG_GOAL_MS else 'NOT MET'})")
 
 
-# The same on the descent page: from each mouse move to the frame painted after live.js drew a new run
-WATCH_LIVE = """() => { const gd = document.querySelector('.st-key-picture .js-plotly-plot');
-  window.__drag = []; let moved = null;
-  document.addEventListener('mousemove', (e) => { if (moved === null) moved = e.timeStamp; }, true);
-  new MutationObserver(() => { const at = moved; moved = null;
-      if (at !== null) requestAnimationFrame(() => window.__drag.push(performance.now() - at)); })
-    .observe(gd, {attributes: true, attributeFilter: ['data-live-run']}); }"""
 LIVE_DRAWN = ("(n) => { const gd = document.querySelector('.st-key-picture .js-plotly-plot'); "
               "const b = window.__downhillLive; const run = gd && gd.getAttribute('data-live-run'); "
               "return !!run && run === b.lanes.map((l) => `${l.pos.j},${l.pos.i}`).join(';'); }")
@@ -141,7 +136,7 @@ def live_drag(moves: int, link: str, lane: int, label: str) -> None:
         open_page(page, f"{url}/{link}")
         sent = []
         page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))
-        page.evaluate(WATCH_LIVE)
+        page.evaluate(watch_drag("picture", "data-live-run"))
         rate = page.locator('.downhill-live input[data-knob="lr"]').nth(lane)
         rate.scroll_into_view_if_needed()
         box, at, top = rate.bounding_box(), int(rate.input_value()), int(rate.get_attribute("max"))

@@ -43,8 +43,8 @@ def payload(surface, grid, live: lab_payload.Live, at_k, rows, k: int, font_size
     page's own, word for word."""
     points = at_k.points[k]  # (R, 2)
     here = _here(surface, at_k, rows, k, live.steps)
-    arrows, scales = moving.step_arrows([_Lane(points)], here, np.arange(len(points)), _span(surface))
-    bends = (*landscapes.curvature(surface, points), _width(surface))
+    arrows, scales = moving.step_arrows([_Lane(points)], here, np.arange(len(points)), player.span(surface))
+    bends = (*landscapes.curvature(surface, points), player.width(surface))
     texts = [moving.panel(None, None, r, here, scales[r], bends[0][r]) for r in range(len(points))]
     return {**_common(surface, grid, live, at_k.points, at_k.losses, k, texts),
             "arrows": {kind: _rounded(column) for kind, column in zip(_kinds(here), arrows.columns, strict=True)},
@@ -143,13 +143,3 @@ class _One:
         self.points, self.losses, self.grads = traj.points[:, r], traj.losses[:, r], traj.grads[:, r]
         self.state = {key: history[:, r] for key, history in traj.state.items()}
         self.steps, self.lrs = steps, np.full(steps, lr)
-
-
-def _span(surface) -> float:
-    (x0, x1), (y0, y1) = surface.bounds
-    return max(x1 - x0, y1 - y0)
-
-
-def _width(surface) -> float:
-    (x0, x1), _ = surface.bounds
-    return x1 - x0

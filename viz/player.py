@@ -122,25 +122,27 @@ def _moving_parts(surface, lanes, drawn, shown, inspector, with_schedule, font_s
     parts = [moving.lines_so_far(lanes, drawn, shown)]
     bends = None
     if cross and surface.hessian is not None:  # under the arrows and the point, which cross its centre
-        bends = (*landscapes.curvature(surface, lanes[0].points[shown]), _width(surface))
+        bends = (*landscapes.curvature(surface, lanes[0].points[shown]), width(surface))
         parts.append(moving.cross(bends, lanes[0].points[shown]))
     parts += [moving.points(lanes, shown), moving.markers(lanes, shown, with_schedule)]
     if data is not None:
         parts.append(moving.fits(lanes, data, shown))
     scales = None
     if inspector is not None:
-        arrows, scales = moving.step_arrows(lanes, inspector, shown, _span(surface))
+        arrows, scales = moving.step_arrows(lanes, inspector, shown, span(surface))
         parts.append(arrows)
     parts.append(moving.numbers(lanes, drawn, shown, inspector, font_size, scales=scales, bends=bends, texts=texts))
     return parts
 
 
-def _span(surface) -> float:
+def span(surface) -> float:
+    """The view's longer side (arrows are scaled to it)."""
     (x0, x1), (y0, y1) = surface.bounds
     return max(x1 - x0, y1 - y0)
 
 
-def _width(surface) -> float:
+def width(surface) -> float:
+    """The view's width (the curvature cross is scaled to it)."""
     (x0, x1), _ = surface.bounds
     return x1 - x0
 
