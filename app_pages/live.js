@@ -66,6 +66,14 @@ function render(root, bridge) {
       input.addEventListener("input", () => moved(window.__downhillLive, box, n));
       // the loss axis of every run, set as the hand reaches a slider: the first move then draws at once
       for (const type of ["pointerdown", "focus"]) input.addEventListener(type, () => axis(chart(window.__downhillLive)));
+      // while the pointer holds a slider the drag goes on, however long it pauses: the report waits for the release
+      input.addEventListener("pointerdown", () => {
+        const bridge = window.__downhillLive;
+        bridge.held = n;
+        clearTimeout(timers[n]);
+        window.addEventListener("pointerup", () => release(bridge, n), { once: true });
+        window.addEventListener("pointercancel", () => release(bridge, n), { once: true });
+      });
     });
   }
   bridge.lanes.forEach((lane, n) => {
@@ -149,7 +157,14 @@ function moved(bridge, box, n) {
     });
   }
   clearTimeout(timers[n]);
-  timers[n] = setTimeout(() => rest(bridge, n), REST_MS);
+  if (bridge.held !== n) timers[n] = setTimeout(() => rest(bridge, n), REST_MS); // a keyboard's moves: rest when they pause
+}
+
+function release(bridge, n) {
+  if (bridge.held !== n) return;
+  bridge.held = null;
+  clearTimeout(timers[n]);
+  if (bridge.lanes[n].dragging) timers[n] = setTimeout(() => rest(bridge, n), REST_MS);
 }
 
 function rest(bridge, n) {

@@ -14,6 +14,7 @@ from support.browser import (
     CHANGED,
     DRAWN,
     GRIP,
+    LIVE_DRAWN,
     PICTURE,
     RAIL,
     STEPS,
@@ -120,10 +121,6 @@ def lab_drag(moves: int) -> None:
           f"(goal ≤ {DRAG_GOAL_MS} ms: {'met' if median <= DRAG_GOAL_MS else 'NOT MET'})")
 
 
-LIVE_DRAWN = ("(n) => { const gd = document.querySelector('.st-key-picture .js-plotly-plot'); "
-              "const b = window.__downhillLive; const run = gd && gd.getAttribute('data-live-run'); "
-              "return !!run && run === b.lanes.map((l) => `${l.pos.j},${l.pos.i}`).join(';'); }")
-
 
 def live_drag(moves: int, link: str, lane: int, label: str) -> None:
     """Drag a live η slider (the sidebar's range input of ``lane``) of the page ``link`` one stop at a time,
@@ -148,7 +145,7 @@ def live_drag(moves: int, link: str, lane: int, label: str) -> None:
         for _ in range(min(moves, at)):
             x -= stop
             page.mouse.move(x, y)
-            page.wait_for_function(LIVE_DRAWN, arg=lane, timeout=5_000)
+            page.wait_for_function(LIVE_DRAWN, timeout=5_000)
             page.wait_for_timeout(30)  # the painted frame after the redraw
         during = len(sent) - before
         page.mouse.up()

@@ -33,6 +33,10 @@ STEPS = f"""() => {{
   return {{bridge: Number(gd.getAttribute('data-step')), scrubber: Number(s.steps[s.active].label),
            panel: Number((panel.match(/step (\\d+)/) || [])[1]), marker: Number(marker.x[0])}}; }}"""
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+# the live sliders' picture shows the run every lane's slider stands on (live.js writes data-live-run once drawn)
+LIVE_DRAWN = (f"() => {{ const gd = {PICTURE}; const b = window.__downhillLive; "
+              "const run = gd && gd.getAttribute('data-live-run'); "
+              "return !!run && run === b.lanes.map((l) => `${l.pos.j},${l.pos.i}`).join(';'); }")
 READY = f"() => {{ const gd = {PICTURE}; return gd && gd._fullData && gd.hasAttribute('data-step'); }}"
 
 

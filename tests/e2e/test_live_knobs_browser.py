@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from support.browser import IDLE, PICTURE, SETTLED, open_page
+from support.browser import LIVE_DRAWN as DRAWN
 
 pytestmark = pytest.mark.e2e
 
@@ -27,8 +28,7 @@ WATCH_RUNS = """() => { window.__states = [];
   const app = document.querySelector('[data-testid=stApp]');
   new MutationObserver(() => window.__states.push(app.getAttribute('data-test-script-state')))
     .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
-DRAWN = f"() => {{ const gd = {PICTURE}; const l = window.__downhillLive.lanes[0]; " \
-        "return gd && l && gd.getAttribute('data-live-run') === `${l.pos.j},${l.pos.i}`; }"
+
 
 
 def query(page) -> dict[str, str]:
@@ -39,6 +39,30 @@ def eta(numbers: str) -> float:
     return float(numbers.split("η = ")[1].split("θ")[0].split()[0])
 
 
+def grip(page, slider) -> tuple[float, float, float]:
+    """Where a range input's thumb stands (x, y) and one stop's width, in pixels (scrolled into view)."""
+    slider.scroll_into_view_if_needed()
+    box, value, top = slider.bounding_box(), int(slider.input_value()), int(slider.get_attribute("max"))
+    stop = (box["width"] - 16) / top  # the thumb travels the track less its own width
+    return box["x"] + 8 + value * stop, box["y"] + box["height"] / 2, stop
+
+
+def drag(page, slider, moves: int, shown: str, wait: str) -> list[dict]:
+    """Hold the slider's thumb and move it ``moves`` stops (negative: to the left), one at a time,
+    pausing after each (0.6 s: longer than a keyboard's rest, and the drag still goes on)."""
+    x, y, stop = grip(page, slider)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    seen = []
+    for _ in range(abs(moves)):
+        x += stop if moves > 0 else -stop
+        page.mouse.move(x, y)
+        page.wait_for_function(wait, timeout=5_000)
+        seen.append(page.evaluate(shown))
+        page.wait_for_timeout(600)
+    return seen
+
+
 def test_dragging_eta_redraws_the_picture_with_no_message_and_the_page_takes_it_at_rest(page, app_url, errors):
     sent = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(time.monotonic())))
@@ -46,18 +70,13 @@ def test_dragging_eta_redraws_the_picture_with_no_message_and_the_page_takes_it_
     assert page.locator(RATE).count() == 1 and page.locator(KNOB).count() == 1
     page.evaluate(WATCH_RUNS)
     start = page.evaluate(SHOWN)
-    page.locator(RATE).focus()
     before = len(sent)
-    seen = [start]
-    for key in ["ArrowRight"] * 5 + ["ArrowLeft"] * 2:  # 0.1 s apart: the slider never rests (0.4 s)
-        page.keyboard.press(key)
-        page.wait_for_function(DRAWN, timeout=5_000)
-        seen.append(page.evaluate(SHOWN))
-        page.wait_for_timeout(100)
+    seen = [start, *drag(page, page.locator(RATE), 5, SHOWN, DRAWN)]
     during = {"sent": len(sent) - before, "states": page.evaluate("window.__states")}
-    assert during == {"sent": 0, "states": []}, during  # no message, no rerun while dragging
+    page.mouse.up()
+    assert during == {"sent": 0, "states": []}, during  # no message, no rerun while the thumb is held
     moves = seen[1:]
-    assert [s["i"] for s in moves] == [start["i"] + d for d in (1, 2, 3, 4, 5, 4, 3)]
+    assert [s["i"] for s in moves] == [start["i"] + d for d in (1, 2, 3, 4, 5)]
     assert all(now["x"] != was["x"] for was, now in zip(seen, moves, strict=False))  # the whole path redrawn
     for s in moves:  # the numbers box: the player's step, at the rate the slider stands on
         assert s["numbers"].startswith("step 30 of 100") and abs(eta(s["numbers"]) / s["lr"] - 1) < 1e-3, s
@@ -74,6 +93,19 @@ def test_dragging_eta_redraws_the_picture_with_no_message_and_the_page_takes_it_
         f"{released['lr']:.4g}", str(float(f"{released['lr']:.4g}")))
     after = page.evaluate(SHOWN)
     assert not after["waiting"] and abs(eta(after["numbers"]) / released["lr"] - 1) < 1e-3
+    assert errors == []
+
+
+def test_the_arrow_keys_move_the_picture_too(page, app_url, errors):
+    open_page(page, app_url + "/?surface=ravine&opt=adam&k=10")
+    start = page.evaluate(SHOWN)
+    page.locator(RATE).focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function(DRAWN, timeout=5_000)
+    moved = page.evaluate(SHOWN)
+    assert moved["i"] == start["i"] - 1
+    page.wait_for_function("(lr) => Number(new URLSearchParams(location.search).get('lr')) === lr",
+                           arg=float(f"{moved['lr']:.4g}"), timeout=20_000)  # a key's move rests at once
     assert errors == []
 
 
@@ -102,15 +134,11 @@ def test_each_racers_eta_is_live_on_the_race(page, app_url, errors):
     sliders = page.locator(RATE)
     start = page.evaluate(RACE_SHOWN)
     assert sliders.count() == len(start["names"]) == 4 and start["names"][3] == "Adam"
-    sliders.nth(3).focus()
     before = len(sent)
-    for _ in range(3):
-        page.keyboard.press("ArrowLeft")
-        page.wait_for_timeout(120)
-    page.wait_for_function(f"() => {PICTURE}.getAttribute('data-live-run').endsWith(',{start['pos'][3] - 3}')",
-                           timeout=5_000)
+    drag(page, sliders.nth(3), -3, RACE_SHOWN, DRAWN)
+    assert len(sent) == before  # no message while the thumb is held
+    page.mouse.up()
     shown = page.evaluate(RACE_SHOWN)
-    assert len(sent) == before  # no message while dragging
     assert shown["pos"][:3] == start["pos"][:3] and shown["pos"][3] == start["pos"][3] - 3
     assert shown["adamX"] != start["adamX"]  # Adam's path redrawn
     assert shown["text"][1:4] == start["text"][1:4]  # the other racers' lines as the page wrote them
