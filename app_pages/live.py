@@ -11,6 +11,7 @@ rest, the rate and the knob they stand on become the page's (its URL and its sid
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +31,7 @@ LIVE_RATES = 64  # the live sliders' rates: their stops
 LIVE_DECADES = 1e-3  # from a thousandth of the useful range's top: below that every run just crawls
 BY_REPR = {**BY_REPR, LabSettings: repr, RateFree: repr}
 KEY = "live_knobs"
+LIVE_BUDGET = 1_500_000  # characters of JSON a live picture may carry: it is sent again with each rerun
 
 
 def bridge_script(name: str) -> str:
@@ -121,23 +123,25 @@ def not_live(s: Settings) -> str | None:
 
 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_REPR)
-def descent_payload(g: RateFree, k: int, font_size: int) -> dict:
+def descent_payload(g: RateFree, k: int, font_size: int, knob_axis: bool = True) -> dict:
     """What live.js redraws the descent picture from, at the player's step ``k``: the grid's packed runs
     and, at ``k``, every run's line so far, point, arrows, cross and numbers (one engine run up to ``k + 1``,
-    gradients and buffers kept)."""
-    grid, live = live_grid(g)
-    values = knob_values(g.opt)
+    gradients and buffers kept). ``knob_axis``: the grid spans the knob's values too; else the rates alone,
+    at ``g``'s own knob. ``weight``: the characters of its JSON."""
+    grid, packed = live_grid(g) if knob_axis else live_rates(g)
+    values = knob_values(g.opt) if knob_axis else np.array([])
     runs = len(grid.lrs) * max(len(values), 1)
     optimizer = grid_optimizer(g.opt, grid.lrs, values, **hyper(g, without_knob=len(values) > 0))
     at_k = optim.descend(g.landscape, optimizer, np.tile(start(g), (runs, 1)), min(k + 1, g.steps), record="all")
-    return live_player.payload(g.landscape, grid, live, at_k, _rows(g, values), k, font_size)
+    lane = live_player.payload(g.landscape, grid, packed, at_k, _rows(g, values), k, font_size)
+    return {**lane, "weight": len(json.dumps(lane))}
 
 
 def _rows(g: RateFree, values) -> list:
     """The rule at each knob value (one row without a knob), scalar hyperparameters: what reads a run's
     carried part of its update."""
     k = knob(g)
-    if k is None:
+    if k is None or len(values) == 0:
         return [optim.get(g.opt, lr=1.0, **hyper(g))]
     knobs = lambda v: tuple((key, v if key == k.key else value) for key, value in g.knobs)  # noqa: E731
     return [optim.get(g.opt, lr=1.0, **hyperparameters(g.opt, knobs(float(v)))) for v in values]
@@ -153,16 +157,26 @@ def show(s: Settings, fig: dict, k: int, font_size: int) -> None:
     if why:
         st.caption(f"Live dragging of η runs a constant rate on the full gradient; with {why}, type η above.")
         return
-    g = grid_settings(s)
-    grid, _ = live_grid(g)
-    j, i = at(s, grid)
-    kb = knob(s)
+    kb, g, note = knob(s), grid_settings(s), ""
     lane = descent_payload(g, k, font_size)
+    if kb and lane["weight"] > LIVE_BUDGET:  # a grid of every knob value too heavy to send: the rates alone
+        note = (f"{kb.label} is not live here: with it the runs would weigh {lane['weight'] / 1e6:.1f} MB a rerun; "
+                "η alone is.")
+        kb, g = None, rate_free(s)
+        lane = descent_payload(g, k, font_size, knob_axis=False)
+    if lane["weight"] > LIVE_BUDGET:
+        st.caption(f"Live dragging is off here: the runs' paths would weigh {lane['weight'] / 1e6:.1f} MB a rerun "
+                   f"(the budget is {LIVE_BUDGET / 1e6:g} MB); type η above.")
+        return
+    grid = (live_grid(g) if kb else live_rates(g))[0]
+    j, i = at(s, grid) if kb else (0, nearest(grid.lrs, s.lr))
     _sliders(key=KEY, data={"chart": "picture", "loss_axis": live_player.loss_axis([lane["loss_axis"]]), "lanes": [{
         "label": live_player.descent.LABEL, "name": "", "color": optim.rule(s.opt).color, "line": None,
         "traces": live_player.trace_map(fig), "live": lane, "at": {"i": i, "j": j}, "lr": s.lr,
         "knob": {"label": kb.label, "value": float(dict(s.knobs)[kb.key])} if kb else None}]},
         on_pick_change=lambda: on_pick(KEY, grid, kb.key if kb else None), width="stretch", height="content")
+    if note:
+        st.caption(note)
 
 
 # ---- the race's sliders: each racer's η ----------------------------------------------------------

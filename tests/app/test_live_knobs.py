@@ -16,6 +16,7 @@ from streamlit.runtime.context import ContextProxy
 import optim
 import settings
 from app_pages import live
+from optim.sweep import momentum_knob
 from settings.race import Race, parse_race, run_race
 from tests.app.conftest import bridge, chart, open_app
 from tests.app.test_race_and_lessons import open_page
@@ -205,3 +206,23 @@ def test_tuning_offers_no_live_slider_and_says_why(browser):
 
 def browser_race(query: dict, browser):
     return browser(query, "app_pages/race.py")
+
+
+def test_a_grid_too_heavy_to_send_keeps_eta_live_without_the_knob_and_says_so(browser):
+    """A chaotic typed surface over 1 000 steps: every turn of 448 runs weighs ~5 MB; the rates alone ~0.7 MB."""
+    at = browser({"surface": "custom", "f": "sin(3*x)*cos(3*y)+0.1*(x^2+y^2)", "opt": "rmsprop", "steps": "1000",
+                  "k": "999"})
+    assert not at.exception
+    (lane,) = live_data(at)["lanes"]
+    assert lane["knob"] is None and lane["live"]["betas"] == [] and lane["live"]["weight"] <= live.LIVE_BUDGET
+    assert any(c.value.startswith(f"{momentum_knob('rmsprop').label} is not live here: with it the runs would weigh")
+               for c in at.caption)
+    at = bridge(at, key=live.KEY, pick={"i": 10, "j": 0})
+    assert not at.exception and float(at.query_params["lr"]) == float(f"{lane['live']['lrs'][10]:.4g}")
+
+
+def test_past_the_budget_no_live_slider_and_a_sentence_says_why(browser, monkeypatch):
+    monkeypatch.setattr(live, "LIVE_BUDGET", 1000)
+    at = browser({"surface": "ravine", "opt": "momentum"})
+    assert not at.exception and live_data(at) is None
+    assert any("Live dragging is off here" in c.value for c in at.caption)
