@@ -40,6 +40,11 @@ new MutationObserver(ms => ms.forEach(m => { if (m.oldValue === 'running') windo
   .observe(document, {subtree: true, attributes: true, attributeOldValue: true,
                       attributeFilter: ['data-test-script-state']});
 """
+# A step ran the page: a finished run was counted, or (a step onto another page) that page's own heading is
+# on screen, which only its run draws. A light page's run can start and end between two renders, so
+# stApp's state never shows "running" (a walk onto the Lessons page once waited 30 s for it, in CI).
+RAN = """([n, moved, pattern, others]) => window.__runs > n || (moved && [...document.querySelectorAll('h1, h2')].some(
+  (h) => new RegExp(pattern).test(h.textContent.trim()) && !others.some((o) => new RegExp(o).test(h.textContent.trim()))))"""
 
 
 class Walk:
@@ -48,6 +53,7 @@ class Walk:
     def __init__(self, page, app_url: str, errors: list):
         self.page, self.app_url, self.errors, self.steps = page, app_url, errors, []
         self.link_query: dict[str, list[str]] = {}  # the address the last lesson link opened
+        self.at: str | None = None  # the page the walk stands on
         page.add_init_script(COUNT_RUNS)
 
     # ---- steps -------------------------------------------------------------------------------
@@ -112,14 +118,18 @@ class Walk:
         """Wait for a script run after ``runs`` and for the page the URL names (or an exception box),
         then check it."""
         self.steps.append(step)
+        name = self.page_name(self.page.url)
+        others = [pattern.pattern for page, pattern in HEADINGS.items() if page != name]
         try:
-            self.page.wait_for_function("n => window.__runs > n", arg=runs, timeout=WAIT)
+            self.page.wait_for_function(RAN, arg=[runs, name != self.at and name in HEADINGS,
+                                                  HEADINGS[name].pattern if name in HEADINGS else "", others],
+                                        timeout=WAIT)
         except PlaywrightTimeout as err:  # say where the walk stood
             state = self.page.locator("[data-testid=stApp]").get_attribute("data-test-script-state")
             raise AssertionError(f"{self.route}: no script run finished within {WAIT} ms "
                                  f"({self.page.url}, script state {state})") from err
-        name = self.page_name(self.page.url)
         assert name, f"{self.route}: unexpected URL {self.page.url}"
+        self.at = name
         boxes = self.page.locator(EXCEPTION)
         self.page.get_by_role("heading", name=HEADINGS[name]).or_(boxes).first.wait_for(timeout=WAIT)
         self.page.locator(IDLE).wait_for(timeout=WAIT)
