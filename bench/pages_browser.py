@@ -15,6 +15,7 @@ from support.browser import (
     DRAWN,
     GRIP,
     LIVE_DRAWN,
+    LIVE_READY,
     PICTURE,
     RAIL,
     STEPS,
@@ -131,6 +132,7 @@ def live_drag(moves: int, link: str, lane: int, label: str) -> None:
         b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         page = b.new_page(viewport={"width": 1400, "height": 1000})
         open_page(page, f"{url}/{link}")
+        page.wait_for_function(LIVE_READY, arg=lane + 1, timeout=30_000)
         sent = []
         page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))
         page.evaluate(watch_drag("picture", "data-live-run"))

@@ -33,6 +33,8 @@ STEPS = f"""() => {{
   return {{bridge: Number(gd.getAttribute('data-step')), scrubber: Number(s.steps[s.active].label),
            panel: Number((panel.match(/step (\\d+)/) || [])[1]), marker: Number(marker.x[0])}}; }}"""
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+# the live sliders are there (at least n lanes): their component ran (its module loads after the script's run has ended)
+LIVE_READY = "(n) => !!window.__downhillLive && !!window.__downhillLive.lanes && window.__downhillLive.lanes.length >= n"
 # the live sliders' picture shows the run every lane's slider stands on (live.js writes data-live-run once drawn)
 LIVE_DRAWN = (f"() => {{ const gd = {PICTURE}; const b = window.__downhillLive; "
               "const run = gd && gd.getAttribute('data-live-run'); "

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from support.browser import IDLE, PICTURE, SETTLED, open_page
+from support.browser import IDLE, LIVE_READY, PICTURE, SETTLED, open_page
 from support.browser import LIVE_DRAWN as DRAWN
 
 pytestmark = pytest.mark.e2e
@@ -29,6 +29,12 @@ WATCH_RUNS = """() => { window.__states = [];
   new MutationObserver(() => window.__states.push(app.getAttribute('data-test-script-state')))
     .observe(app, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
 
+
+
+def open_live(page, url: str, lanes: int = 1) -> None:
+    """Open a page and wait for its picture at rest and its live sliders."""
+    open_page(page, url)
+    page.wait_for_function(LIVE_READY, arg=lanes, timeout=30_000)
 
 
 def query(page) -> dict[str, str]:
@@ -66,7 +72,7 @@ def drag(page, slider, moves: int, shown: str, wait: str) -> list[dict]:
 def test_dragging_eta_redraws_the_picture_with_no_message_and_the_page_takes_it_at_rest(page, app_url, errors):
     sent = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(time.monotonic())))
-    open_page(page, app_url + "/?surface=ravine&opt=momentum&lr=0.01&momentum=0.9&k=30")
+    open_live(page, app_url + "/?surface=ravine&opt=momentum&lr=0.01&momentum=0.9&k=30")
     assert page.locator(RATE).count() == 1 and page.locator(KNOB).count() == 1
     page.evaluate(WATCH_RUNS)
     start = page.evaluate(SHOWN)
@@ -97,7 +103,7 @@ def test_dragging_eta_redraws_the_picture_with_no_message_and_the_page_takes_it_
 
 
 def test_the_arrow_keys_move_the_picture_too(page, app_url, errors):
-    open_page(page, app_url + "/?surface=ravine&opt=adam&k=10")
+    open_live(page, app_url + "/?surface=ravine&opt=adam&k=10")
     start = page.evaluate(SHOWN)
     page.locator(RATE).focus()
     page.keyboard.press("ArrowLeft")
@@ -130,7 +136,7 @@ RACE_SHOWN = f"""() => {{
 def test_each_racers_eta_is_live_on_the_race(page, app_url, errors):
     sent = []
     page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(time.monotonic())))
-    open_page(page, app_url + "/race?k=40")
+    open_live(page, app_url + "/race?k=40", 4)
     sliders = page.locator(RATE)
     start = page.evaluate(RACE_SHOWN)
     assert sliders.count() == len(start["names"]) == 4 and start["names"][3] == "Adam"
