@@ -154,9 +154,9 @@ def main() -> None:
     below(run)
     take_home(run, fig)
     ui.share_link(settings.to_query(current))
-    if "lr" not in hide and not player.placing():  # last: the page is on screen while the grid runs
+    if not player.placing():  # last: the page is on screen while the grid runs
         with slot:
-            live.show(current, fig, current.k, ui.font_size())
+            live.show(current, fig, current.k, ui.font_size(), hide)
 
 
 main()

@@ -76,17 +76,29 @@ def rate_range(s: RateFree) -> tuple[float, float]:
 
 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_REPR)
-def live_grid(g: RateFree):
+def live_grid(g: RateFree, knob_axis: bool = True):
     """Every (knob value, rate) the live picture offers, with paths at the steps it draws (and those
-    steps): one engine run."""
-    lrs = live_rates_of(g)
-    values = knob_values(g.opt)
+    steps): one engine run. ``knob_axis`` False: the rates alone, at ``g``'s own knob (a racer's, or a
+    grid whose knob axis is too heavy to send)."""
+    lrs, values = live_rates_of(g), _values(g, knob_axis)
     if len(values) == 0:
         grid = sweep_rates(g.landscape, g.opt, start(g), lrs, g.steps, keep_paths=True, **hyper(g))
     else:
         grid = sweep_grid(g.landscape, g.opt, start(g), lrs, values, steps=g.steps, keep_paths=True,
                           **hyper(g, without_knob=True))
     return lab_figures.thinned(grid, g.landscape.bounds)  # the cache keeps the packed runs, not every step
+
+
+def _values(g: RateFree, knob_axis: bool) -> np.ndarray:
+    """The knob values a grid spans (none: the rates alone)."""
+    return knob_values(g.opt) if knob_axis else np.array([])
+
+
+def _to_step(g: RateFree, grid, values, k: int, record: str) -> optim.Trajectory:
+    """Every run of ``grid`` (knob-major) again, up to the step after ``k``: what the picture shows at ``k``."""
+    runs = len(grid.lrs) * max(len(values), 1)
+    optimizer = grid_optimizer(g.opt, grid.lrs, values, **hyper(g, without_knob=len(values) > 0))
+    return optim.descend(g.landscape, optimizer, np.tile(start(g), (runs, 1)), min(k + 1, g.steps), record=record)
 
 
 def live_rates_of(g: RateFree) -> np.ndarray:
@@ -128,11 +140,9 @@ def descent_payload(g: RateFree, k: int, font_size: int, knob_axis: bool = True)
     and, at ``k``, every run's line so far, point, arrows, cross and numbers (one engine run up to ``k + 1``,
     gradients and buffers kept). ``knob_axis``: the grid spans the knob's values too; else the rates alone,
     at ``g``'s own knob. ``weight``: the characters of its JSON."""
-    grid, packed = live_grid(g) if knob_axis else live_rates(g)
-    values = knob_values(g.opt) if knob_axis else np.array([])
-    runs = len(grid.lrs) * max(len(values), 1)
-    optimizer = grid_optimizer(g.opt, grid.lrs, values, **hyper(g, without_knob=len(values) > 0))
-    at_k = optim.descend(g.landscape, optimizer, np.tile(start(g), (runs, 1)), min(k + 1, g.steps), record="all")
+    grid, packed = live_grid(g, knob_axis)
+    values = _values(g, knob_axis)
+    at_k = _to_step(g, grid, values, k, "all")
     lane = live_player.payload(g.landscape, grid, packed, at_k, _rows(g, values), k, font_size)
     return {**lane, "weight": len(json.dumps(lane))}
 
@@ -147,28 +157,28 @@ def _rows(g: RateFree, values) -> list:
     return [optim.get(g.opt, lr=1.0, **hyperparameters(g.opt, knobs(float(v)))) for v in values]
 
 
-def show(s: Settings, fig: dict, k: int, font_size: int) -> None:
+def show(s: Settings, fig: dict, k: int, font_size: int, hide: set) -> None:
     """The live sliders for the descent picture ``fig`` at the player's step ``k``, or why there are none.
-    A client without Streamlit's frontend (AppTest, a headless visitor) could not drag them: it gets none,
-    and the grid is not run for it."""
-    if st.context.url is None:
+    A client without Streamlit's frontend (AppTest, a headless visitor) could not drag them, nor can a
+    lesson that fixed the rate (``hide``): they get none, and the grid is not run for them."""
+    if st.context.url is None or "lr" in hide:
         return
     why = not_live(s)
     if why:
         st.caption(f"Live dragging of η runs a constant rate on the full gradient; with {why}, type η above.")
         return
-    kb, g, note = knob(s), grid_settings(s), ""
+    kb, g, axis, note = knob(s), grid_settings(s), True, ""
     lane = descent_payload(g, k, font_size)
     if kb and lane["weight"] > LIVE_BUDGET:  # a grid of every knob value too heavy to send: the rates alone
         note = (f"{kb.label} is not live here: with it the runs would weigh {lane['weight'] / 1e6:.1f} MB a rerun; "
                 "η alone is.")
-        kb, g = None, rate_free(s)
+        kb, g, axis = None, rate_free(s), False
         lane = descent_payload(g, k, font_size, knob_axis=False)
     if lane["weight"] > LIVE_BUDGET:
         st.caption(f"Live dragging is off here: the runs' paths would weigh {lane['weight'] / 1e6:.1f} MB a rerun "
                    f"(the budget is {LIVE_BUDGET / 1e6:g} MB); type η above.")
         return
-    grid = (live_grid(g) if kb else live_rates(g))[0]
+    grid = live_grid(g, axis)[0]
     j, i = at(s, grid) if kb else (0, nearest(grid.lrs, s.lr))
     _sliders(key=KEY, data={"chart": "picture", "loss_axis": live_player.loss_axis([lane["loss_axis"]]), "lanes": [{
         "label": live_player.descent.LABEL, "name": "", "color": optim.rule(s.opt).color, "line": None,
@@ -181,20 +191,12 @@ def show(s: Settings, fig: dict, k: int, font_size: int) -> None:
 
 # ---- the race's sliders: each racer's η ----------------------------------------------------------
 
-@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
-def live_rates(g: RateFree):
-    """A racer's rates (``LIVE_RATES`` of its useful range) at its own knobs: one engine run, packed."""
-    lrs = live_rates_of(g)
-    return lab_figures.thinned(sweep_rates(g.landscape, g.opt, start(g), lrs, g.steps, keep_paths=True, **hyper(g)),
-                               g.landscape.bounds)
-
-
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)
 def racer_payload(g: RateFree, k: int, label: str) -> dict:
-    grid, packed = live_rates(g)
-    optimizer = grid_optimizer(g.opt, grid.lrs, [], **hyper(g))
-    runs = optim.descend(g.landscape, optimizer, np.tile(start(g), (len(grid.lrs), 1)), min(k + 1, g.steps),
-                         record="path")
+    """A racer's lane at the player's step ``k``: its rates at its own knobs (``live_grid`` without the knob
+    axis) and every run up to ``k + 1``."""
+    grid, packed = live_grid(g, knob_axis=False)
+    runs = _to_step(g, grid, [], k, "path")
     return live_player.racer(g.landscape, grid, packed, runs.points, runs.losses, k, label, optim.rule(g.opt).color)
 
 
@@ -214,7 +216,7 @@ def show_race(racers, fig: dict, hide: set) -> None:
             continue
         title = optim.rule(r.opt).title
         g = rate_free(r)
-        grid, _ = live_rates(g)
+        grid, _ = live_grid(g, knob_axis=False)
         lane = racer_payload(g, first.k, title)
         lanes.append({"label": title, "name": title, "color": optim.rule(r.opt).color, "line": n + 1, "knob": None,
                       "traces": live_player.trace_map(fig, title), "live": lane, "at": {"i": nearest(grid.lrs, r.lr),

@@ -11,6 +11,8 @@ the step's arrows, the curvature cross and the numbers box come from one engine 
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 
 import landscapes
@@ -43,7 +45,7 @@ def payload(surface, grid, live: lab_payload.Live, at_k, rows, k: int, font_size
     page's own, word for word."""
     points = at_k.points[k]  # (R, 2)
     here = _here(surface, at_k, rows, k, live.steps)
-    arrows, scales = moving.step_arrows([_Lane(points)], here, np.arange(len(points)), player.span(surface))
+    arrows, scales = moving.step_arrows([SimpleNamespace(points=points)], here, np.arange(len(points)), player.span(surface))
     bends = (*landscapes.curvature(surface, points), player.width(surface))
     texts = [moving.panel(None, None, r, here, scales[r], bends[0][r]) for r in range(len(points))]
     return {**_common(surface, grid, live, at_k.points, at_k.losses, k, texts),
@@ -94,11 +96,6 @@ def _rounded(column: list[dict]) -> list[dict]:
     """Arrow ends to 5 significant digits (~1e-5 of the view: far below a pixel), None where NaN."""
     return [{axis: [None if v is None else float(f"{v:.5g}") for v in values] for axis, values in segment.items()}
             for segment in column]
-
-
-class _Lane:
-    def __init__(self, points):
-        self.points = points
 
 
 def _kinds(here) -> list[str]:

@@ -171,7 +171,7 @@ def test_each_racers_line_point_and_loss_are_the_races_own_for_every_rate_shown(
     for n, racer in enumerate(racers):
         title = optim.rule(racer.opt).title
         g = live.rate_free(racer)
-        grid, _ = live.live_rates(g)
+        grid, _ = live.live_grid(g, knob_axis=False)
         lane = live.racer_payload(g, 25, title)
         points = np.frombuffer(lab_payload.base64.b64decode(lane["points"]), "<f4").reshape(-1, 2)
         for i in (0, len(grid.lrs) // 2, len(grid.lrs) - 1):
