@@ -4,7 +4,10 @@
 // so the URL follows. No user text reaches this code: it reads the figure's own numbers and words.
 export default function (component) {
   window.__downhillLab = { data: component.data, send: component.setTriggerValue };
-  if (!window.__downhillLabWatch) window.__downhillLabWatch = setInterval(watch, 250);
+  if (!window.__downhillLabWatch) {
+    window.__downhillLabWatch = setInterval(watch, 250);
+    for (const type of ["pointerup", "pointercancel"]) window.addEventListener(type, () => release());
+  }
   watch();
 }
 
@@ -20,6 +23,9 @@ function watch() {
   const narrow = gd.getBoundingClientRect().width < bridge.data.narrow_below;
   if (narrow !== bridge.data.narrow) bridge.send("narrow", narrow);
   gd.on("plotly_sliderchange", (e) => { redraw(gd); if (e.interaction) report(gd); });
+  // while the pointer holds a slider the drag goes on, however long it pauses (a busy machine draws a
+  // move in more than the rest's 0.4 s): the report waits for the release
+  gd.addEventListener("pointerdown", () => { const h = hold(); h.held = true; clearTimeout(h.timer); }, true);
   gd.setAttribute("data-lab", "ready");
 }
 
@@ -53,10 +59,24 @@ function redraw(gd) {
   }, () => {}); // a newer move interrupted this one: nothing to report
 }
 
-let timer = null;
+// Kept on window, not in this module: the listeners outlive a module evaluated again on a later run.
+// due: the figure whose sliders moved and are not reported yet.
+const hold = () => (window.__downhillLabHold = window.__downhillLabHold || { timer: null, held: false, due: null });
+
+function release() {
+  const h = hold();
+  if (!h.held) return;
+  h.held = false;
+  if (h.due) report(h.due);
+}
+
 function report(gd) {
-  clearTimeout(timer);
-  timer = setTimeout(() => {
+  const h = hold();
+  clearTimeout(h.timer);
+  h.due = gd;
+  if (h.held) return;
+  h.timer = setTimeout(() => {
+    h.due = null;
     const { i, j } = active(gd);
     window.__downhillLab.send("pick", { i, j });
     gd.setAttribute("data-reported", `${j},${i}`);

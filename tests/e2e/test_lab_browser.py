@@ -74,6 +74,7 @@ def test_dragging_the_sliders_redraws_the_path_in_the_browser_and_the_url_follow
         x -= 1.2 * stop
         page.mouse.move(x, y, steps=2)
         seen.append(wait_drawn(page))
+    page.wait_for_timeout(600)  # a pause longer than the rest's 0.4 s, the pointer still down (a busy machine)
     during = {"sent": len(sent) - before_drag, "states": page.evaluate("window.__states")}
     page.mouse.up()
     released = seen[-1]
