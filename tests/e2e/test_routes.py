@@ -34,11 +34,14 @@ HIDE = "surface,opt,steps,x0,y0"
 REDACTED = re.compile(r":? ?This app has encountered an error.*")  # client.showErrorDetails = "type"
 # Counts finished script runs: stApp's data-test-script-state leaving "running". A step waits for a
 # new run, whatever the URL does (going back can end on the very address it left).
+# once per document, however many walks added it to the page (tests/e2e/conftest.py keeps the page)
 COUNT_RUNS = """
-window.__runs = 0;
-new MutationObserver(ms => ms.forEach(m => { if (m.oldValue === 'running') window.__runs++; }))
-  .observe(document, {subtree: true, attributes: true, attributeOldValue: true,
-                      attributeFilter: ['data-test-script-state']});
+if (window.__runs === undefined) {
+  window.__runs = 0;
+  new MutationObserver(ms => ms.forEach(m => { if (m.oldValue === 'running') window.__runs++; }))
+    .observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                        attributeFilter: ['data-test-script-state']});
+}
 """
 # A step ran the page: a finished run was counted, or (a step onto another page) that page's own heading is
 # on screen, which only its run draws. A light page's run can start and end between two renders, so
@@ -80,9 +83,11 @@ class Walk:
         return self.settle(f"lesson {title!r}", runs)
 
     def back(self) -> Walk:
-        runs = self.runs()
+        runs, was = self.runs(), self.page.url
         self.page.go_back()
-        return self.settle("back", runs)
+        # a second history entry of the same address (a page's query write, see the long walk below):
+        # Streamlit has nothing to run for it
+        return self.settle("back", runs, ran=self.page.url != was)
 
     def click_contour(self) -> Walk:
         """Click the upper right of the contour plot, as a visitor picks a start there. (No script run
@@ -114,20 +119,14 @@ class Walk:
     def runs(self) -> int:
         return self.page.evaluate("window.__runs")
 
-    def settle(self, step: str, runs: int) -> Walk:
-        """Wait for a script run after ``runs`` and for the page the URL names (or an exception box),
-        then check it."""
+    def settle(self, step: str, runs: int, ran: bool = True) -> Walk:
+        """Wait for a script run after ``runs`` (if the step ``ran`` one) and for the page the URL names
+        (or an exception box), then check it."""
         self.steps.append(step)
         name = self.page_name(self.page.url)
         others = [pattern.pattern for page, pattern in HEADINGS.items() if page != name]
-        try:
-            self.page.wait_for_function(RAN, arg=[runs, name != self.at and name in HEADINGS,
-                                                  HEADINGS[name].pattern if name in HEADINGS else "", others],
-                                        timeout=WAIT)
-        except PlaywrightTimeout as err:  # say where the walk stood
-            state = self.page.locator("[data-testid=stApp]").get_attribute("data-test-script-state")
-            raise AssertionError(f"{self.route}: no script run finished within {WAIT} ms "
-                                 f"({self.page.url}, script state {state})") from err
+        if ran:
+            self.wait_for_run(runs, name, others)
         assert name, f"{self.route}: unexpected URL {self.page.url}"
         self.at = name
         boxes = self.page.locator(EXCEPTION)
@@ -140,6 +139,16 @@ class Walk:
         self.page.wait_for_timeout(300)  # a rerun the page asked for (st.rerun, a callback) starts within this
         self.page.locator(IDLE).wait_for(timeout=WAIT)
         return self.check()
+
+    def wait_for_run(self, runs: int, name: str, others: list[str]) -> None:
+        try:
+            self.page.wait_for_function(RAN, arg=[runs, name != self.at and name in HEADINGS,
+                                                  HEADINGS[name].pattern if name in HEADINGS else "", others],
+                                        timeout=WAIT)
+        except PlaywrightTimeout as err:  # say where the walk stood
+            state = self.page.locator("[data-testid=stApp]").get_attribute("data-test-script-state")
+            raise AssertionError(f"{self.route}: no script run finished within {WAIT} ms "
+                                 f"({self.page.url}, script state {state})") from err
 
     def check(self) -> Walk:
         boxes = self.page.locator(EXCEPTION)
