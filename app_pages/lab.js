@@ -14,6 +14,7 @@ export default function (component) {
 const still = { mode: "immediate", frame: { duration: 0, redraw: false }, transition: { duration: 0 } };
 
 function watch() {
+  cacheArrayAttributes(); // schema_cache.js
   const bridge = window.__downhillLab;
   const gd = bridge && document.querySelector(`.st-key-${bridge.data.chart} .js-plotly-plot`);
   if (!gd || !gd.on || !gd.layout || !gd.layout.meta || !gd.layout.meta.lab) return;

@@ -16,7 +16,7 @@ import landscapes
 import landscapes.lines
 import optim
 from app_pages import controls as ui
-from app_pages import live, player, takeaway, work
+from app_pages import live, player, scripts, takeaway, work
 from app_pages.live import hyper, knob, live_grid, rate_range, start
 from app_pages.work import BY_REPR
 from optim import regimes as regime_lib
@@ -36,7 +36,7 @@ LINE_STEPS = 30  # one dimension: few enough steps to follow each one on the cur
 REGIME_SYMBOLS = {regime_lib.TOO_SMALL: "square", regime_lib.JUST_RIGHT: "circle", regime_lib.TOO_LARGE: "x"}
 BY_REPR = {**BY_REPR, LabSettings: repr, RateFree: repr}
 KEY = "lab_bridge"
-_bridge = st.components.v2.component("downhill.lab", js=live.bridge_script("lab.js"))
+_bridge = st.components.v2.component("downhill.lab", js=scripts.bridge("lab.js", packed=True))
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)

@@ -128,6 +128,7 @@ function state(gd) {
 // A new picture from the server: its controls are live again, and a lane whose slider stands elsewhere
 // (a drag went on after a report) is drawn on it at once.
 function watch() {
+  cacheArrayAttributes(); // schema_cache.js
   const bridge = window.__downhillLive;
   const gd = bridge && chart(bridge);
   if (!gd || !gd.layout || (gd === bridge.gd && gd.layout === bridge.layout)) return;

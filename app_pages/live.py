@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
 
 import optim
 import settings
+from app_pages import scripts
 from app_pages.work import BY_REPR
 from optim.sweep import grid_optimizer, knob_values, log_grid, momentum_knob, sweep_grid, useful_range
 from optim.sweep import sweep as sweep_rates
@@ -34,12 +34,7 @@ KEY = "live_knobs"
 LIVE_BUDGET = 1_500_000  # characters of JSON a live picture may carry: it is sent again with each rerun
 
 
-def bridge_script(name: str) -> str:
-    """A bridge's JavaScript (a file beside this one) after packed.js, which reads the packed runs."""
-    return "\n".join(Path(__file__).with_name(f).read_text() for f in ("packed.js", name))
-
-
-_sliders = st.components.v2.component("downhill.live", js=bridge_script("live.js"))
+_sliders = st.components.v2.component("downhill.live", js=scripts.bridge("live.js", packed=True))
 
 
 def knob(s: Settings):

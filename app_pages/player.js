@@ -39,6 +39,7 @@ function current(gd) {
 }
 
 function watch() {
+  cacheArrayAttributes(); // schema_cache.js
   const bridge = window.__downhill;
   if (bridge && bridge.data.pending) return place(bridge);
   const gd = bridge && document.querySelector(`.st-key-${bridge.data.chart} .js-plotly-plot`);

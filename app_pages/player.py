@@ -9,17 +9,16 @@ where the player stands) and only what the server draws for that step follows.
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import streamlit as st
 
 import optim
-from app_pages import lean
+from app_pages import lean, scripts
 from settings.race import Race
 from viz import player as player_figures
 from viz import player_layout
 
-_bridge = st.components.v2.component("downhill.player", js=(Path(__file__).with_name("player.js")).read_text())
+_bridge = st.components.v2.component("downhill.player", js=scripts.bridge("player.js"))
 KEY = "player"
 NARROW_BELOW = 640  # pixels of picture width: below this, stack the parts
 # What the bridge may report, else it is ignored: a crafted client can send JSON NaN, Infinity, 1e999
