@@ -29,7 +29,8 @@ Browser (Chromium, 1400×1000, medians):
   - the descent page's live η dragged the same way (its sidebar slider, at the player's step 30), with
     the messages sent to the server while dragging (goal: none).
 
-``--drags`` runs only the two drags.
+``--drags`` runs only the two drags; ``--bare`` only the app against plotly.js alone in a bare page with
+the app's own figures (first visit, another change, Play: bench/bare.py).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from unittest import mock
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.bare import against_bare
 from bench.pages_browser import browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -219,6 +221,7 @@ def main() -> None:
     parser.add_argument("--baseline", default=BASELINE)
     parser.add_argument("--pages", default="", help="only these, comma-separated (e.g. lab,lab-cold)")
     parser.add_argument("--drags", action="store_true", help="only the browser's two live drags")
+    parser.add_argument("--bare", action="store_true", help="only the app against plotly.js alone (bench/bare.py)")
     parser.add_argument("--worker", nargs=2, metavar=("ROOT", "PAGE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -226,6 +229,9 @@ def main() -> None:
         return
     if args.drags:
         browser(0, lab_only=True)
+        return
+    if args.bare:
+        against_bare()
         return
     chosen = set(args.pages.split(",")) if args.pages else set(PAGES)
     if chosen & set(AGAINST_BASELINE):
