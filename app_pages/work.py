@@ -15,6 +15,7 @@ import settings
 import settings.batches
 import settings.race
 from app_pages.controls import surface_layer
+from app_pages.lean import revised
 from optim import batches
 from settings import Settings
 from settings.batches import BatchSettings
@@ -39,13 +40,13 @@ def descent_run(s: Settings) -> optim.Trajectory:
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)
 def descent_picture(s: Settings, k: int, font_size: int, height: int, narrow: bool) -> dict:
-    return descent_figures.picture(s.landscape, _layer(s), descent_run(s), s.rule(), k, s.sched != "constant",
-                                   font_size=font_size, height=height, narrow=narrow)
+    return revised(descent_figures.picture(s.landscape, _layer(s), descent_run(s), s.rule(), k, s.sched != "constant",
+                                           font_size=font_size, height=height, narrow=narrow))
 
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)
 def descent_view3d(s: Settings, k: int, font_size: int) -> dict:
-    return descent_figures.view3d(s.landscape, _layer(s), descent_run(s), k, font_size)
+    return revised(descent_figures.view3d(s.landscape, _layer(s), descent_run(s), k, font_size))
 
 
 def race_run(racers: tuple) -> list:
@@ -63,13 +64,13 @@ def race_lane(racer: Settings):
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
 def race_picture(racers: tuple, k: int, font_size: int, height: int, narrow: bool) -> dict:
     s = racers[0]
-    return race_figures.picture(s.landscape, _layer(s), race_run(racers), k, s.sched != "constant",
-                                font_size=font_size, height=height, narrow=narrow)
+    return revised(race_figures.picture(s.landscape, _layer(s), race_run(racers), k, s.sched != "constant",
+                                        font_size=font_size, height=height, narrow=narrow))
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
 def race_view3d(racers: tuple, k: int, font_size: int) -> dict:
-    return race_figures.view3d(racers[0].landscape, _layer(racers[0]), race_run(racers), k, font_size)
+    return revised(race_figures.view3d(racers[0].landscape, _layer(racers[0]), race_run(racers), k, font_size))
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
@@ -81,8 +82,8 @@ def batches_run(b: BatchSettings, equal: str) -> list:
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
 def batches_picture(b: BatchSettings, k: int, font_size: int, height: int, narrow: bool) -> dict:
     surface = b.landscape
-    return batch_figures.picture(surface, surface_layer(b.surface_name), batches_run(b.run_settings, b.compare),
-                                 b.compare, k, font_size=font_size, height=height, narrow=narrow)
+    return revised(batch_figures.picture(surface, surface_layer(b.surface_name), batches_run(b.run_settings, b.compare),
+                                         b.compare, k, font_size=font_size, height=height, narrow=narrow))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

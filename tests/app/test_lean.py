@@ -123,3 +123,24 @@ def test_control_a_validated_dict_is_not_sent_unchanged():
     assert len(handed) == len(KEYS)
     assert all(fig not in handed for fig in sent.values())
     assert all("template" in fig["layout"] for fig in sent.values())
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_each_charts_data_revision_is_the_digest_of_the_data_it_sends(page):
+    """``layout.datarevision`` lets plotly.js's ``Plotly.react`` skip comparing data arrays: set where a cached
+    figure is built (app_pages/work.py), it must still describe the data sent, or a redraw into the same
+    graph would keep the old picture. A change of the run changes it; the same run keeps it."""
+    at = open_page(page)  # the page after a learning-rate change
+    before = {key: chart(at, key) for key in KEYS}
+    at.run()
+    again = {key: chart(at, key) for key in KEYS}
+    key, _ = PAGES[page]
+    at.number_input(key=key).set_value(0.03).run()
+    after = {key: chart(at, key) for key in KEYS}
+    assert not at.exception
+    for figs in (before, after):
+        for name, fig in figs.items():
+            assert fig["layout"]["datarevision"] == lean.revision(fig), name
+    for name in KEYS:
+        assert again[name]["layout"]["datarevision"] == before[name]["layout"]["datarevision"]
+        assert after[name]["layout"]["datarevision"] != before[name]["layout"]["datarevision"]
