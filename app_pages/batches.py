@@ -191,6 +191,8 @@ def main() -> None:
     ui.heading(title(current), current.landscape, notes, "batches")
     gone(runs)
     fig = picture(current, hide)
+    if player.placing():  # a first visit's run that only holds the picture's place: the next one draws the rest
+        return
     below(current, runs, hide)
     take_home(current, runs, fig)
     ui.share_link(to_batches_query(current))

@@ -151,6 +151,8 @@ def main() -> None:
     fig = picture(current, hide)
     if banner_below:
         banner(run)
+    if player.placing():  # a first visit's run that only holds the picture's place: the next one draws the rest
+        return
     below(run)
     take_home(run, fig)
     ui.share_link(settings.to_query(current))

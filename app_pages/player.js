@@ -84,10 +84,21 @@ function place(bridge) {
   const spot = document.querySelector(`.st-key-${bridge.data.chart}`);
   if (bridge.checked || !spot) return;
   bridge.checked = true;
+  preloadPlotly(bridge.data.plotly_chunk);
   bridge.fit = "asked";
   const box = spot.getBoundingClientRect();
   const narrow = box.width < bridge.data.narrow_below;
   bridge.send("fit", { narrow, height: narrow ? null : filling(box, bridge.data) });
+}
+
+// A first visit: this run only holds the picture's place and draws no chart, so Streamlit would fetch
+// its plotly.js chunk only with the next run's picture. Fetched now, it loads while the server runs that
+// one. The same URL Streamlit's own lazy import resolves (beside its main module), so the browser loads
+// and runs the module once; a chunk that is not there fails quietly and Streamlit fetches its own.
+function preloadPlotly(chunk) {
+  const main = document.querySelector('script[type="module"][src*="/static/js/"]');
+  if (!chunk || !main || window.Plotly) return;
+  import(new URL(chunk, main.src).href).catch(() => {});
 }
 
 // The picture's height that fills the screen below its top, in steps of 20 px, within the bounds.

@@ -9,6 +9,7 @@ where the player stands) and only what the server draws for that step follows.
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import streamlit as st
 
@@ -26,6 +27,10 @@ NARROW_BELOW = 640  # pixels of picture width: below this, stack the parts
 # settings; beyond this it is no click on any picture. A step beyond the run's is clamped, with a note.
 MAX_CLICK = 1e6
 MAX_HEIGHT_SENT = 100_000  # pixels
+# Streamlit's plotly.js chunk (its file name carries a hash of its build): a first visit's bridge fetches
+# it while the server runs the picture (player.js, preloadPlotly). None: not found, nothing fetched early.
+PLOTLY_CHUNK = next((p.name for p in (Path(st.__file__).parent / "static" / "static" / "js").glob("PlotlyChart.*.js")),
+                    None)
 
 
 def on_frame(state):
@@ -79,7 +84,8 @@ def show(fig: dict, clickable: bool, step: int) -> None:
         lean.chart(fig, "picture")
     data = {"chart": "picture", "clickable": clickable, "step": int(step), "narrow": narrow(), "pending": pending,
             "narrow_below": NARROW_BELOW, "height": fig["layout"]["height"],
-            "min_height": player_layout.MIN_HEIGHT, "max_height": player_layout.MAX_HEIGHT}
+            "min_height": player_layout.MIN_HEIGHT, "max_height": player_layout.MAX_HEIGHT,
+            "plotly_chunk": PLOTLY_CHUNK if pending else None}
     _bridge(key=KEY, data=data, on_step_change=_on_step, on_click_change=_on_click, on_narrow_change=_on_narrow,
             on_height_change=_on_height, on_fit_change=_on_fit, width="stretch", height="content")
 

@@ -183,6 +183,8 @@ def main() -> None:
     ui.heading(f"The race on {run.surface.title}", run.surface, notes, "race")
     diverged(run)
     fig = picture(run, hide)
+    if player.placing():  # a first visit's run that only holds the picture's place: the next one draws the rest
+        return
     below(run)
     take_home(run, fig)
     ui.share_link(to_race_query(racers))

@@ -35,6 +35,29 @@ def test_page_renders_without_console_errors(page, app_url, errors):
     assert errors == []
 
 
+# when each script run began (performance.now()); once per document, however often the kept page adds it
+RUNS_BEGUN = """if (window.__runsBegun === undefined) { window.__runsBegun = [];
+  new MutationObserver((ms) => ms.forEach((m) => { if (m.target.getAttribute('data-test-script-state') === 'running'
+      && m.oldValue !== 'running') window.__runsBegun.push(performance.now()); }))
+    .observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+             attributeFilter: ['data-test-script-state']}); }"""
+
+
+@pytest.mark.parametrize("path", ["/", "/race", "/batches?epochs=2"])
+def test_a_first_visit_fetches_plotly_js_before_the_picture_is_run(page, app_url, errors, path):
+    """A first visit's first run only holds the picture's place and draws no chart; its bridge fetches
+    Streamlit's plotly.js chunk as it asks for the picture's run (player.js, preloadPlotly), not after
+    that run sent the chart, and once: at the URL Streamlit's own import then finds loaded."""
+    page.add_init_script(RUNS_BEGUN)
+    open_page(page, app_url + path)
+    fetched = page.evaluate("""() => performance.getEntriesByType('resource')
+        .filter((e) => /\\/PlotlyChart\\.[^/]+\\.js$/.test(e.name)).map((e) => e.startTime)""")
+    runs = page.evaluate("() => window.__runsBegun")
+    assert len(fetched) == 1, fetched
+    assert len(runs) >= 2 and fetched[0] < runs[1], (fetched, runs)  # before the picture's run began
+    assert errors == []
+
+
 def test_play_animates_with_the_surface_on_screen_throughout(page, app_url, errors):
     open_page(page, app_url + "/?surface=ravine&opt=momentum&lr=0.018&steps=150")
     assert page.evaluate(PATH_LENGTH) == 1  # step 0: the start
