@@ -32,7 +32,7 @@ import plotly
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from support.browser import CHANGED, PICTURE, SETTLED, WHOLE_PATH, button
+from support.browser import CHANGED, COUNT_FRAMES, FPS, PICTURE, SETTLED, WHOLE_PATH, button
 from support.serve import CHROMIUM_ARGS, chromium_path, running_app
 
 VIEWPORT = {"width": 1280, "height": 720}
@@ -52,10 +52,6 @@ fetch("first.json").then((r) => r.json()).then((fig) => Plotly.newPlot("gd", fig
 # from the call to the first frame painted after plotly.js says it is done
 REACT = """async (fig) => { const start = performance.now(); await Plotly.react(window.__gd, fig);
   await new Promise(requestAnimationFrame); return performance.now() - start; }"""
-COUNT_FRAMES = """(gd) => { window.__frames = [];
-  gd.on('plotly_animatingframe', () => window.__frames.push(performance.now())); }"""
-FPS = """() => { const s = window.__frames;
-  return s.length > 1 ? (s.length - 1) / ((s[s.length - 1] - s[0]) / 1000) : 0; }"""
 PLAY_ARGS = """(gd) => { const play = gd.layout.updatemenus.flatMap((m) => m.buttons).find((b) => b.name === 'play');
   return play.args; }"""
 

@@ -12,7 +12,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from support.browser import (
     CHANGED,
+    COUNT_FRAMES,
     DRAWN,
+    FPS,
     GRIP,
     LIVE_DRAWN,
     LIVE_READY,
@@ -186,8 +188,7 @@ def step_times(page, changes: int, steps_js: str, button) -> list[float]:
 
 
 def play(page) -> tuple[float, list[bool]]:
-    page.evaluate(f"""() => {{ const gd = {PICTURE}; window.__frames = [];
-        gd.on('plotly_animatingframe', () => window.__frames.push(performance.now())); }}""")
+    page.evaluate(COUNT_FRAMES, page.evaluate_handle(PICTURE))
     button(page, "back").click()
     button(page, "play").click()
     visible = []
@@ -195,8 +196,6 @@ def play(page) -> tuple[float, list[bool]]:
         page.wait_for_timeout(200)
         visible.append(surface_visible(shot_of_surface(page)))
     page.wait_for_timeout(3000)
-    stamps = page.evaluate("() => window.__frames")
-    fps = (len(stamps) - 1) / ((stamps[-1] - stamps[0]) / 1000) if len(stamps) > 1 else 0.0
-    return fps, visible
+    return page.evaluate(FPS), visible
 
 

@@ -40,6 +40,12 @@ LIVE_DRAWN = (f"() => {{ const gd = {PICTURE}; const b = window.__downhillLive; 
               "const run = gd && gd.getAttribute('data-live-run'); "
               "return !!run && run === b.lanes.map((l) => `${l.pos.j},${l.pos.i}`).join(';'); }")
 READY = f"() => {{ const gd = {PICTURE}; return gd && gd._fullData && gd.hasAttribute('data-step'); }}"
+# Play's frame rate: stamp each animation frame of the graph div given (``page.evaluate(COUNT_FRAMES, gd)``),
+# then frames per second from the first stamp to the last
+COUNT_FRAMES = """(gd) => { window.__frames = [];
+  gd.on('plotly_animatingframe', () => window.__frames.push(performance.now())); }"""
+FPS = """() => { const s = window.__frames;
+  return s.length > 1 ? (s.length - 1) / ((s[s.length - 1] - s[0]) / 1000) : 0; }"""
 
 
 # the page at rest: no run going, and the picture's bridge found this run's picture fitting the
