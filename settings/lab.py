@@ -20,7 +20,7 @@ import landscapes.lines
 import optim
 import settings
 from settings import Settings
-from settings.readers import Choice, Number, fmt, show
+from settings.readers import Choice, Number, fmt, narrowed, show
 
 PARTS = ("line", "regimes", "map", "schedule")
 DEFAULT_PART = "regimes"
@@ -108,8 +108,9 @@ def _rate(key: str, raw: str, notes: list) -> float | None:
     """A regime's rate, or None (the sweep chooses it) when absent, ``auto`` or not a number."""
     if raw in ("", "auto"):
         return None
+    text = narrowed(raw)  # as RATE reads it: float() alone also takes "0\x85" and other scripts' digits
     try:
-        finite = math.isfinite(float(raw)) and len(raw) <= 40
+        finite = text is not None and len(text) <= 40 and math.isfinite(float(text))
     except ValueError:
         finite = False
     if not finite:

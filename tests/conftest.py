@@ -3,6 +3,7 @@ pyproject.toml's addopts; ``-n 0`` runs in one process), and three costs of AppT
 once instead of on every page run (each was as large as a page's own run here; found with py-spy)."""
 
 import functools
+import gc
 import os
 import sys
 
@@ -29,6 +30,18 @@ def pytest_collection_modifyitems(config, items):
         if item.get_closest_marker("e2e"):
             half = "b" if item.path.name in SECOND_HALF else "a"
             item.add_marker(pytest.mark.xdist_group(f"e2e-{half}"))
+
+
+def pytest_collection_finish(session):
+    """What is alive after collection (the imported modules: NumPy, SymPy, Streamlit, plotly, torch) lives
+    to the end: frozen, the collector stops walking it on every full collection."""
+    gc.freeze()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session):
+    """Frozen again before pytest's own end-of-session collections (five in a row, ~2 s a worker here)."""
+    gc.freeze()
 
 
 def _scan_installed_components_once():
