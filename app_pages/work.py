@@ -18,14 +18,17 @@ from app_pages.controls import surface_layer
 from app_pages.lean import revised
 from optim import batches
 from settings import Settings
+from settings import network as network_settings
 from settings.batches import BatchSettings
+from settings.network import NetworkSettings
 from viz import batches as batch_figures
 from viz import descent as descent_figures
+from viz import network as network_figures
 from viz import race as race_figures
 
 # A Settings (frozen, plain fields) is keyed by its repr: Streamlit's own hashing walks every field
 # through its generic hasher, ~3 ms per cached call and several calls a rerun.
-BY_REPR = {Settings: repr, BatchSettings: repr}
+BY_REPR = {Settings: repr, BatchSettings: repr, NetworkSettings: repr}
 
 
 def _layer(s: Settings):
@@ -116,3 +119,15 @@ def race_tuning(racers: tuple) -> list:
     """Each racer's learning-rate sweep and its best rate (settings.race.tune_race: one engine run
     for every racer at every candidate rate), keyed on the racers' run settings."""
     return settings.race.tune_race(racers)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def network_study(s: NetworkSettings) -> network_settings.Study:
+    """The network trained, its plane, the projected path and the loss on the plane (keyed on run settings).
+    A resource, not data: its surface holds functions, which cache_data cannot pickle; nothing changes it."""
+    return network_settings.study(s)
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def network_picture(s: NetworkSettings, k: int, font_size: int, height: int, narrow: bool) -> dict:
+    return revised(network_figures.picture(network_study(s), k, font_size=font_size, height=height, narrow=narrow))

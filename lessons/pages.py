@@ -16,7 +16,7 @@ from typing import Any
 
 import settings
 from lessons import practice_state
-from settings import basins, batches, lab, race
+from settings import basins, batches, lab, network, race
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,8 @@ PAGES: list[Page] = [
          batches.to_batches_query, batches.widget_values, lessons=True),
     Page("learning_rate", "app_pages/learning_rate.py", "Learning rate", ":material/speed:", lab.parse_lab,
          lab.to_lab_query, lab.widget_values, lessons=True),
+    Page("network", "app_pages/network.py", "Real network", ":material/hub:", network.parse_network,
+         network.to_network_query, network.widget_values),
     Page("lessons", "app_pages/lessons.py", "Lessons", ":material/school:"),
     Page("practice", "app_pages/practice.py", "Practice", ":material/quiz:", practice_state.parse_practice,
          practice_state.to_practice_query, practice_state.widget_values),

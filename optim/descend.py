@@ -14,18 +14,19 @@ ESCAPE_SPANS = 10.0  # a point this many view-widths beyond the surface's bounds
 
 @dataclass(frozen=True)
 class Trajectory:
-    """The record of one run. ``B`` is the shape of the batch of starts (``()`` for one start).
+    """The record of one run. ``B`` is the shape of the batch of starts (``()`` for one start); ``d``
+    the number of parameters (2 on every surface; a network's weights on ``landscapes.network``).
 
     Index ``k`` is the point after ``k`` updates: update ``k + 1`` starts from ``points[k]`` with
     gradient ``grads[k]``, buffers ``state[...][k]`` and learning rate ``lrs[k]``.
     """
 
-    points: np.ndarray  # (steps+1, *B, 2)
+    points: np.ndarray  # (steps+1, *B, d)
     losses: np.ndarray  # (steps+1, *B): the full loss, also on mini-batch runs
     lrs: np.ndarray  # (steps,), or (steps, N) when the learning rate differs across starts
     diverged_at: np.ndarray  # (*B,) int: first step that left the surface, −1 if none
-    grads: np.ndarray | None = None  # (steps+1, *B, 2): the gradient an update used (noise included)
-    state: dict = field(default_factory=dict)  # buffer → (steps+1, *B, 2), after each update
+    grads: np.ndarray | None = None  # (steps+1, *B, d): the gradient an update used (noise included)
+    state: dict = field(default_factory=dict)  # buffer → (steps+1, *B, d), after each update
 
     @property
     def steps(self) -> int:
@@ -34,7 +35,8 @@ class Trajectory:
 
 def descend(surface, optimizer, start, steps, *, batch_size=None, noise=0.0, seed=0,
             record="all") -> Trajectory:
-    """Run ``optimizer`` on ``surface`` from ``start`` (shape ``(..., 2)``) for ``steps`` updates.
+    """Run ``optimizer`` on ``surface`` from ``start`` (shape ``(..., d)``, d = ``surface.dim``, 2 unless the
+    surface says otherwise) for ``steps`` updates.
 
     - The learning rate is the optimizer's ``lr``: a number, an array over starts, or a schedule
       ``t ↦ lr_t`` (see ``optim.schedules``).
@@ -56,13 +58,13 @@ def descend(surface, optimizer, start, steps, *, batch_size=None, noise=0.0, see
     n = int(np.prod(batch_shape))
     lrs = _learning_rates(optimizer.lr, steps)
     with np.errstate(all="ignore"):
-        run = _Run(surface, optimizer, start.reshape(n, 2), steps, record, deferred=batch_size is not None)
+        run = _Run(surface, optimizer, start.reshape(n, start.shape[-1]), steps, record, deferred=batch_size is not None)
         run.loop(lrs, _batches(surface, batch_size, steps, seed), noise, np.random.default_rng([seed, 1]))
     return run.trajectory(batch_shape, lrs)
 
 
 class _Run:
-    """The preallocated buffers of one run, x and y of all starts contiguous: ``(steps+1, 2, N)``
+    """The preallocated buffers of one run, each coordinate of all starts contiguous: ``(steps+1, d, N)``
     (two rows used in turn with ``record="end"``).
 
     ``deferred``: a mini-batch run's full losses, and the divergence rule, are computed after the
@@ -73,25 +75,24 @@ class _Run:
     """
 
     def __init__(self, surface, optimizer, starts, steps, record, deferred=False):
-        n = len(starts)
+        n, d = starts.shape
         self.surface, self.optimizer, self.record, self.steps = surface, optimizer, record, steps
         self.deferred = deferred and record != "end"
         rows = 2 if record == "end" else steps + 1
-        self.points = np.empty((rows, 2, n))
+        self.points = np.empty((rows, d, n))
         self.losses = np.empty((rows, n))
         self.diverged_at = np.full(n, -1)
         self.points[0] = starts.T
-        (x0, x1), (y0, y1) = surface.bounds
-        self.box = np.array([[x0 - ESCAPE_SPANS * (x1 - x0), x1 + ESCAPE_SPANS * (x1 - x0)],
-                             [y0 - ESCAPE_SPANS * (y1 - y0), y1 + ESCAPE_SPANS * (y1 - y0)]])
+        low, high = np.asarray(surface.bounds, dtype=float).T  # (d,) each: the view, one side per coordinate
+        self.box = np.column_stack([low - ESCAPE_SPANS * (high - low), high + ESCAPE_SPANS * (high - low)])
         self.box_bounds = self.box.tolist()
-        self.state = optimizer.init(self.points[0].T)  # (N, 2) views of (2, N) arrays
-        self.tmp = np.empty((2, n)).T
-        self.grad_buf, self.scratch = np.empty((2, n)).T, np.empty(n)  # for fused, in-place evaluation
+        self.state = optimizer.init(self.points[0].T)  # (N, d) views of (d, N) arrays
+        self.tmp = np.empty((d, n)).T
+        self.grad_buf, self.scratch = np.empty((d, n)).T, np.empty(n)  # for fused, in-place evaluation
         self.grads, self.history = None, {}
         if record == "all":
-            self.grads = np.empty((steps + 1, 2, n))
-            self.history = {k: np.empty((steps + 1, 2, n)) for k in self.state}
+            self.grads = np.empty((steps + 1, d, n))
+            self.history = {k: np.empty((steps + 1, d, n)) for k in self.state}
             for key, buf in self.state.items():
                 self.history[key][0] = buf.T
 
@@ -149,17 +150,14 @@ class _Run:
                 self.losses[row] = surface.loss(params)
             grad = surface.grad(params) if idx is None else surface.grad(params, idx)
         if noise:
-            grad = grad + noise * rng.standard_normal((2, len(params))).T
+            grad = grad + noise * rng.standard_normal(params.shape[::-1]).T
         return grad
 
     def _check_divergence(self, k):
         """The starts that leave the surface at step ``k`` (a boolean mask), or None."""
         pts, box, losses = self.points[self.at(k)], self.box, self.losses[self.at(k)]
         # Fast path, three reductions: a NaN or inf anywhere fails a comparison or the sum.
-        (x_low, y_low), (x_high, y_high) = pts.min(axis=1).tolist(), pts.max(axis=1).tolist()
-        (bx0, bx1), (by0, by1) = self.box_bounds
-        if (bx0 <= x_low and x_high <= bx1 and by0 <= y_low and y_high <= by1
-                and math.isfinite(losses.sum())):
+        if self._all_inside(pts.min(axis=1).tolist(), pts.max(axis=1).tolist()) and math.isfinite(losses.sum()):
             return None
         inside = ((box[:, :1] <= pts) & (pts <= box[:, 1:])).all(axis=0)
         new = ~(inside & np.isfinite(losses)) & (self.diverged_at < 0)
@@ -167,6 +165,12 @@ class _Run:
             return None
         self.diverged_at[new] = k
         return new
+
+    def _all_inside(self, lows: list, highs: list) -> bool:
+        if len(lows) == 2:  # the surfaces' case, in plain floats: a step's own work is a few microseconds
+            (x_low, y_low), (x_high, y_high), ((bx0, bx1), (by0, by1)) = lows, highs, self.box_bounds
+            return bx0 <= x_low and x_high <= bx1 and by0 <= y_low and y_high <= by1
+        return bool((self.box[:, 0] <= lows).all() and (np.asarray(highs) <= self.box[:, 1]).all())
 
     def _blank_after_divergence(self):
         """Whatever a start computed after it left is NaN, whatever the surface does with NaN."""
@@ -191,7 +195,7 @@ class _Run:
             self.points, self.losses = self.points[order], self.losses[order]
 
         def shaped(buf):
-            return np.moveaxis(buf, 1, -1).reshape((len(buf), *batch_shape, 2))
+            return np.moveaxis(buf, 1, -1).reshape((len(buf), *batch_shape, buf.shape[1]))
 
         full = self.record == "all"
         return Trajectory(
@@ -232,14 +236,15 @@ def _check_inputs(surface, start, steps, batch_size, noise, record):
     try:
         start = np.array(start, dtype=float)
     except (TypeError, ValueError):
-        raise ValueError(f"start must be numbers of shape (..., 2), got {start!r}") from None
-    if start.ndim == 0 or start.shape[-1] != 2 or start.size == 0:
-        raise ValueError(f"start must have shape (..., 2), got shape {start.shape}")
+        raise ValueError(f"start must be numbers of shape (..., {_dim(surface)}), got {start!r}") from None
+    if start.ndim == 0 or start.shape[-1] != _dim(surface) or start.size == 0:
+        raise ValueError(f"start must have shape (..., {_dim(surface)}), got shape {start.shape}")
     if not np.all(np.isfinite(start)):
         raise ValueError("start must be finite numbers (no NaN or inf)")
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 0 <= steps <= MAX_ENGINE_STEPS:
         raise ValueError(f"steps must be a whole number from 0 to {MAX_ENGINE_STEPS}, got {steps!r}")
     rows = 2 if record == "end" else steps + 1  # record="end" keeps two rows, whatever the steps
+    # a run of d parameters keeps d/2 times a surface's values per start: counted as that many starts
     if rows * (start.size // 2) > MAX_VALUES:
         raise ValueError(f"the rows kept × starts must be at most {MAX_VALUES:,}; got {rows} × {start.size // 2}")
     _check_batch(surface, batch_size)
@@ -252,6 +257,10 @@ def _check_inputs(surface, start, steps, batch_size, noise, record):
     if record not in ("all", "path", "end"):
         raise ValueError(f"record must be 'all', 'path' or 'end', got {record!r}")
     return start, int(steps), noise
+
+
+def _dim(surface) -> int:
+    return int(getattr(surface, "dim", 2))
 
 
 def _check_batch(surface, batch_size):

@@ -1,0 +1,83 @@
+"""A real network's loss landscape: a 4-16-3 network trained on the iris flowers by one rule, its path
+through 131 weights projected on a plane, the loss on that plane, and the path's true loss beside it."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+import optim
+from app_pages import controls as ui
+from app_pages import player, state, work
+from landscapes import network as nets
+from settings import network as network_settings
+from settings.network import NetworkSettings, to_network_query
+
+PLANES = {"pca": "the path's two principal directions", "random": "two random filter-normalized directions"}
+
+
+def on_opt() -> None:
+    st.session_state["lr"] = network_settings.default_lr(st.session_state["opt"])
+
+
+def controls(hide: set) -> None:
+    sb = st.sidebar
+    if "opt" not in hide:
+        sb.selectbox("Optimizer", optim.names(), key="opt", on_change=on_opt, format_func=ui.rule_label)
+    ui.learning_rate(sb, hide)
+    if "steps" not in hide:
+        sb.slider("Steps", 1, network_settings.MAX_STEPS, key="steps")
+    if "batch" not in hide:
+        sb.slider("Mini-batch size (0: all 150 flowers)", 0, nets.iris().n_samples, key="batch")
+    if "plane" not in hide:
+        sb.radio("The plane", list(PLANES), key="plane", format_func=PLANES.get,
+                 help="Principal directions: the plane the path moved in most (Li et al. 2018, §7). Random "
+                      "directions: each neuron's weights scaled as in the trained network (their §4).")
+    if "seed" not in hide:
+        sb.number_input("Random seed (initial weights, batches, directions)", 0, 2**31 - 1, key="seed", step=1)
+
+
+def caveat(study) -> None:
+    plane = study.plane
+    held = (f"The plane holds {plane.explained[0]:.1%} + {plane.explained[1]:.1%} of the path's variance. "
+            if plane.explained else "")
+    st.caption(f"{held}The path moves in all {nets.DIM} weights; this is its shadow on a plane through where it "
+               "ended. A projected path can look uphill on the contour: the contour is the loss on the plane, "
+               "the curve beside it is the path's true loss.")
+
+
+def numbers(study) -> None:
+    traj = study.trajectory
+    a, b, c = st.columns(3)
+    left = int(traj.diverged_at) >= 0
+    a.metric("Final loss (cross-entropy)", "diverged" if left else f"{traj.losses[-1]:.4g}")
+    b.metric("Flowers classified right", "—" if left else f"{study.accuracy[-1]:.1%}")
+    off = study.plane.residual(np.nan_to_num(traj.points))
+    c.metric("Farthest off the plane", f"{off.max():.3g}", help="The largest distance from a step's weights to "
+             "the plane (the projection draws the nearest point on it).")
+
+
+def title(s: NetworkSettings) -> str:
+    return f"A real network · {ui.rule_label(s.opt)}"
+
+
+def main() -> None:
+    current, notes = state.sync("network", shown=player.on_frame)
+    hide = state.hidden()
+    controls(hide)
+    study = work.network_study(current.run_settings)
+    ui.heading(title(current), study.surface, notes, "network")
+    if int(study.trajectory.diverged_at) >= 0:
+        st.error(f"The weights left at step {int(study.trajectory.diverged_at)}: the learning rate is too large "
+                 "for this network. Lower it.", icon=":material/error:")
+    fig = work.network_picture(current.run_settings, player.picture_step(current.k), ui.font_size(),
+                               player.height(state.presenting()), player.narrow())
+    ui.picture(fig, hide | {"x0", "y0"}, current.k)
+    if player.placing():  # a first visit's run that only holds the picture's place: the next one draws the rest
+        return
+    caveat(study)
+    numbers(study)
+    ui.share_link(to_network_query(current))
+
+
+main()

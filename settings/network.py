@@ -1,0 +1,109 @@
+"""URL ⇄ state for the network page, and its run: the iris network trained by one rule, its path
+projected on a plane of its weights, and the loss on that plane.
+
+Keys: ``opt`` (the rule), ``lr``, ``steps``, ``batch`` (0: the full batch of 150 flowers, else the
+mini-batch size), ``seed`` (the initial weights and the batches' shuffles), ``plane`` (``pca``: the
+path's principal directions; ``random``: two filter-normalized random directions), ``k`` (the step shown).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+import optim
+from landscapes import network as nets
+from landscapes import plane as planes
+from settings import LR_RANGE, single_values
+from settings.readers import Choice, Number, fmt
+
+KEYS = ("opt", "lr", "steps", "batch", "seed", "plane", "k")
+MAX_STEPS = 2000
+GRID = 61  # the plane's loss on GRID × GRID points
+DEFAULTS = nets.DEFAULTS
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    opt: str
+    lr: float
+    steps: int
+    batch: int  # 0: the full batch
+    seed: int
+    plane: str
+    k: int
+
+    @property
+    def run_settings(self) -> NetworkSettings:
+        """Without the step shown: what the run and the plane depend on."""
+        return replace(self, k=0)
+
+    def rule(self) -> optim.Rule:
+        return optim.get(self.opt, lr=self.lr)
+
+
+@dataclass(frozen=True)
+class Study:
+    """One training run and what the page draws of it."""
+
+    trajectory: optim.Trajectory  # in all 131 weights
+    plane: planes.Plane
+    coords: np.ndarray  # (steps+1, 2): the path projected on the plane
+    surface: object  # the loss on the plane, a 2D Surface
+    accuracy: np.ndarray  # (steps+1,): the share of flowers classified right at each step
+
+
+def default_lr(opt: str) -> float:
+    family, factor = optim.rule(opt).lr_family
+    return DEFAULTS.lr_for(family, factor)
+
+
+def defaults(opt: str = DEFAULTS.opt) -> NetworkSettings:
+    return NetworkSettings(opt, default_lr(opt), DEFAULTS.steps, 0, 0, "pca", 0)
+
+
+def parse_network(query: Mapping) -> tuple[NetworkSettings, list[str]]:
+    """Valid settings from any query, and a note for every value that had to be changed."""
+    raw, notes = single_values(query, KEYS, " of this page")
+
+    def read(reader, key, default):
+        value, note = reader.read(key, raw[key], default) if key in raw else (default, None)
+        notes.extend([note] if note else [])
+        return value
+
+    d = defaults(read(Choice(tuple(optim.names())), "opt", DEFAULTS.opt))
+    s = replace(d, lr=read(Number(*LR_RANGE, log=True), "lr", d.lr),
+                steps=read(Number(1, MAX_STEPS, whole=True), "steps", d.steps),
+                batch=read(Number(0, nets.iris().n_samples, whole=True), "batch", d.batch),
+                seed=read(Number(0, 2**31 - 1, whole=True), "seed", d.seed),
+                plane=read(Choice(planes.KINDS), "plane", d.plane))
+    return replace(s, k=read(Number(0, s.steps, whole=True), "k", 0)), notes
+
+
+def to_network_query(s: NetworkSettings) -> dict[str, str]:
+    return {key: value if isinstance(value := getattr(s, key), str) else fmt(value) for key in KEYS}
+
+
+def widget_values(s: NetworkSettings) -> dict:
+    return {key: getattr(s, key) for key in KEYS}
+
+
+def train(s: NetworkSettings) -> optim.Trajectory:
+    net = nets.iris()
+    return optim.descend(net, s.rule(), net.init(s.seed), s.steps, batch_size=s.batch or None, seed=s.seed,
+                         record="path")
+
+
+def study(s: NetworkSettings) -> Study:
+    """Train, choose the plane, project the path and put the loss on the plane."""
+    net, traj = nets.iris(), train(s)
+    kept = traj.points[np.isfinite(traj.points).all(axis=-1)]  # a run that left: up to where it left
+    end = kept[-1]
+    plane = planes.pca_plane(kept) if s.plane == "pca" else planes.random_plane(end, s.seed)
+    coords = plane.project(traj.points)
+    surface = planes.surface(net, plane, planes.view(coords, s.plane))
+    with np.errstate(invalid="ignore"):
+        accuracy = np.where(np.isfinite(traj.losses), net.accuracy(np.nan_to_num(traj.points)), np.nan)
+    return Study(traj, plane, coords, surface, accuracy)
