@@ -12,6 +12,7 @@ from app_pages import player, state, work
 from landscapes import network as nets
 from settings import network as network_settings
 from settings.network import NetworkSettings, to_network_query
+from viz import network as network_figures
 
 PLANES = {"pca": "the path's two principal directions", "random": "two random filter-normalized directions"}
 
@@ -57,6 +58,23 @@ def numbers(study) -> None:
              "the plane (the projection draws the nearest point on it).")
 
 
+def curvature(c) -> None:
+    """The ravine lesson on this network: the sharpest curvature where training ended, and plain descent from
+    there at rates around 2/λ_max (the numbers are this run's own)."""
+    st.markdown("**What the toy surfaces taught, measured on this network**")
+    if c is None:
+        st.caption("The run left, or nothing curves up where it ended: no curvature to measure.")
+        return
+    a, b, d = st.columns(3)
+    a.metric("Sharpest curvature λ_max", f"{c.eigenvalues[0]:.3g}", help="The Hessian's largest eigenvalue at "
+             "the weights where training ended; the next two: " + ", ".join(f"{v:.3g}" for v in c.eigenvalues[1:3]))
+    b.metric("Largest stable rate 2/λ_max", f"{c.lr_max:.3g}")
+    d.metric("Condition number", f"{c.condition:.3g}", help=f"λ_max over the smallest of the {len(c.curved)} "
+             f"eigenvalues above {network_settings.FLAT:g} λ_max; {int((c.eigenvalues < 0).sum())} are negative "
+             "(directions that still curve down).")
+    st.markdown(network_figures.sweep_words(c, network_settings.SWEEP_STEPS))
+
+
 def title(s: NetworkSettings) -> str:
     return f"A real network · {ui.rule_label(s.opt)}"
 
@@ -77,6 +95,7 @@ def main() -> None:
         return
     caveat(study)
     numbers(study)
+    curvature(work.network_curvature(current.run_settings))
     ui.share_link(to_network_query(current))
 
 

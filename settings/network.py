@@ -16,6 +16,7 @@ import numpy as np
 import optim
 from landscapes import network as nets
 from landscapes import plane as planes
+from optim.sgd import SGD
 from settings import LR_RANGE, single_values
 from settings.readers import Choice, Number, fmt
 
@@ -107,3 +108,54 @@ def study(s: NetworkSettings) -> Study:
     with np.errstate(invalid="ignore"):
         accuracy = np.where(np.isfinite(traj.losses), net.accuracy(np.nan_to_num(traj.points)), np.nan)
     return Study(traj, plane, coords, surface, accuracy)
+
+
+SWEEP = (0.5, 0.8, 0.95, 1.05, 1.2, 1.5, 2.0)  # plain-descent rates, as multiples of 2/λ_max
+SWEEP_STEPS = 200
+FLAT = 1e-6
+
+
+@dataclass(frozen=True)
+class Curvature:
+    """The Hessian at the run's last weights and what it predicts for plain descent from there."""
+
+    eigenvalues: np.ndarray  # all 131, largest first
+    rates: np.ndarray  # the sweep's rates (SWEEP × 2/λ_max)
+    rose: np.ndarray  # whether plain descent's loss ever rose in SWEEP_STEPS steps, per rate
+    highest: np.ndarray  # the highest loss each rate reached (inf: the weights left)
+    start_loss: float
+
+    @property
+    def lr_max(self) -> float:
+        return 2.0 / float(self.eigenvalues[0])
+
+    @property
+    def curved(self) -> np.ndarray:
+        """The eigenvalues of the directions that curve up by at least FLAT × λ_max: below that a direction is
+        flat as far as central differences can tell (a trained network has dozens of them)."""
+        return self.eigenvalues[self.eigenvalues > FLAT * self.eigenvalues[0]]
+
+    @property
+    def condition(self) -> float:
+        """λ_max over the smallest eigenvalue of the directions that curve up."""
+        return float(self.curved[0] / self.curved[-1])
+
+
+def curvature(study: Study) -> Curvature | None:
+    """λ of the Hessian where the run ended, then plain descent from there at rates around 2/λ_max, all
+    rates in one engine run. None when the run left (there is no end to measure) or nothing curves up."""
+    traj = study.trajectory
+    if int(traj.diverged_at) >= 0:
+        return None
+    net, end = nets.iris(), traj.points[-1]
+    eigenvalues = np.linalg.eigvalsh(net.hessian(end))[::-1]
+    if not eigenvalues[0] > 0:
+        return None
+    rates = np.array(SWEEP) * 2.0 / eigenvalues[0]
+    starts = np.broadcast_to(end, (len(rates), len(end)))
+    run = optim.descend(net, SGD(lr=rates[:, None]), starts, SWEEP_STEPS, record="path")  # plain descent
+    losses = run.losses
+    with np.errstate(invalid="ignore"):
+        rose = (np.diff(losses, axis=0) > 1e-12 * np.abs(losses[:-1])).any(axis=0) | (run.diverged_at >= 0)
+    highest = np.where(run.diverged_at >= 0, np.inf, np.nanmax(losses, axis=0))
+    return Curvature(eigenvalues, rates, rose, highest, float(losses[0, 0]))

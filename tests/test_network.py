@@ -10,6 +10,8 @@ import pytest
 import optim
 from landscapes import network as nets
 from landscapes.network import DIM, SHAPES, SIZES
+from settings import network as network_settings
+from viz.network import sweep_words
 
 NET = nets.iris()
 LAYERS = [name for name, _ in SHAPES]
@@ -115,3 +117,26 @@ def test_training_equals_torch_optim_on_the_same_network_data_order_and_weights(
     theta0 = NET.init(2)
     ours = optim.descend(NET, optim.get(name, lr=LR[name]), theta0, 60, batch_size=batch or None, seed=9)
     np.testing.assert_allclose(ours.points, torch_training(name, theta0, 60, batch, 9), rtol=1e-8, atol=1e-10)
+
+
+def test_the_hessian_is_symmetric_and_its_top_eigenvalue_is_power_iterations_on_hessian_vector_products():
+    theta = optim.descend(NET, optim.get("adam", lr=0.01), NET.init(0), 150, record="path").points[-1]
+    h = NET.hessian(theta)
+    np.testing.assert_allclose(h, h.T, atol=0)
+    v = np.random.default_rng(0).normal(size=DIM)
+    for _ in range(300):  # power iteration, each product by central differences along v
+        hv = (NET.grad(theta + 1e-5 * v) - NET.grad(theta - 1e-5 * v)) / 2e-5
+        v = hv / np.linalg.norm(hv)
+    top = v @ ((NET.grad(theta + 1e-5 * v) - NET.grad(theta - 1e-5 * v)) / 2e-5)
+    assert np.linalg.eigvalsh(h)[-1] == pytest.approx(top, rel=1e-5)
+
+
+def test_plain_descent_from_the_trained_weights_never_rises_below_2_over_lambda_max_and_rises_above():
+    s, _ = network_settings.parse_network({})
+    c = network_settings.curvature(network_settings.study(s))
+    below = c.rates < c.lr_max
+    assert below.any() and (~below).any()
+    assert not c.rose[below].any() and c.rose[~below].all()  # the page's sentence, checked on the engine's runs
+    assert "splits them as on the ravine" in sweep_words(c, network_settings.SWEEP_STEPS)
+    mixed = network_settings.Curvature(c.eigenvalues, c.rates, ~c.rose, c.highest, c.start_loss)
+    assert "does not split them" in sweep_words(mixed, network_settings.SWEEP_STEPS)

@@ -43,3 +43,20 @@ def texts(study) -> dict[int, str]:
 def picture(study, k: int, font_size: int = 14, height: int = 480, narrow: bool = False) -> dict:
     return player.figure(study.surface, layer(study.surface), lanes(study), k, font_size=font_size, height=height,
                          narrow=narrow, texts=texts(study))
+
+
+def sweep_words(c, steps: int) -> str:
+    """What plain descent from the trained weights did at each rate of the sweep, and whether 2/λ_max split
+    the rates where the loss never rose from those where it did (said only when it did)."""
+    below = [f"{r:.3g}" for r, up in zip(c.rates, c.rose, strict=True) if not up]
+    above = [f"η = {r:.3g} it rose to {h:.3g}" if np.isfinite(h) else f"η = {r:.3g} the weights left"
+             for r, h, up in zip(c.rates, c.highest, c.rose, strict=True) if up]
+    parts = [f"Plain descent from these weights for {steps} steps, starting at loss {c.start_loss:.3g}:"]
+    if below:
+        parts.append(f"at η = {', '.join(below)} the loss never rose" + (";" if above else "."))
+    if above:
+        parts.append("at " + ", ".join(above) + ".")
+    split = bool(((c.rates < c.lr_max) != c.rose).all())
+    parts.append(f"2/λ_max = {c.lr_max:.3g} splits them as on the ravine: the lesson holds on a real model." if split
+                 else f"2/λ_max = {c.lr_max:.3g} does not split them here: the curvature changes along the way.")
+    return " ".join(parts)

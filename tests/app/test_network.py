@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from settings import network as network_settings
 from tests.app.conftest import APP, chart, open_app, whole_paths
 from viz.encode import decode
+from viz.network import sweep_words
 
 PAGE = "app_pages/network.py"
 
@@ -47,6 +48,8 @@ def test_the_default_link_draws_the_engines_path_and_its_true_loss():
     assert metrics["Final loss (cross-entropy)"] == f"{study.trajectory.losses[-1]:.4g}"
     assert metrics["Flowers classified right"] == f"{study.accuracy[-1]:.1%}"
     assert dict(at.query_params) == network_settings.to_network_query(s)
+    words = sweep_words(network_settings.curvature(study), network_settings.SWEEP_STEPS)
+    assert words in [m.value for m in at.markdown]
 
 
 def test_a_random_plane_and_another_rule_follow_the_controls():
