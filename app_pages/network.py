@@ -21,8 +21,13 @@ def on_opt() -> None:
     st.session_state["lr"] = network_settings.default_lr(st.session_state["opt"])
 
 
-def controls(hide: set) -> None:
+def controls(s: NetworkSettings, hide: set) -> None:
     sb = st.sidebar
+    if "race" not in hide:
+        sb.toggle("Race the seven rules", key="race", help="Every rule from the same initial weights and the same "
+                  "mini-batches, each at its tuned learning rate, on one shared plane.")
+    if s.race:  # each rule at its tuned rate, on the plane of all paths: no rule, rate or plane to choose
+        hide = hide | {"opt", "lr", "plane"}
     if "opt" not in hide:
         sb.selectbox("Optimizer", optim.names(), key="opt", on_change=on_opt, format_func=ui.rule_label)
     ui.learning_rate(sb, hide)
@@ -76,13 +81,46 @@ def curvature(c) -> None:
 
 
 def title(s: NetworkSettings) -> str:
-    return f"A real network · {ui.rule_label(s.opt)}"
+    return "A real network · the seven rules race" if s.race else f"A real network · {ui.rule_label(s.opt)}"
+
+
+def standings(race) -> None:
+    """Each rule's tuned rate, final loss and accuracy, best final loss first."""
+    rows = [{"optimizer": ui.rule_label(lane.name), "tuned η": f"{lr:.3g}",
+             "final loss": float(lane.trajectory.losses[-1]), "flowers right": f"{accuracy:.1%}"}
+            for lane, lr, accuracy in zip(race.lanes, race.tuned, race.accuracy, strict=True)]
+    rows.sort(key=lambda row: row["final loss"] if np.isfinite(row["final loss"]) else np.inf)
+    st.dataframe([{**row, "final loss": f"{row['final loss']:.4g}"} for row in rows], hide_index=True)
+    explained = race.plane.explained
+    st.caption(f"The plane: the principal directions of all seven paths together, through the winner's end; it "
+               f"holds {explained[0]:.1%} + {explained[1]:.1%} of their variance. The paths move in all {nets.DIM} "
+               "weights: a projected path can look uphill; its curve beside is its true loss. Each rate was tuned "
+               "on this run's steps and batches: one data set, one network, not a benchmark.")
+
+
+def race_page(current: NetworkSettings, notes, hide: set) -> None:
+    race = work.network_race(current.run_settings)
+    ui.heading(title(current), race.surface, notes, "network")
+    fig = work.network_race_picture(current.run_settings, player.picture_step(current.k), ui.font_size(),
+                                    player.height(state.presenting()), player.narrow())
+    ui.picture(fig, hide | {"x0", "y0"}, current.k)
+    if player.placing():
+        return
+    standings(race)
 
 
 def main() -> None:
     current, notes = state.sync("network", shown=player.on_frame)
     hide = state.hidden()
-    controls(hide)
+    controls(current, hide)
+    if current.race:
+        race_page(current, notes, hide)
+    else:
+        one_rule(current, notes, hide)
+    ui.share_link(to_network_query(current))
+
+
+def one_rule(current: NetworkSettings, notes, hide: set) -> None:
     study = work.network_study(current.run_settings)
     ui.heading(title(current), study.surface, notes, "network")
     if int(study.trajectory.diverged_at) >= 0:
@@ -96,7 +134,6 @@ def main() -> None:
     caveat(study)
     numbers(study)
     curvature(work.network_curvature(current.run_settings))
-    ui.share_link(to_network_query(current))
 
 
 main()

@@ -19,6 +19,7 @@ from app_pages.lean import revised
 from optim import batches
 from settings import Settings
 from settings import network as network_settings
+from settings import network_race as race_settings
 from settings.batches import BatchSettings
 from settings.network import NetworkSettings
 from viz import batches as batch_figures
@@ -137,3 +138,15 @@ def network_picture(s: NetworkSettings, k: int, font_size: int, height: int, nar
 def network_curvature(s: NetworkSettings) -> network_settings.Curvature | None:
     """The Hessian where the run ended and plain descent from there around 2/λ_max (keyed on run settings)."""
     return network_settings.curvature(network_study(s))
+
+
+@st.cache_resource(max_entries=16, show_spinner="Tuning each rule's learning rate: 119 trainings in one engine run…",
+                   hash_funcs=BY_REPR)
+def network_race(s: NetworkSettings) -> race_settings.RaceStudy:
+    """The seven rules at their tuned rates, projected on their shared plane (keyed on run settings)."""
+    return race_settings.race_study(s, race_settings.tuning(s))
+
+
+@st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_REPR)
+def network_race_picture(s: NetworkSettings, k: int, font_size: int, height: int, narrow: bool) -> dict:
+    return revised(network_figures.race_picture(network_race(s), k, font_size=font_size, height=height, narrow=narrow))

@@ -45,6 +45,15 @@ class Network:
         return len(self.labels)
 
     @property
+    def defaults(self):
+        return DEFAULTS
+
+    @property
+    def minima(self) -> np.ndarray:
+        """None known (cross-entropy on separable flowers has no finite minimum)."""
+        return np.zeros((0, self.dim))
+
+    @property
     def bounds(self) -> tuple:
         return ((-WEIGHT_VIEW, WEIGHT_VIEW),) * self.dim
 

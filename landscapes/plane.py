@@ -47,16 +47,18 @@ class Plane:
         return np.linalg.norm(thetas - self.weights(self.project(thetas)), axis=-1)
 
 
-def pca_plane(path) -> Plane:
-    """The plane of the path's two principal directions, through its last point."""
+def pca_plane(path, centre=None) -> Plane:
+    """The plane of the path's two principal directions (of its points' moves from ``centre``), through
+    ``centre``: its last point unless given (a race's paths stacked: the winner's end)."""
     path = np.asarray(path, dtype=float)
-    moves = path - path[-1]
+    centre = path[-1] if centre is None else np.asarray(centre, dtype=float)
+    moves = path - centre
     _, values, vectors = np.linalg.svd(moves, full_matrices=False)
     share = values**2 / max(float((values**2).sum()), 1e-300)
     directions = vectors[:2] if len(vectors) >= 2 else np.vstack([vectors[:1], np.zeros((1, path.shape[1]))])
     # a sign per direction: the path starts on the positive side of each (a picture that does not flip)
-    signs = np.where(directions @ (path[0] - path[-1]) < 0, -1.0, 1.0)
-    return Plane(path[-1], directions * signs[:, None], "pca", (float(share[0]), float(share[1:2].sum())))
+    signs = np.where(directions @ (path[0] - centre) < 0, -1.0, 1.0)
+    return Plane(centre, directions * signs[:, None], "pca", (float(share[0]), float(share[1:2].sum())))
 
 
 def random_plane(centre, seed: int) -> Plane:

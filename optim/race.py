@@ -11,7 +11,7 @@ learning rates (rows = racers × rates) in one engine run, and each racer's best
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -196,10 +196,21 @@ def tune(surface, entries, start, steps, lrs, *, tol=1e-6, batch_size=None, nois
     scheduled = any(callable(rate) for rate in row_rates)
     mixture = Mixture(parts, schedule_lib.Rows(row_rates) if scheduled else np.array(row_rates)[:, None])
     optimizer = _SharedNoise(mixture, noise, seed) if noise else mixture
-    run_on = surface if batch_size is None else replace(surface, loss=_in_slices(surface.loss, surface.n_samples))
+    run_on = surface if batch_size is None else _Sliced(surface)
     traj = descend(run_on, optimizer, np.tile(start, (rows, 1)), steps, batch_size=batch_size, seed=seed,
                    record="path")
     return _measure(surface, traj, entries, parts, lrs, tol)
+
+
+class _Sliced:
+    """``surface`` with its loss evaluated in slices (see :func:`_in_slices`): any surface, a dataclass or not."""
+
+    def __init__(self, surface):
+        self._surface = surface
+        self.loss = _in_slices(surface.loss, surface.n_samples)
+
+    def __getattr__(self, name):
+        return getattr(self._surface, name)
 
 
 def _in_slices(loss, samples):
@@ -210,7 +221,7 @@ def _in_slices(loss, samples):
 
     def sliced(p, idx=None):
         p = np.asarray(p)
-        per_step = p[0].size // 2 * max(samples, 1) if p.ndim > 2 else 0
+        per_step = p[0].size // p.shape[-1] * max(samples, 1) if p.ndim > 2 else 0
         if idx is not None or not per_step or per_step * len(p) <= LOSS_VALUES_AT_ONCE:
             return loss(p, idx)
         step = max(1, LOSS_VALUES_AT_ONCE // per_step)
@@ -244,7 +255,7 @@ class _SharedNoise:
 
 def _measure(surface, traj, entries, parts, lrs, tol) -> list[Tuning]:
     with np.errstate(all="ignore"):
-        minima = np.asarray(surface.minima, dtype=float).reshape(-1, 2)
+        minima = np.asarray(surface.minima, dtype=float).reshape(-1, traj.points.shape[-1])
         finite = traj.losses[np.isfinite(traj.losses)]
         f_star = float(surface.loss(minima[0])) if len(minima) else float(finite.min(initial=np.inf))
         gap = traj.losses - f_star

@@ -3,7 +3,9 @@ projected on a plane of its weights, and the loss on that plane.
 
 Keys: ``opt`` (the rule), ``lr``, ``steps``, ``batch`` (0: the full batch of 150 flowers, else the
 mini-batch size), ``seed`` (the initial weights and the batches' shuffles), ``plane`` (``pca``: the
-path's principal directions; ``random``: two filter-normalized random directions), ``k`` (the step shown).
+path's principal directions; ``random``: two filter-normalized random directions), ``race`` (1: the seven
+rules race at their tuned rates, ``opt`` and ``lr`` then unused; see ``settings.network_race``), ``k`` (the
+step shown).
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ from landscapes import network as nets
 from landscapes import plane as planes
 from optim.sgd import SGD
 from settings import LR_RANGE, single_values
-from settings.readers import Choice, Number, fmt
+from settings.readers import Choice, Flag, Number, fmt
 
-KEYS = ("opt", "lr", "steps", "batch", "seed", "plane", "k")
+KEYS = ("opt", "lr", "steps", "batch", "seed", "plane", "race", "k")
 MAX_STEPS = 2000
 GRID = 61  # the plane's loss on GRID × GRID points
 DEFAULTS = nets.DEFAULTS
@@ -34,11 +36,14 @@ class NetworkSettings:
     batch: int  # 0: the full batch
     seed: int
     plane: str
+    race: bool
     k: int
 
     @property
     def run_settings(self) -> NetworkSettings:
-        """Without the step shown: what the run and the plane depend on."""
+        """Without the step shown: what the run and the plane depend on (a race: not on the rule either)."""
+        if self.race:
+            return replace(defaults(), steps=self.steps, batch=self.batch, seed=self.seed, race=True)
         return replace(self, k=0)
 
     def rule(self) -> optim.Rule:
@@ -62,7 +67,7 @@ def default_lr(opt: str) -> float:
 
 
 def defaults(opt: str = DEFAULTS.opt) -> NetworkSettings:
-    return NetworkSettings(opt, default_lr(opt), DEFAULTS.steps, 0, 0, "pca", 0)
+    return NetworkSettings(opt, default_lr(opt), DEFAULTS.steps, 0, 0, "pca", False, 0)
 
 
 def parse_network(query: Mapping) -> tuple[NetworkSettings, list[str]]:
@@ -79,7 +84,7 @@ def parse_network(query: Mapping) -> tuple[NetworkSettings, list[str]]:
                 steps=read(Number(1, MAX_STEPS, whole=True), "steps", d.steps),
                 batch=read(Number(0, nets.iris().n_samples, whole=True), "batch", d.batch),
                 seed=read(Number(0, 2**31 - 1, whole=True), "seed", d.seed),
-                plane=read(Choice(planes.KINDS), "plane", d.plane))
+                plane=read(Choice(planes.KINDS), "plane", d.plane), race=read(Flag(), "race", d.race))
     return replace(s, k=read(Number(0, s.steps, whole=True), "k", 0)), notes
 
 

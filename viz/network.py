@@ -7,6 +7,7 @@ import numpy as np
 
 from viz import contour, player
 from viz import picture as surface_picture
+from viz import race as race_figures
 
 GRID = 61  # the plane's loss on GRID × GRID points: one batched forward pass each
 LABEL = "the path, projected"
@@ -43,6 +44,12 @@ def texts(study) -> dict[int, str]:
 def picture(study, k: int, font_size: int = 14, height: int = 480, narrow: bool = False) -> dict:
     return player.figure(study.surface, layer(study.surface), lanes(study), k, font_size=font_size, height=height,
                          narrow=narrow, texts=texts(study))
+
+
+def race_picture(race, k: int, font_size: int = 14, height: int = 480, narrow: bool = False) -> dict:
+    """The seven rules' projected paths on their shared plane, their true loss curves beside."""
+    return player.figure(race.surface, layer(race.surface), race_figures.lanes_of(race.projected), k,
+                         font_size=font_size, height=height, narrow=narrow)
 
 
 def sweep_words(c, steps: int) -> str:
