@@ -22,6 +22,8 @@ from landscapes.network import SHAPES, SIZES, Network, log_sum_exp, unpack
 from landscapes.surface import Defaults, Surface
 
 KINDS = ("pca", "random")
+DESCRIPTION = ("A network learning to tell three iris species apart from four measurements: its loss on a plane "
+               "through its 131 weights, and its path projected on that plane.")
 CHUNK = 2048  # points of the plane evaluated at once: (CHUNK, samples, hidden) floats at most
 
 
@@ -104,7 +106,7 @@ def surface(network: Network, plane: Plane, bounds: tuple) -> Surface:
 
     title = "the path's principal plane" if plane.kind == "pca" else "two random filter-normalized directions"
     return Surface(name=f"{network.name}-{plane.kind}", title=f"{network.title}: {title}",
-                   formula=r"L(\theta_T + a\,d_1 + b\,d_2)", description="the network's loss on a plane of its weights",
+                   formula=r"L(\theta_T + a\,d_1 + b\,d_2)", description=DESCRIPTION,
                    bounds=bounds, minima=np.zeros((0, 2)), start=(0.0, 0.0), loss=loss, grad=grad,
                    kind="network", defaults=Defaults("adam", 200, 0.1, 0.01), labels=("a (along d₁)", "b (along d₂)"))
 

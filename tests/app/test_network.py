@@ -5,7 +5,10 @@ hostile link gets notes and the page."""
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+import optim
+from landscapes import network as nets
 from settings import network as network_settings
+from settings import network_race as race_settings
 from tests.app.conftest import APP, chart, open_app, whole_paths
 from viz.encode import decode
 from viz.network import sweep_words
@@ -82,3 +85,23 @@ def test_open_app_reaches_the_page_from_the_registry():
     at = open_app()
     at.switch_page(PAGE).run()
     assert not at.exception and chart(at, "picture")
+
+
+def test_the_race_shows_each_rules_tuned_run_on_the_shared_plane():
+    query = {"race": "1", "steps": "40", "batch": "32", "seed": "3"}
+    at = open_network(query)
+    assert not at.exception and at.query_params["race"] == "1"
+    s, _ = network_settings.parse_network(query)
+    race = race_settings.race_study(s.run_settings, race_settings.tuning(s.run_settings))
+    table = at.dataframe[0].value
+    assert len(table) == 7
+    by_rule = {row["optimizer"]: row for _, row in table.iterrows()}
+    for lane, lr in zip(race.lanes, race.tuned, strict=True):
+        row = by_rule[optim.rule(lane.name).title]
+        assert row["tuned η"] == f"{lr:.3g}" and row["final loss"] == f"{lane.trajectory.losses[-1]:.4g}"
+        alone = optim.descend(nets.iris(), optim.get(lane.name, lr=lr), nets.iris().init(3), 40, batch_size=32, seed=3)
+        np.testing.assert_allclose(lane.trajectory.points, alone.points, rtol=1e-10, atol=1e-12)
+    paths = whole_paths(chart(at, "picture"))
+    assert len(paths) == 7
+    caption = " ".join(c.value for c in at.caption)
+    assert f"{race.plane.explained[0]:.1%} + {race.plane.explained[1]:.1%}" in caption
