@@ -10,6 +10,7 @@ import optim
 from app_pages import controls as ui
 from app_pages import player, state, work
 from landscapes import network as nets
+from optim import network_code
 from settings import network as network_settings
 from settings.network import NetworkSettings, to_network_query
 from viz import network as network_figures
@@ -80,6 +81,20 @@ def curvature(c) -> None:
     st.markdown(network_figures.sweep_words(c, network_settings.SWEEP_STEPS))
 
 
+def take_home(s: NetworkSettings, study) -> None:
+    with st.expander("Take it home: every step as numbers, and the run as PyTorch code", icon=":material/download:"):
+        left, right = st.columns(2)
+        left.download_button("Every step (CSV)", data=lambda: network_figures.csv_text(study),
+                             file_name="downhill-network.csv", mime="text/csv", on_click="ignore", key="csv.network",
+                             help="step, true loss, accuracy, the point on the plane, how far off it, all 131 weights")
+        script = network_code.torch_script(s.rule(), nets.iris().init(s.seed), s.steps, batch_size=s.batch or None,
+                                           seed=s.seed)
+        right.download_button("The run (PyTorch)", data=script, file_name="downhill-network.py", mime="text/x-python",
+                              on_click="ignore", key="py.network")
+        st.caption("The same network, weights, batches and torch.optim rule: its path equals the one drawn to 1e-8.")
+        st.code(script, language="python")
+
+
 def title(s: NetworkSettings) -> str:
     return "A real network · the seven rules race" if s.race else f"A real network · {ui.rule_label(s.opt)}"
 
@@ -134,6 +149,7 @@ def one_rule(current: NetworkSettings, notes, hide: set) -> None:
     caveat(study)
     numbers(study)
     curvature(work.network_curvature(current.run_settings))
+    take_home(current, study)
 
 
 main()

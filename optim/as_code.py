@@ -53,7 +53,7 @@ def torch_script(surface, rules, start, steps: int, *, batch_size: int | None = 
     if data:
         lines += [*data.splitlines(), "X, Y = (torch.tensor(np.array(a, dtype=float)) for a in (X, Y))", ""]
     lines += ["", f"def loss(x, y{', X=X, Y=Y' if data else ''}):", f"    return {_torch(surface.code)}", ""]
-    lines += _source(batch_size)
+    lines += shuffled_source(batch_size)
     lines += ["", "def run(make_optimizer, make_scheduler=None):",
               f"    p = torch.tensor([{float(start[0])!r}, {float(start[1])!r}], dtype=torch.float64, requires_grad=True)",
               "    opt = make_optimizer([p])", "    sched = make_scheduler(opt) if make_scheduler else None"]
@@ -91,7 +91,7 @@ def numpy_script(surface, rules, start, steps: int, *, batch_size: int | None = 
     dx, dy = (_numpy(code) for code in surface.grad_code)
     lines += ["", f"def loss(x, y{given}):", f"    return {_numpy(surface.code)}", "", "",
               f"def grad(p{given}):", "    x, y = p", f"    return np.array([{dx}, {dy}])", ""]
-    lines += _source(batch_size)
+    lines += shuffled_source(batch_size)
     names = _function_names(rules)
     for label, rule in rules.items():
         lines += ["", *_numpy_run(names[label], rule, start, steps, batch_size, noise, seed), ""]
@@ -164,6 +164,12 @@ def _numpy(code: str) -> str:
 
 
 def _optimizer(rule) -> str:
+    return f"lambda params: {torch_optimizer(rule, 'params')}"
+
+
+def torch_optimizer(rule, params: str) -> str:
+    """The ``torch.optim`` constructor call of ``rule`` over ``params`` (an expression), its hyperparameters
+    spelled out; raises NotExpressible where torch.optim has no such optimizer."""
     name, implied = type(rule).torch or (None, {})
     hyper = rule.hyperparameters()
     if name is None or not hyper.pop("bias_correction", True):
@@ -171,7 +177,7 @@ def _optimizer(rule) -> str:
     lr = hyper.pop("lr")
     start_lr = lr.lr if isinstance(lr, schedules.Schedule) else lr
     args = ", ".join(f"{key}={value!r}" for key, value in {"lr": float(start_lr), **hyper, **implied}.items())
-    return f"lambda params: torch.optim.{name}(params, {args})"
+    return f"torch.optim.{name}({params}, {args})"
 
 
 def _scheduler(rule) -> str:
@@ -189,7 +195,7 @@ def _samples(surface) -> str:
     return surface.samples_code or (surface.model.samples_code if surface.model is not None else "")
 
 
-def _source(batch_size) -> list[str]:
+def shuffled_source(batch_size) -> list[str]:
     """The engine's mini-batches: shuffled epochs from ``[seed, 0]`` (its noise comes from ``[seed, 1]``),
     a new generator for each run, drawn in the same order."""
     if not batch_size:

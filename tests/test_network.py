@@ -2,7 +2,9 @@
 mini-batches), many networks at once, the engine on 131 weights (its 2D runs unchanged, see
 test_descend), training against torch.optim on the same network, data order and initial weights."""
 
+import csv
 import importlib.util
+import io
 
 import numpy as np
 import pytest
@@ -11,7 +13,7 @@ import optim
 from landscapes import network as nets
 from landscapes.network import DIM, SHAPES, SIZES
 from settings import network as network_settings
-from viz.network import sweep_words
+from viz.network import csv_text, sweep_words
 
 NET = nets.iris()
 LAYERS = [name for name, _ in SHAPES]
@@ -140,3 +142,15 @@ def test_plain_descent_from_the_trained_weights_never_rises_below_2_over_lambda_
     assert "splits them as on the ravine" in sweep_words(c, network_settings.SWEEP_STEPS)
     mixed = network_settings.Curvature(c.eigenvalues, c.rates, ~c.rose, c.highest, c.start_loss)
     assert "does not split them" in sweep_words(mixed, network_settings.SWEEP_STEPS)
+
+
+def test_the_csv_holds_every_step_in_the_plane_and_in_all_131_weights():
+    s, _ = network_settings.parse_network({"steps": "25"})
+    study = network_settings.study(s)
+    header, *rows = csv.reader(io.StringIO(csv_text(study)))
+    body = np.array(rows, dtype=float)
+    assert header[:6] == ["step", "loss", "accuracy", "a", "b", "off_plane"] and len(header) == 6 + nets.DIM
+    assert header[6] == "W1[0,0]" and header[-1] == "b2[2]" and len(body) == 26
+    np.testing.assert_array_equal(body[:, 6:], study.trajectory.points)
+    np.testing.assert_array_equal(body[:, 3:5], study.coords)
+    np.testing.assert_array_equal(body[:, 1], study.trajectory.losses)

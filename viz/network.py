@@ -3,8 +3,12 @@ and the path's true loss beside it, in the same player as every other path."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 import numpy as np
 
+from landscapes.network import SHAPES
 from viz import contour, player
 from viz import picture as surface_picture
 from viz import race as race_figures
@@ -67,3 +71,24 @@ def sweep_words(c, steps: int) -> str:
     parts.append(f"2/λ_max = {c.lr_max:.3g} splits them as on the ravine: the lesson holds on a real model." if split
                  else f"2/λ_max = {c.lr_max:.3g} does not split them here: the curvature changes along the way.")
     return " ".join(parts)
+
+
+def weight_names() -> list[str]:
+    """``W1[0,0]`` … ``b2[2]``: θ's entries in its order (torch.nn.Linear's)."""
+    names = []
+    for name, shape in SHAPES:
+        names += [f"{name}[{','.join(map(str, index))}]" for index in np.ndindex(*shape)]
+    return names
+
+
+def csv_text(study) -> str:
+    """Every step: its true loss and accuracy, where it lies on the plane, how far off it, and all 131 weights."""
+    traj = study.trajectory
+    off = study.plane.residual(traj.points)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["step", "loss", "accuracy", "a", "b", "off_plane", *weight_names()])
+    for k in range(traj.steps + 1):
+        writer.writerow([k, *(repr(float(v)) for v in (traj.losses[k], study.accuracy[k], *study.coords[k], off[k])),
+                         *(repr(float(v)) for v in traj.points[k])])
+    return out.getvalue()
