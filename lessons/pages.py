@@ -53,7 +53,7 @@ PAGES: list[Page] = [
     Page("learning_rate", "app_pages/learning_rate.py", "Learning rate", ":material/speed:", lab.parse_lab,
          lab.to_lab_query, lab.widget_values, lessons=True),
     Page("network", "app_pages/network.py", "Real network", ":material/hub:", network.parse_network,
-         network.to_network_query, network.widget_values),
+         network.to_network_query, network.widget_values, lessons=True),
     Page("lessons", "app_pages/lessons.py", "Lessons", ":material/school:"),
     Page("practice", "app_pages/practice.py", "Practice", ":material/quiz:", practice_state.parse_practice,
          practice_state.to_practice_query, practice_state.widget_values),

@@ -264,7 +264,7 @@ def test_there_are_at_least_ten_presets_each_with_a_claim_test():
               "terrain-start", "plateau-adam", "race-rosenbrock", "race-beale", "adagrad-shrinks",
               "schedule-rescue", "only-learning-rate", "basins-momentum", "batches-middle-way", "batches-schedule",
               "batches-unscaled", "tune-before-you-compare", "lab-three-regimes", "lab-heavy-ball",
-              "lab-edge-schedule"}
+              "lab-edge-schedule", "network-sharpness", "network-race"}
     assert {p.id for p in lessons.PRESETS} == tested
 
 
@@ -325,3 +325,25 @@ def test_lab_edge_schedule():
     scheduled = settings.run(s)
     assert constant.losses.min() > 20.2 and constant.diverged_at == -1
     assert scheduled.lrs[1] < s.lr and f"{scheduled.losses[-1]:.0e}" == "2e-09"
+
+
+def test_a_real_network_has_a_ravine_too():
+    from settings import network as network_settings
+
+    s, notes = network_settings.parse_network(lessons.get("network-sharpness").full_query())
+    assert notes == [] and s.opt == "adam" and not s.race
+    c = network_settings.curvature(network_settings.study(s))
+    below = c.rates < c.lr_max
+    assert not c.rose[below].any() and c.rose[~below].all()
+
+
+def test_seven_rules_train_a_real_network():
+    from settings import network as network_settings
+    from settings import network_race
+
+    s, notes = network_settings.parse_network(lessons.get("network-race").full_query())
+    assert notes == [] and s.race
+    race = network_race.race_study(s.run_settings, network_race.tuning(s.run_settings))
+    assert len(race.lanes) == 7 and all(a == 1.0 for a in race.accuracy)
+    finals = {lane.name: float(lane.trajectory.losses[-1]) for lane in race.lanes}
+    assert min(finals, key=finals.get) == "adam"
