@@ -72,9 +72,10 @@ def curvature(c) -> None:
         st.caption("The run left, or nothing curves up where it ended: no curvature to measure.")
         return
     a, b, d = st.columns(3)
-    a.metric("Sharpest curvature λ_max", f"{c.eigenvalues[0]:.3g}", help="The Hessian's largest eigenvalue at "
+    a.metric("λ_max (sharpest)", f"{c.eigenvalues[0]:.3g}", help="The Hessian's largest eigenvalue at "
              "the weights where training ended; the next two: " + ", ".join(f"{v:.3g}" for v in c.eigenvalues[1:3]))
-    b.metric("Largest stable rate 2/λ_max", f"{c.lr_max:.3g}")
+    b.metric("Stable η below", f"{c.lr_max:.3g}", help="2/λ_max: the largest rate at which plain descent is stable "
+             "near these weights, if the curvature stayed as it is.")
     d.metric("Condition number", f"{c.condition:.3g}", help=f"λ_max over the smallest of the {len(c.curved)} "
              f"eigenvalues above {network_settings.FLAT:g} λ_max; {int((c.eigenvalues < 0).sum())} are negative "
              "(directions that still curve down).")
@@ -148,7 +149,13 @@ def one_rule(current: NetworkSettings, notes, hide: set) -> None:
         return
     caveat(study)
     numbers(study)
-    curvature(work.network_curvature(current.run_settings))
+    left, right = st.columns([3, 2])
+    with left:
+        curvature(work.network_curvature(current.run_settings))
+    with right:
+        ui.chart(work.network_view3d(current.run_settings, current.k, ui.font_size()), "surface3d")
+        st.caption("In 3D the path lies on the plane's surface: each point at the plane's loss under it, not at the "
+                   "path's own loss (the curve beside the picture).")
     take_home(current, study)
 
 

@@ -134,6 +134,11 @@ def network_picture(s: NetworkSettings, k: int, font_size: int, height: int, nar
     return revised(network_figures.picture(network_study(s), k, font_size=font_size, height=height, narrow=narrow))
 
 
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def network_view3d(s: NetworkSettings, k: int, font_size: int) -> dict:
+    return revised(network_figures.view3d(network_study(s), k, font_size))
+
+
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
 def network_curvature(s: NetworkSettings) -> network_settings.Curvature | None:
     """The Hessian where the run ended and plain descent from there around 2/λ_max (keyed on run settings)."""

@@ -9,7 +9,7 @@ import io
 import numpy as np
 
 from landscapes.network import SHAPES
-from viz import contour, player
+from viz import contour, player, surface3d
 from viz import picture as surface_picture
 from viz import race as race_figures
 
@@ -48,6 +48,12 @@ def texts(study) -> dict[int, str]:
 def picture(study, k: int, font_size: int = 14, height: int = 480, narrow: bool = False) -> dict:
     return player.figure(study.surface, layer(study.surface), lanes(study), k, font_size=font_size, height=height,
                          narrow=narrow, texts=texts(study))
+
+
+def view3d(study, k: int, font_size: int = 14) -> dict:
+    """The plane's loss as a surface, the projected path drawn on it (at the plane's loss, not its own)."""
+    return surface3d.surface_figure(study.surface, layer(study.surface)[0], [(study.coords, player.PATH, LABEL)], k,
+                                    font_size=font_size)
 
 
 def race_picture(race, k: int, font_size: int = 14, height: int = 480, narrow: bool = False) -> dict:

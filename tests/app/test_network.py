@@ -53,6 +53,8 @@ def test_the_default_link_draws_the_engines_path_and_its_true_loss():
     assert dict(at.query_params) == network_settings.to_network_query(s)
     words = sweep_words(network_settings.curvature(study), network_settings.SWEEP_STEPS)
     assert words in [m.value for m in at.markdown]
+    (line,) = [t for t in chart(at, "surface3d")["data"] if t["type"] == "scatter3d" and t["mode"] == "lines"]
+    np.testing.assert_allclose(np.column_stack([decode(line["x"]), decode(line["y"])]), study.coords, rtol=1e-6)
 
 
 def test_a_random_plane_and_another_rule_follow_the_controls():
