@@ -184,6 +184,15 @@ def show(s: Settings, fig: dict, k: int, font_size: int, hide: set) -> None:
         st.caption(note)
 
 
+def show_lane(fig: dict, label: str, color: str, lane: dict, grid, lr: float) -> None:
+    """A live η slider for a page whose picture has one lane ``label`` and a grid of rates alone (the network
+    page): ``lane`` is its payload (viz.live_player.lane), ``grid`` holds its ``lrs``."""
+    _sliders(key=KEY, data={"chart": "picture", "loss_axis": live_player.loss_axis([lane["loss_axis"]]), "lanes": [{
+        "label": label, "name": "", "color": color, "line": None, "traces": live_player.trace_map(fig, label),
+        "live": lane, "at": {"i": nearest(grid.lrs, lr), "j": 0}, "lr": lr, "knob": None}]},
+        on_pick_change=lambda: on_pick(KEY, grid, None), width="stretch", height="content")
+
+
 # ---- the race's sliders: each racer's η ----------------------------------------------------------
 
 @st.cache_data(max_entries=64, show_spinner=False, hash_funcs=BY_REPR)

@@ -8,7 +8,7 @@ import streamlit as st
 
 import optim
 from app_pages import controls as ui
-from app_pages import player, state, work
+from app_pages import live, player, state, work
 from landscapes import network as nets
 from optim import network_code
 from settings import network as network_settings
@@ -22,7 +22,8 @@ def on_opt() -> None:
     st.session_state["lr"] = network_settings.default_lr(st.session_state["opt"])
 
 
-def controls(s: NetworkSettings, hide: set) -> None:
+def controls(s: NetworkSettings, hide: set):
+    """The sidebar; returns the place under the rate where the live η slider goes (it needs the picture)."""
     sb = st.sidebar
     if "race" not in hide:
         sb.toggle("Race the seven rules", key="race", help="Every rule from the same initial weights and the same "
@@ -32,6 +33,7 @@ def controls(s: NetworkSettings, hide: set) -> None:
     if "opt" not in hide:
         sb.selectbox("Optimizer", optim.names(), key="opt", on_change=on_opt, format_func=ui.rule_label)
     ui.learning_rate(sb, hide)
+    slot = sb.container()
     if "steps" not in hide:
         sb.slider("Steps", 1, network_settings.MAX_STEPS, key="steps")
     if "batch" not in hide:
@@ -42,6 +44,17 @@ def controls(s: NetworkSettings, hide: set) -> None:
                       "directions: each neuron's weights scaled as in the trained network (their §4).")
     if "seed" not in hide:
         sb.number_input("Random seed (initial weights, batches, directions)", 0, 2**31 - 1, key="seed", step=1)
+    return slot
+
+
+def live_rate(s: NetworkSettings, fig: dict, hide: set) -> None:
+    """η live as it is dragged: every stop's run is on the page's plane already (one engine run). Not for a
+    client that cannot drag (AppTest, a headless visitor), nor where a lesson fixed the rate."""
+    if st.context.url is None or "lr" in hide:
+        return
+    grid, _ = work.network_live(s.run_settings)
+    lane = work.network_live_lane(s.run_settings, s.k)
+    live.show_lane(fig, network_figures.LABEL, optim.rule(s.opt).color, lane, grid, s.lr)
 
 
 def caveat(study) -> None:
@@ -128,15 +141,19 @@ def race_page(current: NetworkSettings, notes, hide: set) -> None:
 def main() -> None:
     current, notes = state.sync("network", shown=player.on_frame)
     hide = state.hidden()
-    controls(current, hide)
+    slot = controls(current, hide)
     if current.race:
         race_page(current, notes, hide)
     else:
-        one_rule(current, notes, hide)
+        fig = one_rule(current, notes, hide)
+        if fig is not None:
+            with slot:  # last: the page is on screen while the grid runs
+                live_rate(current, fig, hide)
     ui.share_link(to_network_query(current))
 
 
-def one_rule(current: NetworkSettings, notes, hide: set) -> None:
+def one_rule(current: NetworkSettings, notes, hide: set) -> dict | None:
+    """The one-rule page; its picture, or None on a first visit's run that only holds its place."""
     study = work.network_study(current.run_settings)
     ui.heading(title(current), study.surface, notes, "network")
     if int(study.trajectory.diverged_at) >= 0:
@@ -146,7 +163,7 @@ def one_rule(current: NetworkSettings, notes, hide: set) -> None:
                                player.height(state.presenting()), player.narrow())
     ui.picture(fig, hide | {"x0", "y0"}, current.k)
     if player.placing():  # a first visit's run that only holds the picture's place: the next one draws the rest
-        return
+        return None
     caveat(study)
     numbers(study)
     left, right = st.columns([3, 2])
@@ -157,6 +174,7 @@ def one_rule(current: NetworkSettings, notes, hide: set) -> None:
         st.caption("In 3D the path lies on the plane's surface: each point at the plane's loss under it, not at the "
                    "path's own loss (the curve beside the picture).")
     take_home(current, study)
+    return fig
 
 
 main()

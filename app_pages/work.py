@@ -24,6 +24,8 @@ from settings.batches import BatchSettings
 from settings.network import NetworkSettings
 from viz import batches as batch_figures
 from viz import descent as descent_figures
+from viz import lab as lab_figures
+from viz import live_player
 from viz import network as network_figures
 from viz import race as race_figures
 
@@ -155,3 +157,20 @@ def network_race(s: NetworkSettings) -> race_settings.RaceStudy:
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_REPR)
 def network_race_picture(s: NetworkSettings, k: int, font_size: int, height: int, narrow: bool) -> dict:
     return revised(network_figures.race_picture(network_race(s), k, font_size=font_size, height=height, narrow=narrow))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=BY_REPR)
+def network_live(s: NetworkSettings):
+    """The live η slider's runs on the page's plane, and the same runs packed for the browser."""
+    grid = network_settings.live_grid(s, network_study(s))
+    return grid, lab_figures.thinned(grid, network_study(s).surface.bounds)[1]
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def network_live_lane(s: NetworkSettings, k: int) -> dict:
+    """What live.js redraws the network picture from at the player's step ``k``: every live run's path,
+    loss curve, line so far, point and numbers."""
+    grid, packed = network_live(s)
+    texts = [network_figures.panel(k, s.steps, grid.losses[k, r], grid.accuracy[k, r], grid.points[k, r], grid.off[k, r])
+             for r in range(len(grid.lrs))]
+    return live_player.lane(network_study(s).surface, grid, packed, grid.points, grid.losses, k, texts)

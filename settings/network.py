@@ -164,3 +164,37 @@ def curvature(study: Study) -> Curvature | None:
         rose = (np.diff(losses, axis=0) > 1e-12 * np.abs(losses[:-1])).any(axis=0) | (run.diverged_at >= 0)
     highest = np.where(run.diverged_at >= 0, np.inf, np.nanmax(losses, axis=0))
     return Curvature(eigenvalues, rates, rose, highest, float(losses[0, 0]))
+
+
+LIVE_RATES = 48  # the live η slider's stops on the network page
+LIVE_SPAN = (1e-2, 1e2)  # around the rule's default rate on the network
+
+
+@dataclass(frozen=True)
+class LiveGrid:
+    """The run at every stop of the live η slider, from the same weights and batches, projected on the plane
+    of the page's own run (the plane does not move while η does)."""
+
+    lrs: np.ndarray  # (R,)
+    points: np.ndarray  # (steps+1, R, 2): on the plane
+    losses: np.ndarray  # (steps+1, R): the true losses
+    accuracy: np.ndarray  # (steps+1, R)
+    off: np.ndarray  # (steps+1, R): how far each step's weights are off the plane
+
+
+def live_rates(opt: str) -> np.ndarray:
+    low, high = (default_lr(opt) * f for f in LIVE_SPAN)
+    low, high = max(low, LR_RANGE[0]), min(high, LR_RANGE[1])
+    return np.unique([float(f"{v:.3g}") for v in np.geomspace(low, high, LIVE_RATES)])
+
+
+def live_grid(s: NetworkSettings, study: Study) -> LiveGrid:
+    """Every live rate's run in one engine run (a rate per row), on ``study``'s plane."""
+    net, lrs = nets.iris(), live_rates(s.opt)
+    rule = optim.get(s.opt, lr=lrs[:, None])
+    runs = optim.descend(net, rule, np.tile(net.init(s.seed), (len(lrs), 1)), s.steps, batch_size=s.batch or None,
+                         seed=s.seed, record="path")
+    plane, weights = study.plane, runs.points
+    with np.errstate(invalid="ignore"):
+        accuracy = np.where(np.isfinite(runs.losses), net.accuracy(np.nan_to_num(weights)), np.nan)
+    return LiveGrid(lrs, plane.project(weights), runs.losses, accuracy, plane.residual(weights))

@@ -154,3 +154,15 @@ def test_the_csv_holds_every_step_in_the_plane_and_in_all_131_weights():
     np.testing.assert_array_equal(body[:, 6:], study.trajectory.points)
     np.testing.assert_array_equal(body[:, 3:5], study.coords)
     np.testing.assert_array_equal(body[:, 1], study.trajectory.losses)
+
+
+def test_each_live_stop_is_its_own_run_on_the_pages_plane():
+    s, _ = network_settings.parse_network({"steps": "60", "batch": "25", "seed": "2"})
+    study = network_settings.study(s)
+    grid = network_settings.live_grid(s, study)
+    assert len(grid.lrs) == network_settings.LIVE_RATES and (np.diff(grid.lrs) > 0).all()
+    for r in (0, len(grid.lrs) // 2, len(grid.lrs) - 1):
+        alone = optim.descend(NET, optim.get(s.opt, lr=grid.lrs[r]), NET.init(2), 60, batch_size=25, seed=2)
+        np.testing.assert_allclose(grid.losses[:, r], alone.losses, rtol=1e-10)
+        np.testing.assert_allclose(grid.points[:, r], study.plane.project(alone.points), rtol=1e-8, atol=1e-10)
+        assert np.nanmax(np.abs(grid.off[:, r] - study.plane.residual(alone.points))) < 1e-9

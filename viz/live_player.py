@@ -62,6 +62,12 @@ def racer(surface, grid, live: lab_payload.Live, points, losses, k: int, label: 
     return _common(surface, grid, live, points, losses, k, texts)
 
 
+def lane(surface, grid, live: lab_payload.Live, points, losses, k: int, texts) -> dict:
+    """A lane whose numbers box shows ``texts`` (each run's whole text at step ``k``, as the page writes it):
+    the grid ``grid`` (its ``lrs``), packed ``live``, and every run's ``points``/``losses`` up to ``k + 1``."""
+    return _common(surface, grid, live, points, losses, k, texts)
+
+
 def _common(surface, grid, live, points, losses, k: int, texts) -> dict:
     bounds = surface.bounds
     so_far = fidelity.draw_many(points[: k + 1], bounds)

@@ -33,16 +33,16 @@ def texts(study) -> dict[int, str]:
     traj, plane = study.trajectory, study.plane
     shown = player.frame_steps(traj.steps)
     off = plane.residual(np.nan_to_num(traj.points[shown]))
-    out = {}
-    for s, distance in zip(shown.tolist(), off.tolist(), strict=True):
-        if not np.isfinite(traj.losses[s]):
-            out[s] = f"<b>step {s} of {traj.steps}</b><br>diverged: the weights left"
-            continue
-        a, b = study.coords[s]
-        out[s] = "<br>".join([f"<b>step {s} of {traj.steps}</b>", f"true loss {traj.losses[s]:.4g}",
-                              f"accuracy {study.accuracy[s]:.1%}", f"on the plane: ({a:.3g}, {b:.3g})",
-                              f"off the plane by {distance:.3g}"])
-    return out
+    return {s: panel(s, traj.steps, traj.losses[s], study.accuracy[s], study.coords[s], distance)
+            for s, distance in zip(shown.tolist(), off.tolist(), strict=True)}
+
+
+def panel(s: int, steps: int, loss: float, accuracy: float, ab, off: float) -> str:
+    """One step's numbers (the player's panel, and each live run's, word for word)."""
+    if not np.isfinite(loss):
+        return f"<b>step {s} of {steps}</b><br>diverged: the weights left"
+    return "<br>".join([f"<b>step {s} of {steps}</b>", f"true loss {loss:.4g}", f"accuracy {accuracy:.1%}",
+                        f"on the plane: ({ab[0]:.3g}, {ab[1]:.3g})", f"off the plane by {off:.3g}"])
 
 
 def picture(study, k: int, font_size: int = 14, height: int = 480, narrow: bool = False) -> dict:

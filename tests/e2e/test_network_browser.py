@@ -7,7 +7,8 @@ import pytest
 
 import lessons
 from settings import network as network_settings
-from support.browser import IDLE, PICTURE, button, open_page, shot_of_surface, surface_visible
+from support.browser import IDLE, LIVE_DRAWN, PICTURE, button, open_page, shot_of_surface, surface_visible
+from tests.e2e.test_live_knobs_browser import RATE, drag, open_live
 from viz.network import sweep_words
 
 pytestmark = pytest.mark.e2e
@@ -51,4 +52,31 @@ def test_the_sharpness_lesson_opens_with_its_caption_and_the_measured_sentence(p
     words = sweep_words(network_settings.curvature(network_settings.study(s)), network_settings.SWEEP_STEPS)
     assert "splits them as on the ravine" in words
     page.get_by_text(words[:80]).wait_for(timeout=30_000)
+    assert errors == [], errors
+
+
+LIVE_SHOWN = f"""() => {{
+  const gd = {PICTURE}; const live = window.__downhillLive.lanes[0];
+  const whole = gd._fullData.find(t => t.name === 'the path, projected: whole path');
+  return {{i: live.pos.i, lr: live.live.lrs[live.pos.i], x: Array.from(whole.x),
+           numbers: gd.querySelector('.textpoint text').textContent}}; }}"""
+
+
+def test_dragging_eta_moves_the_projected_path_with_no_message_and_the_url_takes_it_at_rest(page, app_url, errors):
+    sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda frame: sent.append(frame)))
+    open_live(page, app_url + "/network?k=100&steps=300")
+    start = page.evaluate(LIVE_SHOWN)
+    before = len(sent)
+    seen = [start, *drag(page, page.locator(RATE), 3, LIVE_SHOWN, LIVE_DRAWN)]
+    held = len(sent) - before
+    page.mouse.up()
+    assert held == 0, held  # the path followed the thumb with no message to the server
+    moves = seen[1:]
+    assert [s["i"] for s in moves] == [start["i"] + d for d in (1, 2, 3)]
+    assert all(now["x"] != was["x"] for was, now in zip(seen, moves, strict=False))
+    assert all(s["numbers"].startswith("step 100 of 300") for s in moves), moves
+    page.wait_for_function("(lr) => Number(new URLSearchParams(location.search).get('lr')) === lr",
+                           arg=float(f"{moves[-1]['lr']:.4g}"), timeout=20_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
     assert errors == [], errors
