@@ -133,12 +133,19 @@ def network_study(s: NetworkSettings) -> network_settings.Study:
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
 def network_picture(s: NetworkSettings, k: int, font_size: int, height: int, narrow: bool) -> dict:
-    return revised(network_figures.picture(network_study(s), k, font_size=font_size, height=height, narrow=narrow))
+    return revised(network_figures.picture(network_study(s), network_layer(s), k, font_size=font_size, height=height,
+                                           narrow=narrow))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
+def network_layer(s: NetworkSettings):
+    """The plane's loss on the grid, its picture and iso-lines: once for the picture and the 3D view."""
+    return network_figures.layer(network_study(s).surface)
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
 def network_view3d(s: NetworkSettings, k: int, font_size: int) -> dict:
-    return revised(network_figures.view3d(network_study(s), k, font_size))
+    return revised(network_figures.view3d(network_study(s), network_layer(s), k, font_size))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False, hash_funcs=BY_REPR)
@@ -156,7 +163,9 @@ def network_race(s: NetworkSettings) -> race_settings.RaceStudy:
 
 @st.cache_data(max_entries=16, show_spinner=False, hash_funcs=BY_REPR)
 def network_race_picture(s: NetworkSettings, k: int, font_size: int, height: int, narrow: bool) -> dict:
-    return revised(network_figures.race_picture(network_race(s), k, font_size=font_size, height=height, narrow=narrow))
+    race = network_race(s)
+    return revised(network_figures.race_picture(race, network_figures.layer(race.surface), k, font_size=font_size,
+                                                height=height, narrow=narrow))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False, hash_funcs=BY_REPR)

@@ -45,20 +45,21 @@ def panel(s: int, steps: int, loss: float, accuracy: float, ab, off: float) -> s
                         f"on the plane: ({ab[0]:.3g}, {ab[1]:.3g})", f"off the plane by {off:.3g}"])
 
 
-def picture(study, k: int, font_size: int = 14, height: int = 480, narrow: bool = False) -> dict:
-    return player.figure(study.surface, layer(study.surface), lanes(study), k, font_size=font_size, height=height,
+def picture(study, layer, k: int, font_size: int = 14, height: int = 480, narrow: bool = False) -> dict:
+    """``layer``: :func:`layer` of the study's surface (computed once for the picture and the 3D view)."""
+    return player.figure(study.surface, layer, lanes(study), k, font_size=font_size, height=height,
                          narrow=narrow, texts=texts(study))
 
 
-def view3d(study, k: int, font_size: int = 14) -> dict:
+def view3d(study, layer, k: int, font_size: int = 14) -> dict:
     """The plane's loss as a surface, the projected path drawn on it (at the plane's loss, not its own)."""
-    return surface3d.surface_figure(study.surface, layer(study.surface)[0], [(study.coords, player.PATH, LABEL)], k,
+    return surface3d.surface_figure(study.surface, layer[0], [(study.coords, player.PATH, LABEL)], k,
                                     font_size=font_size)
 
 
-def race_picture(race, k: int, font_size: int = 14, height: int = 480, narrow: bool = False) -> dict:
+def race_picture(race, layer, k: int, font_size: int = 14, height: int = 480, narrow: bool = False) -> dict:
     """The seven rules' projected paths on their shared plane, their true loss curves beside."""
-    return player.figure(race.surface, layer(race.surface), race_figures.lanes_of(race.projected), k,
+    return player.figure(race.surface, layer, race_figures.lanes_of(race.projected), k,
                          font_size=font_size, height=height, narrow=narrow)
 
 
