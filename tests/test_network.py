@@ -12,6 +12,7 @@ import pytest
 import optim
 from landscapes import network as nets
 from landscapes.network import DIM, SHAPES, SIZES
+from optim import schedules
 from settings import network as network_settings
 from viz.network import csv_text, sweep_words
 
@@ -90,7 +91,7 @@ TORCH_CLASS = {"sgd": ("SGD", {}), "momentum": ("SGD", {"momentum": 0.9}), "nest
                "adamw": ("AdamW", {})}
 
 
-def torch_training(name, theta0, steps, batch, seed):
+def torch_training(name, theta0, steps, batch, seed, lr=None, scheduler=None):
     import torch
 
     torch.set_num_threads(1)  # a 131-weight network: threads only cost (10x here on a busy 2-core machine)
@@ -98,7 +99,8 @@ def torch_training(name, theta0, steps, batch, seed):
     with torch.no_grad():
         torch.nn.utils.vector_to_parameters(torch.from_numpy(theta0.copy()), model.parameters())
     cls, extra = TORCH_CLASS[name]
-    opt = getattr(torch.optim, cls)(model.parameters(), lr=LR[name], **extra)
+    opt = getattr(torch.optim, cls)(model.parameters(), lr=LR[name] if lr is None else lr, **extra)
+    sched = scheduler(opt) if scheduler else None
     x, y = torch.from_numpy(NET.x), torch.from_numpy(NET.labels)
     rng, order, path = np.random.default_rng([seed, 0]), [], [theta0.copy()]
     for _ in range(steps):
@@ -109,6 +111,8 @@ def torch_training(name, theta0, steps, batch, seed):
         opt.zero_grad()
         torch.nn.functional.cross_entropy(model(x[idx]), y[idx]).backward()
         opt.step()
+        if sched:
+            sched.step()
         path.append(torch.nn.utils.parameters_to_vector(model.parameters()).detach().numpy().copy())
     return np.array(path)
 
@@ -166,3 +170,15 @@ def test_each_live_stop_is_its_own_run_on_the_pages_plane():
         np.testing.assert_allclose(grid.losses[:, r], alone.losses, rtol=1e-10)
         np.testing.assert_allclose(grid.points[:, r], study.plane.project(alone.points), rtol=1e-8, atol=1e-10)
         assert np.nanmax(np.abs(grid.off[:, r] - study.plane.residual(alone.points))) < 1e-9
+
+
+@pytest.mark.skipif(not TORCH, reason="torch is not installed")
+def test_a_schedule_trains_the_network_as_torchs_scheduler_does():
+    import torch
+
+    theta0 = NET.init(5)
+    ours = optim.descend(NET, optim.get("adam", lr=schedules.get("cosine", lr=0.05, t_max=40)), theta0, 40,
+                         batch_size=30, seed=1)
+    cosine = lambda opt: torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=40)  # noqa: E731
+    np.testing.assert_allclose(ours.points, torch_training("adam", theta0, 40, 30, 1, lr=0.05, scheduler=cosine),
+                               rtol=1e-8, atol=1e-10)

@@ -17,6 +17,8 @@ from settings.batches import KEYS as BATCH_KEYS
 from settings.batches import parse_batches, to_batches_query
 from settings.lab import OWN_KEYS as LAB_KEYS
 from settings.lab import parse_lab, to_lab_query
+from settings.network import KEYS as NETWORK_KEYS
+from settings.network import parse_network, to_network_query
 from settings.race import parse_race, to_race_query
 from tests.app.conftest import chart_keys, one_run_each, outcome_of, same, stands_for
 from tests.app.test_race_and_lessons import open_page
@@ -35,6 +37,7 @@ PAGES = {
     "practice": ("app_pages/practice.py", parse_practice, ["seed", "set", "ex"], {}),
     "learning_rate": ("app_pages/learning_rate.py", parse_lab, ["surface", "opt", "lr", "momentum", "steps", "x0",
                                                                 "sched", *LAB_KEYS], {"opt": "momentum"}),
+    "network": ("app_pages/network.py", parse_network, list(NETWORK_KEYS), {"steps": "40"}),
 }
 CASES = [(page, key, value) for page, (_, _, keys, _) in PAGES.items() for key in keys for value in HOSTILE]
 
@@ -116,6 +119,14 @@ def test_any_batches_link_parses_and_round_trips(query):
 def test_any_practice_link_parses(query):
     p, notes = parse_practice(query)
     assert p.ex in p.exercises and all(isinstance(n, str) for n in notes)
+
+
+@settings(max_examples=draws(300), deadline=None)
+@given(links(PAGES["network"][2] + ["surface", "x0", "lr.adam"]))
+def test_any_network_link_parses_and_round_trips(query):
+    s, notes = parse_network(query)
+    assert all(isinstance(n, str) for n in notes)
+    assert parse_network(to_network_query(s)) == (s, [])
 
 
 @settings(max_examples=draws(300), **SLOW)
