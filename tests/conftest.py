@@ -17,7 +17,7 @@ from tests.draws import draws
 
 # the browser tests in two halves of about equal time (measured with --durations), one per worker
 SECOND_HALF = {"test_layout_browser.py", "test_concurrency_browser.py", "test_export_browser.py",
-               "test_deploy_browser.py"}
+               "test_deploy_browser.py", "test_network_browser.py", "test_schema_cache_browser.py", "test_uploads.py"}
 
 
 @pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its own hook of the same name)
