@@ -72,8 +72,7 @@ def numbers(study) -> None:
     left = int(traj.diverged_at) >= 0
     a.metric("Final loss (cross-entropy)", "diverged" if left else f"{traj.losses[-1]:.4g}")
     b.metric("Flowers classified right", "—" if left else f"{study.accuracy[-1]:.1%}")
-    off = study.plane.residual(np.nan_to_num(traj.points))
-    c.metric("Farthest off the plane", f"{off.max():.3g}", help="The largest distance from a step's weights to "
+    c.metric("Farthest off the plane", f"{np.nanmax(study.off):.3g}", help="The largest distance from a step's weights to "
              "the plane (the projection draws the nearest point on it).")
 
 
@@ -90,7 +89,7 @@ def curvature(c) -> None:
     b.metric("Stable η below", f"{c.lr_max:.3g}", help="2/λ_max: the largest rate at which plain descent is stable "
              "near these weights, if the curvature stayed as it is.")
     d.metric("Condition number", f"{c.condition:.3g}", help=f"λ_max over the smallest of the {len(c.curved)} "
-             f"eigenvalues above {network_settings.FLAT:g} λ_max; {int((c.eigenvalues < 0).sum())} are negative "
+             f"eigenvalues above {network_settings.FLAT:g} λ_max; {c.negative} are negative "
              "(directions that still curve down).")
     st.markdown(network_figures.sweep_words(c, network_settings.SWEEP_STEPS))
 

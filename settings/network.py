@@ -24,7 +24,6 @@ from settings.readers import Choice, Flag, Number, fmt
 
 KEYS = ("opt", "lr", "steps", "batch", "seed", "plane", "race", "k")
 MAX_STEPS = 2000
-GRID = 61  # the plane's loss on GRID × GRID points
 DEFAULTS = nets.DEFAULTS
 
 
@@ -59,6 +58,7 @@ class Study:
     coords: np.ndarray  # (steps+1, 2): the path projected on the plane
     surface: object  # the loss on the plane, a 2D Surface
     accuracy: np.ndarray  # (steps+1,): the share of flowers classified right at each step
+    off: np.ndarray  # (steps+1,): how far each step's weights are off the plane (NaN past a divergence)
 
 
 def default_lr(opt: str) -> float:
@@ -112,7 +112,7 @@ def study(s: NetworkSettings) -> Study:
     surface = planes.surface(net, plane, planes.view(coords, s.plane))
     with np.errstate(invalid="ignore"):
         accuracy = np.where(np.isfinite(traj.losses), net.accuracy(np.nan_to_num(traj.points)), np.nan)
-    return Study(traj, plane, coords, surface, accuracy)
+    return Study(traj, plane, coords, surface, accuracy, plane.residual(traj.points))
 
 
 SWEEP = (0.5, 0.8, 0.95, 1.05, 1.2, 1.5, 2.0)  # plain-descent rates, as multiples of 2/λ_max
@@ -133,6 +133,11 @@ class Curvature:
     @property
     def lr_max(self) -> float:
         return 2.0 / float(self.eigenvalues[0])
+
+    @property
+    def negative(self) -> int:
+        """How many directions still curve down."""
+        return int((self.eigenvalues < 0).sum())
 
     @property
     def curved(self) -> np.ndarray:

@@ -30,11 +30,9 @@ def lanes(study) -> list[player.Lane]:
 def texts(study) -> dict[int, str]:
     """The numbers panel at each shown step: the true loss and accuracy, and how far the weights are off
     the plane (what the projection cannot show)."""
-    traj, plane = study.trajectory, study.plane
-    shown = player.frame_steps(traj.steps)
-    off = plane.residual(np.nan_to_num(traj.points[shown]))
-    return {s: panel(s, traj.steps, traj.losses[s], study.accuracy[s], study.coords[s], distance)
-            for s, distance in zip(shown.tolist(), off.tolist(), strict=True)}
+    traj = study.trajectory
+    return {s: panel(s, traj.steps, traj.losses[s], study.accuracy[s], study.coords[s], study.off[s])
+            for s in player.frame_steps(traj.steps).tolist()}
 
 
 def panel(s: int, steps: int, loss: float, accuracy: float, ab, off: float) -> str:
@@ -91,7 +89,7 @@ def weight_names() -> list[str]:
 def csv_text(study) -> str:
     """Every step: its true loss and accuracy, where it lies on the plane, how far off it, and all 131 weights."""
     traj = study.trajectory
-    off = study.plane.residual(traj.points)
+    off = study.off
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["step", "loss", "accuracy", "a", "b", "off_plane", *weight_names()])
