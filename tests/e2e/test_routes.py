@@ -26,10 +26,11 @@ WAIT = 30_000  # ms; a first visit to a page fills its caches
 # What each page draws once its script got past the settings (its heading), and its path.
 HEADINGS = {"Descent": re.compile(r" · "), "Race": re.compile(r"^The race on "), "Lessons": re.compile(r"^Lessons$"),
             "Learning rate": re.compile(r"^Learning-rate lab · "), "Basins": re.compile(r"^Basins of attraction · "),
-            "Batches": re.compile(r"^Full batch, SGD and mini-batches · ")}
+            "Batches": re.compile(r"^Full batch, SGD and mini-batches · "),
+            "Real network": re.compile(r"^A real network · ")}
 PATHS = {"/": "Descent", "/race": "Race", "/lessons": "Lessons", "/learning_rate": "Learning rate",
-         "/basins": "Basins", "/batches": "Batches"}
-PLAYERS = {"Descent", "Race", "Batches"}  # the pages whose picture has the player's bridge
+         "/basins": "Basins", "/batches": "Batches", "/network": "Real network"}
+PLAYERS = {"Descent", "Race", "Batches", "Real network"}  # the pages whose picture has the player's bridge
 HIDE = "surface,opt,steps,x0,y0"
 REDACTED = re.compile(r":? ?This app has encountered an error.*")  # client.showErrorDetails = "type"
 # Counts finished script runs: stApp's data-test-script-state leaving "running". A step waits for a
@@ -193,6 +194,16 @@ def test_a_long_walk_over_every_page_and_back(walk):
     # Lessons: a page's query write after a sidebar link pushes a second history entry (Streamlit
     # 1.67), so the first back stays on Descent with an empty query; Race without that entry
     assert walk.page_name(walk.page.url) in {"Lessons", "Race"}
+
+
+def test_the_real_network_between_the_other_pages(walk):
+    """The network page by its sidebar link and back: its own state comes back with it."""
+    walk.open("/network?opt=sgd&lr=0.5&steps=120&plane=random")
+    for name in ("Descent", "Real network", "Race", "Real network"):
+        walk.nav(name)
+    query = walk.page.url.split("?", 1)[-1]
+    assert "opt=sgd" in query and "plane=random" in query and "steps=120" in query, query
+    walk.back()
 
 
 def test_the_lab_and_the_maps_between_the_other_pages(walk):
